@@ -1,0 +1,23 @@
+// Reading plain arguments from JS on the native side. The facade validates first and
+// gives the friendly messages; these checks only guarantee that a direct call with
+// garbage gets a typed error instead of undefined behaviour.
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+#include "common/shape.h"
+#include "tf/dtype.h"
+
+namespace tfcv {
+
+std::string StringArg(const Napi::Value& v, const std::string& name);
+double NumberArg(const Napi::Value& v, const std::string& name);
+int IntArg(const Napi::Value& v, const std::string& name, int min, int max);
+bool BoolArg(const Napi::Value& v, const std::string& name);
+Napi::Object ObjectArg(const Napi::Value& v, const std::string& name);
+const DType& DTypeArg(const Napi::Value& v, const std::string& name);
+Shape ShapeArg(const Napi::Value& v, const std::string& name);
+
+}  // namespace tfcv

@@ -1,0 +1,217 @@
+// Mat: an OpenCV cv::Mat owned natively. Memory shared with another owner (a tensor, a JS
+// buffer, another Mat through roi()) is read-only for OpenCV in-place writes: they throw
+// ReadOnlyError, or copy first with { onShared: 'copy' }, so the other owner never changes.
+import { markAsUntransferable } from 'node:worker_threads';
+import { MatDType, TypedArrayOf, checkArrayMatches, isMatDType, viewAs } from './dtype';
+import { ArgumentError, DTypeError } from './errors';
+import { NativeMat, native } from './native';
+import * as v from './validate';
+import { withCallerStack } from './async_stack';
+
+export interface MatFromBufferOptions {
+  rows: number;
+  cols: number;
+  /** Default 1. */
+  channels?: number;
+  /** Default 'uint8'. */
+  dtype?: MatDType;
+  /**
+   * `'copy'` (default) or `'share'`: the Mat aliases the JS memory, which stays pinned (and
+   * its ArrayBuffer untransferable) while the Mat's memory lives. A shared Mat is read-only
+   * for OpenCV in-place operations.
+   */
+  mode?: 'copy' | 'share';
+}
+
+export type DecodeFlags = 'color' | 'grayscale' | 'unchanged';
+
+export interface DecodeOptions {
+  /** 'color' (default, 3-channel BGR), 'grayscale', or 'unchanged' (keeps alpha and depth). */
+  flags?: DecodeFlags;
+}
+
+export interface InPlaceOptions {
+  /** When the memory is shared with another owner: 'throw' (default, ReadOnlyError) or 'copy' first. */
+  onShared?: 'throw' | 'copy';
+}
+
+export type ThresholdType = 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | 'binary-inv-otsu';
+
+export interface ThresholdOptions extends InPlaceOptions {
+  /** Default 'binary' (pixels > thresh become maxval). */
+  type?: ThresholdType;
+  /** Write into this Mat instead of returning a new one. */
+  inPlace?: boolean;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const kNative = Symbol('tfcv.native');
+const THRESHOLD_TYPES: readonly ThresholdType[] = ['binary', 'binary-inv', 'trunc', 'tozero', 'tozero-inv', 'otsu', 'binary-inv-otsu'];
+
+export class Mat<D extends MatDType = MatDType> {
+  /** @internal */
+  [kNative]: NativeMat;
+
+  /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */
+  constructor(handle: NativeMat) {
+    if (!(handle instanceof (native.NativeMat as unknown as new () => object))) {
+      throw new ArgumentError('Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()');
+    }
+    this[kNative] = handle;
+  }
+
+  /** @internal */
+  static handle(mat: unknown, name = 'mat'): NativeMat {
+    if (!(mat instanceof Mat)) throw new ArgumentError(`${name}: expected a Mat, got ${v.describe(mat)}`);
+    return mat[kNative];
+  }
+
+  /** A Mat over raw pixel data (row-major, channels interleaved). */
+  static fromBuffer<D extends MatDType = 'uint8'>(data: ArrayBufferView | ArrayBuffer, options: MatFromBufferOptions & { dtype?: D }): Mat<D> {
+    v.binary(data, 'data');
+    if (options === undefined || options === null || typeof options !== 'object') {
+      throw new ArgumentError(`options: expected { rows, cols, channels?, dtype?, mode? }, got ${v.describe(options)}`);
+    }
+    const rows = v.integer(options.rows, 'options.rows', 1, 2 ** 31 - 1);
+    const cols = v.integer(options.cols, 'options.cols', 1, 2 ** 31 - 1);
+    const channels = v.integer(options.channels ?? 1, 'options.channels', 1, 512);
+    const dtype = options.dtype ?? 'uint8';
+    if (!isMatDType(dtype)) throw new DTypeError(`options.dtype: expected a Mat dtype (uint8, int8, uint16, int16, int32, float16, float32, float64), got ${v.describe(dtype)}`);
+    if (ArrayBuffer.isView(data)) checkArrayMatches(dtype, data, 'data');
+    const mode = v.oneOf(options.mode, ['copy', 'share'] as const, 'options.mode', 'copy');
+    if (mode === 'share') markAsUntransferable(data instanceof ArrayBuffer ? data : data.buffer);
+    return new Mat<D>(native.matFromBytes(rows, cols, channels, dtype, data, mode));
+  }
+
+  /** A Mat of zeros. */
+  static zeros<D extends MatDType = 'uint8'>(rows: number, cols: number, options: { channels?: number; dtype?: D } = {}): Mat<D> {
+    v.integer(rows, 'rows', 1, 2 ** 31 - 1);
+    v.integer(cols, 'cols', 1, 2 ** 31 - 1);
+    const o = v.optionsObject(options, 'options');
+    const channels = v.integer(o.channels ?? 1, 'options.channels', 1, 512);
+    const dtype = o.dtype ?? 'uint8';
+    if (!isMatDType(dtype)) throw new DTypeError(`options.dtype: expected a Mat dtype, got ${v.describe(dtype)}`);
+    return new Mat<D>(native.matZeros(rows, cols, channels, dtype));
+  }
+
+  /** Decodes an encoded image (JPEG, PNG, BMP, ...) off the event loop. The bytes are copied first, so the caller may reuse its buffer at once. */
+  static async decode(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Promise<Mat> {
+    v.binary(data, 'data');
+    const flags = v.oneOf(v.optionsObject(options, 'options').flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
+    return new Mat(await withCallerStack(native.matDecodeAsync(data, flags)));
+  }
+
+  /** Synchronous twin of decode(). */
+  static decodeSync(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Mat {
+    v.binary(data, 'data');
+    const flags = v.oneOf(v.optionsObject(options, 'options').flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
+    return new Mat(native.matDecode(data, flags));
+  }
+
+  get rows(): number {
+    return this[kNative].rows;
+  }
+  get cols(): number {
+    return this[kNative].cols;
+  }
+  get channels(): number {
+    return this[kNative].channels;
+  }
+  get dtype(): D {
+    return this[kNative].dtype as D;
+  }
+  /** OpenCV type code (CV_8UC3 = 16, ...). */
+  get type(): number {
+    return this[kNative].type;
+  }
+  /** Bytes per row (larger than cols * channels * elemSize for an ROI view). */
+  get step(): number {
+    return this[kNative].step;
+  }
+  /** Bytes of pixel data (rows * cols * channels * elemSize). */
+  get byteLength(): number {
+    return this[kNative].byteLength;
+  }
+  /** False for an ROI view whose rows are not adjacent in memory. */
+  get isContinuous(): boolean {
+    return this[kNative].isContinuous;
+  }
+  /** True while another owner (tensor, JS buffer, Mat) can see this memory: in-place OpenCV writes are refused. */
+  get readOnly(): boolean {
+    return this[kNative].readOnly;
+  }
+  get disposed(): boolean {
+    return this[kNative].disposed;
+  }
+
+  /**
+   * The pixels as a typed array, row-major with channels interleaved. Zero-copy when
+   * `isContinuous` (the view keeps the memory alive on its own; JS writes through it reach
+   * every owner of the memory), a packed copy otherwise.
+   */
+  get data(): TypedArrayOf<D> {
+    return viewAs(this.dtype, this[kNative].data()) as TypedArrayOf<D>;
+  }
+
+  /** A deep copy with its own, writable memory. */
+  clone(): Mat<D> {
+    return new Mat<D>(this[kNative].clone());
+  }
+
+  /** A view of a rectangle (no copy). While both live, the view and its parent are read-only for in-place writes. */
+  roi(rect: Rect): Mat<D> {
+    if (rect === null || typeof rect !== 'object') throw new ArgumentError(`rect: expected { x, y, width, height }, got ${v.describe(rect)}`);
+    const x = v.integer(rect.x, 'rect.x', 0, 2 ** 31 - 1);
+    const y = v.integer(rect.y, 'rect.y', 0, 2 ** 31 - 1);
+    const w = v.integer(rect.width, 'rect.width', 1, 2 ** 31 - 1);
+    const h = v.integer(rect.height, 'rect.height', 1, 2 ** 31 - 1);
+    return new Mat<D>(this[kNative].roi(x, y, w, h));
+  }
+
+  /** Sets every pixel to `value` (a number, or one number per channel), in place. */
+  setTo(value: number | readonly number[], options?: InPlaceOptions): this {
+    const values = typeof value === 'number' ? [value] : value;
+    if (!Array.isArray(values) || values.length === 0 || values.length > 4) {
+      throw new ArgumentError(`value: expected a number or 1..4 numbers, got ${v.describe(value)}`);
+    }
+    values.forEach((x, i) => v.finiteNumber(x, `value[${i}]`));
+    const scalar = typeof value === 'number' ? [value, value, value, value] : values;
+    const onShared = v.oneOf(v.optionsObject(options, 'options').onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
+    this[kNative].setTo(scalar.slice(), onShared);
+    return this;
+  }
+
+  /** cv::threshold. Returns a new Mat, or this Mat when `inPlace`. */
+  threshold(thresh: number, maxval: number, options?: ThresholdOptions): Mat<D> {
+    v.finiteNumber(thresh, 'thresh');
+    v.finiteNumber(maxval, 'maxval');
+    const o = v.optionsObject(options, 'options');
+    const type = v.oneOf(o.type, THRESHOLD_TYPES, 'options.type', 'binary');
+    const onShared = v.oneOf(o.onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
+    const inPlace = o.inPlace === true;
+    const result = this[kNative].threshold(thresh, maxval, type, inPlace, onShared);
+    return inPlace ? this : new Mat<D>(result);
+  }
+
+  /** Copies the pixels when another owner can see them, so that in-place writes are allowed. */
+  makeWritable(): this {
+    this[kNative].makeWritable();
+    return this;
+  }
+
+  /** Releases this handle now (idempotent). Later use throws DisposedError. */
+  dispose(): void {
+    this[kNative].dispose();
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.disposed) return 'Mat <disposed>';
+    return `Mat<${this.dtype}> ${this.rows}x${this.cols}x${this.channels}${this.readOnly ? ' (read-only)' : ''}`;
+  }
+}

@@ -1,0 +1,70 @@
+// Argument checks shared by the facade: they run before any native work and produce the
+// messages users see ("options.mode: expected 'copy' | 'share', got 'shared'").
+import { ArgumentError, ShapeError } from './errors';
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'Array';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ArgumentError(`${name}: expected ${allowed.map((a) => `'${a}'`).join(' | ')}, got ${describe(value)}`);
+}
+
+export function optionsObject<T extends object>(value: T | undefined, name: string): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ArgumentError(`${name}: expected an options object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function integer(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ArgumentError(`${name}: expected an integer in ${min}..${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function finiteNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ArgumentError(`${name}: expected a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function isBinary(value: unknown): value is ArrayBufferView | ArrayBuffer {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
+export function binary(value: unknown, name: string): ArrayBufferView | ArrayBuffer {
+  if (!isBinary(value)) {
+    throw new ArgumentError(`${name}: expected a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A shape: an array of non-negative safe integers; the element count must stay a safe integer. */
+export function shape(value: unknown, name: string): number[] {
+  if (!Array.isArray(value)) throw new ShapeError(`${name}: expected an array of non-negative integers, got ${describe(value)}`);
+  if (value.length > 32) throw new ShapeError(`${name}: expected rank <= 32, got rank ${value.length}`);
+  let count = 1;
+  value.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${name}: expected non-negative integer dims, got ${describe(d)} at index ${i} of [${value.join(',')}]`);
+    }
+    count *= d;
+  });
+  if (!Number.isSafeInteger(count)) throw new ShapeError(`${name}: [${value.join(',')}] has more elements than 2^53`);
+  return value.slice();
+}
+
+export function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
