@@ -15,6 +15,7 @@
 #include "common/stats.h"
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
+#include "tf/model_api.h"
 #include "tf/tensor_api.h"
 #include "tf/tensor_wrap.h"
 
@@ -82,6 +83,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTensorApi(env, exports);
   RegisterMatApi(env, exports);
   RegisterConvertApi(env, exports);
+  RegisterModelApi(env, exports);
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));

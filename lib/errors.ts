@@ -55,6 +55,14 @@ export class CvError extends TfcvError {
   readonly cvCode: number = 0;
   readonly func: string = '';
 }
+/** A run was cancelled through its AbortSignal (also named like the DOM's AbortError). */
+export class AbortError extends TfcvError {
+  override readonly code = 'ERR_TFCV_ABORTED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
 /** Something that should never happen; please report it. */
 export class InternalError extends TfcvError {
   override readonly code = 'ERR_TFCV_INTERNAL';

@@ -11,3 +11,8 @@ export type { ToTensorOptions, ToMatOptions, ConversionOptions, TransferMode, Te
 export { stats, versions } from './stats';
 export type { Stats } from './stats';
 export { nativePath } from './native';
+export { Model, loadSavedModel, loadSavedModelSync, loadFrozenGraph, loadFrozenGraphSync } from './model';
+export type { LoadOptions, SavedModelOptions, RunOptions, Outputs } from './model';
+export type { Feeds, Feed, ArrayFeed } from './feeds';
+export type { SignatureInfo, TensorSpec, MetaGraphInfo, GraphOperation } from './signature';
+export type { SessionOptions } from './session_options';

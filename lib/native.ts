@@ -80,9 +80,9 @@ export interface NativeBinding {
 const packageRoot = path.resolve(__dirname, '..');
 
 function load(): { binding: NativeBinding; file: string } {
-  // TensorFlow logs INFO and WARNING lines (oneDNN notices) to stderr at load; level 2 keeps
-  // only errors unless the user set TF_CPP_MIN_LOG_LEVEL themselves.
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // TensorFlow logs an INFO line per SavedModel load step; read lazily at its first log
+  // call, so setting it here (before the library loads) still takes effect. Warnings stay.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { resolveBinary } = require('../scripts/resolve-binary.js') as {
     resolveBinary(dir: string): { kind: 'prebuilt' | 'local' | 'build'; file: string | null };

@@ -21,6 +21,7 @@ class EnvState {
 
   Napi::FunctionReference tensorConstructor;
   Napi::FunctionReference matConstructor;
+  Napi::FunctionReference modelConstructor;
 
   Napi::FunctionReference* ErrorConstructor(ErrorKind kind);
   void SetErrorConstructor(ErrorKind kind, Napi::Function ctor);

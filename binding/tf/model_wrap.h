@@ -1,0 +1,40 @@
+// The JS-visible native Model: a handle on a ModelRef. Runs pin the model (and their input
+// tensors) natively, so dispose() takes effect for new calls at once and for the session
+// when the last run in flight ends.
+#pragma once
+
+#include <napi.h>
+
+#include "tf/model_core.h"
+
+namespace tfcv {
+
+class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  static Napi::Object Wrap(Napi::Env env, ModelRef model);
+  explicit ModelWrap(const Napi::CallbackInfo& info);
+
+ private:
+  struct RunJob {
+    ModelRef model;
+    std::vector<TF_Output> feeds;
+    std::vector<TensorRef> values;
+    std::vector<TF_Output> fetches;
+    std::string runOptions;
+  };
+  RunJob PrepareRun(const Napi::CallbackInfo& info);
+  static Napi::Value WrapOutputs(Napi::Env env, std::vector<TensorRef>& outputs);
+
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunSync(const Napi::CallbackInfo& info);
+  Napi::Value Operations(const Napi::CallbackInfo& info);
+  Napi::Value OperationInputs(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value Disposed(const Napi::CallbackInfo& info);
+
+  const ModelRef& Ref() const;
+  ModelRef model_;
+};
+
+}  // namespace tfcv

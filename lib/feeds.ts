@@ -1,0 +1,107 @@
+// Turning user feeds into input tensors and checking them against the signature before
+// TensorFlow sees anything: missing or unknown keys, dtype, rank and known dims, each a
+// typed error that names the input, the expected and the actual value. Feeds may be
+// Tensors, typed arrays with a shape, or Mats (converted per the bridge rules).
+import { DType, isDType } from './dtype';
+import { ArgumentError, DTypeError, ShapeError } from './errors';
+import { Mat } from './mat';
+import { toTensorSync } from './convert';
+import { TensorSpec } from './signature';
+import { Tensor } from './tensor';
+import * as v from './validate';
+
+/** A typed array (or string array) with its shape. */
+export interface ArrayFeed {
+  data: ArrayBufferView | readonly string[];
+  shape: readonly number[];
+}
+
+export type Feed = Tensor | Mat | ArrayFeed;
+export type Feeds = Record<string, Feed>;
+
+export interface PreparedFeeds {
+  names: string[];
+  tensors: Tensor[];
+  /** Tensors made here from arrays or Mats, disposed once the run has ended. */
+  temporaries: Tensor[];
+}
+
+const fmtShape = (s: readonly number[] | null) => (s === null ? '[?]' : `[${s.join(',')}]`);
+
+function describeSpec(spec: TensorSpec): string {
+  return `${spec.dtype} ${fmtShape(spec.shape)}`;
+}
+
+function checkAgainstSpec(key: string, spec: TensorSpec, tensor: Tensor): void {
+  const dtype = tensor.dtype;
+  const shape = tensor.shape;
+  const actual = `${dtype} ${fmtShape(shape)}`;
+  if (spec.dtype !== dtype) {
+    throw new DTypeError(`input '${key}': expected ${describeSpec(spec)}, got ${actual}`);
+  }
+  if (spec.shape === null) return;
+  if (spec.shape.length !== shape.length) {
+    throw new ShapeError(`input '${key}': expected rank ${spec.shape.length} ${describeSpec(spec)}, got ${actual}`);
+  }
+  spec.shape.forEach((want, i) => {
+    if (want >= 0 && shape[i] !== want) {
+      throw new ShapeError(`input '${key}': expected ${describeSpec(spec)}, got ${actual} (dim ${i})`);
+    }
+  });
+}
+
+// A Mat becomes [1,H,W,C] for a rank-4 input (NCHW when the spec's dim 1 is the channel
+// count and its last dim is not), [H,W,C] otherwise; its dtype follows the spec's.
+function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
+  const shape = spec.shape;
+  const nchw = shape !== null && shape.length === 4 && shape[1] === mat.channels && shape[3] !== mat.channels;
+  const layout = shape !== null && shape.length === 4 ? (nchw ? 'NCHW' : 'NHWC') : 'HWC';
+  const dtype = spec.dtype;
+  if (!isDType(dtype) || !['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'uint8', 'uint16'].includes(dtype)) {
+    throw new DTypeError(`input '${key}': a Mat cannot feed a ${dtype} input`);
+  }
+  return toTensorSync(mat, { layout, dtype: dtype as 'float32', mode: 'share' });
+}
+
+export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): PreparedFeeds {
+  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor || feeds instanceof Mat) {
+    throw new ArgumentError(`feeds: expected an object keyed by input name (${Object.keys(inputs).join(', ')}), got ${v.describe(feeds)}`);
+  }
+  const expected = Object.keys(inputs);
+  for (const key of Object.keys(feeds)) {
+    if (!(key in inputs)) throw new ArgumentError(`feeds: unknown input '${key}' (expected: ${expected.join(', ') || 'none'})`);
+  }
+  const prepared: PreparedFeeds = { names: [], tensors: [], temporaries: [] };
+  try {
+    for (const key of expected) {
+      const spec = inputs[key]!;
+      const feed = (feeds as Record<string, Feed | undefined>)[key];
+      if (feed === undefined) throw new ArgumentError(`feeds: missing input '${key}' (${describeSpec(spec)})`);
+      let tensor: Tensor;
+      if (feed instanceof Tensor) {
+        tensor = feed;
+      } else if (feed instanceof Mat) {
+        tensor = matFeed(key, spec, feed);
+        prepared.temporaries.push(tensor);
+      } else if (feed !== null && typeof feed === 'object' && 'data' in feed && 'shape' in feed) {
+        const dtype = isDType(spec.dtype) ? (spec.dtype as DType) : undefined;
+        try {
+          tensor = Tensor.from(feed.data as ArrayBufferView, { shape: feed.shape, dtype });
+        } catch (error) {
+          if (error instanceof Error) error.message = `input '${key}': ${error.message}`;
+          throw error;
+        }
+        prepared.temporaries.push(tensor);
+      } else {
+        throw new ArgumentError(`input '${key}': expected a Tensor, a Mat or { data, shape }, got ${v.describe(feed)}`);
+      }
+      checkAgainstSpec(key, spec, tensor);
+      prepared.names.push(spec.name);
+      prepared.tensors.push(tensor);
+    }
+  } catch (error) {
+    for (const t of prepared.temporaries) t.dispose();
+    throw error;
+  }
+  return prepared;
+}

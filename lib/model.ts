@@ -1,0 +1,322 @@
+// Model: a SavedModel or frozen graph loaded through the TensorFlow C API. Loading and
+// running happen on the libuv pool (sync twins exist for scripts); feeds are checked
+// against the signature first; outputs are Tensors the caller owns, without a copy.
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { withCallerStack } from './async_stack';
+import { AbortError, ArgumentError, TfError } from './errors';
+import { Feeds, prepareFeeds } from './feeds';
+import { native } from './native';
+import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './session_options';
+import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
+import { Tensor } from './tensor';
+import * as v from './validate';
+
+/** @internal */
+interface NativeModel {
+  run(feeds: string[], tensors: unknown[], outputs: string[], runOptions?: Buffer): Promise<unknown[]>;
+  runSync(feeds: string[], tensors: unknown[], outputs: string[], runOptions?: Buffer): unknown[];
+  operations(): GraphOperation[];
+  operationInputs(name: string): Array<{ name: string; type: string }>;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export interface LoadOptions extends SessionOptions {
+  /** Run one batch of zeros through the default signature after loading (batch 1 for unknown dims). Default false. */
+  warmup?: boolean;
+}
+
+export interface SavedModelOptions extends LoadOptions {
+  /** MetaGraph tags. Default ['serve']. */
+  tags?: string[];
+  /** The signature run() uses when none is given. Default 'serving_default'. */
+  signature?: string;
+}
+
+export interface RunOptions {
+  /** Output keys to fetch (default: all of the signature's outputs). */
+  outputs?: readonly string[];
+  /** Signature to run (SavedModel). Default: the model's default signature. */
+  signature?: string;
+  /** Deadline enforced by TensorFlow (RunOptions.timeout_in_ms): TfError DEADLINE_EXCEEDED. */
+  timeoutMs?: number;
+  /** Rejects the promise at once with AbortError; outputs of the native run are freed when it ends. */
+  signal?: AbortSignal;
+}
+
+export type Outputs = Record<string, Tensor>;
+
+const kNative = Symbol('tfcv.model');
+
+function loadedBinding() {
+  return native as unknown as {
+    loadSavedModel(dir: string, tags: string[], config: Buffer): Promise<{ model: NativeModel; metaGraphDef: Buffer }>;
+    loadSavedModelSync(dir: string, tags: string[], config: Buffer): { model: NativeModel; metaGraphDef: Buffer };
+    loadFrozenGraph(graph: Uint8Array, config: Buffer): Promise<{ model: NativeModel }>;
+    loadFrozenGraphSync(graph: Uint8Array, config: Buffer): { model: NativeModel };
+  };
+}
+
+export class Model {
+  /** @internal */
+  [kNative]: NativeModel;
+  /** 'saved-model' or 'frozen-graph'. */
+  readonly format: 'saved-model' | 'frozen-graph';
+  /** Every signature with its inputs and outputs (a frozen graph has one: 'graph'). */
+  readonly signatures: Readonly<Record<string, SignatureInfo>>;
+  /** The signature run() uses by default. */
+  readonly defaultSignature: string;
+  /** MetaGraph facts (SavedModel only). */
+  readonly metaGraph: MetaGraphInfo | null;
+
+  /** @internal */
+  constructor(handle: NativeModel, format: 'saved-model' | 'frozen-graph', meta: MetaGraphInfo | null, defaultSignature: string) {
+    this[kNative] = handle;
+    this.format = format;
+    this.metaGraph = meta;
+    this.signatures = Object.freeze(meta ? meta.signatures : { graph: graphSignature(handle.operations()) });
+    this.defaultSignature = defaultSignature;
+    if (!(defaultSignature in this.signatures)) {
+      handle.dispose();
+      throw new ArgumentError(`options.signature: unknown signature '${defaultSignature}' (available: ${Object.keys(this.signatures).join(', ') || 'none'})`);
+    }
+    if (meta) this.checkVariablesRestored(meta);
+  }
+
+  /** Loads a SavedModel directory off the event loop. */
+  static async loadSavedModel(dir: string, options?: SavedModelOptions): Promise<Model> {
+    const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
+    const loaded = await withCallerStack(loadedBinding().loadSavedModel(dir, tags, config));
+    const model = new Model(loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
+    if (warmup) await model.warmup();
+    return model;
+  }
+
+  /** Synchronous twin of loadSavedModel(). */
+  static loadSavedModelSync(dir: string, options?: SavedModelOptions): Model {
+    const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
+    const loaded = loadedBinding().loadSavedModelSync(dir, tags, config);
+    const model = new Model(loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
+    if (warmup) model.warmupSync();
+    return model;
+  }
+
+  /** Loads a frozen GraphDef (a file path or its bytes) off the event loop. Inputs and outputs are keyed by tensor name ('input:0'). */
+  static async loadFrozenGraph(graph: string | Uint8Array, options?: LoadOptions): Promise<Model> {
+    const { config, warmup } = readLoadOptions(options);
+    const bytes = typeof graph === 'string' ? await readFile(graph) : graphBytes(graph);
+    const loaded = await withCallerStack(loadedBinding().loadFrozenGraph(bytes, config));
+    const model = new Model(loaded.model, 'frozen-graph', null, 'graph');
+    if (warmup) await model.warmup();
+    return model;
+  }
+
+  /** Synchronous twin of loadFrozenGraph(). */
+  static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
+    const { config, warmup } = readLoadOptions(options);
+    const bytes = typeof graph === 'string' ? readFileSync(graph) : graphBytes(graph);
+    const model = new Model(loadedBinding().loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
+    if (warmup) model.warmupSync();
+    return model;
+  }
+
+  /** The graph's operations (name, type, first output's dtype and shape): placeholders are discoverable here. */
+  operations(): GraphOperation[] {
+    return this[kNative].operations();
+  }
+
+  /** The inputs of the default (or given) signature. */
+  inputs(signature = this.defaultSignature): SignatureInfo['inputs'] {
+    return this.signature(signature).inputs;
+  }
+
+  /** The outputs of the default (or given) signature. */
+  outputs(signature = this.defaultSignature): SignatureInfo['outputs'] {
+    return this.signature(signature).outputs;
+  }
+
+  get disposed(): boolean {
+    return this[kNative].disposed;
+  }
+
+  /** Runs the model on the libuv pool. Resolves with the requested outputs, owned by the caller. */
+  async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
+    const o = v.optionsObject(options, 'options');
+    const signal = o.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+    if (signal?.aborted) throw new AbortError('run: aborted before it started');
+    const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
+    const prepared = prepareFeeds(feeds, sig.inputs);
+    let pending: Promise<unknown[]>;
+    try {
+      pending = this[kNative].run(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions);
+    } catch (error) {
+      for (const t of prepared.temporaries) t.dispose();
+      throw error;
+    }
+    // Temporaries stay pinned natively by the run; their JS handles can go now.
+    for (const t of prepared.temporaries) t.dispose();
+    const collect = (handles: unknown[]) => toOutputs(outputKeys, handles);
+    if (signal === undefined) return collect(await withCallerStack(pending));
+    return new Promise<Outputs>((resolve, reject) => {
+      let aborted = false;
+      const onAbort = () => {
+        aborted = true;
+        reject(new AbortError('run: aborted'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (handles) => {
+          signal.removeEventListener('abort', onAbort);
+          const outputs = collect(handles);
+          if (aborted) for (const t of Object.values(outputs)) t.dispose(); // nobody will read them
+          else resolve(outputs);
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!aborted) reject(error);
+        },
+      );
+    });
+  }
+
+  /** Runs the model on the calling thread (blocks the event loop; for scripts). */
+  runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
+    const o = v.optionsObject(options, 'options');
+    const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
+    const prepared = prepareFeeds(feeds, sig.inputs);
+    try {
+      return toOutputs(outputKeys, this[kNative].runSync(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions));
+    } finally {
+      for (const t of prepared.temporaries) t.dispose();
+    }
+  }
+
+  /** Releases the model. Runs in flight finish first (the session closes after them); later calls throw DisposedError. */
+  dispose(): void {
+    this[kNative].dispose();
+  }
+
+  private signature(key: string): SignatureInfo {
+    const sig = this.signatures[key];
+    if (sig === undefined) {
+      throw new ArgumentError(`signature: unknown signature '${key}' (available: ${Object.keys(this.signatures).join(', ')})`);
+    }
+    return sig;
+  }
+
+  private plan(o: Partial<RunOptions>) {
+    if (o.signature !== undefined && typeof o.signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
+    const sig = this.signature(o.signature ?? this.defaultSignature);
+    let outputKeys: string[];
+    if (o.outputs === undefined) {
+      outputKeys = Object.keys(sig.outputs);
+    } else {
+      if (!Array.isArray(o.outputs) || o.outputs.length === 0) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
+      outputKeys = o.outputs.map((key) => {
+        // A frozen graph may fetch any tensor by name ('output:0'); the native side resolves
+        // it and reports an unknown operation as an ArgumentError.
+        if (this.format === 'frozen-graph' && typeof key === 'string') return key;
+        if (typeof key !== 'string' || !(key in sig.outputs)) {
+          throw new ArgumentError(`options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(sig.outputs).join(', ')})`);
+        }
+        return key;
+      });
+    }
+    const outputNames = outputKeys.map((k) => sig.outputs[k]?.name ?? k);
+    return { sig, outputKeys, outputNames, runOptions: encodeRunOptions(o.timeoutMs) };
+  }
+
+  private warmupFeeds(): Feeds {
+    const feeds: Feeds = {};
+    for (const [key, spec] of Object.entries(this.inputs())) {
+      if (spec.shape === null) throw new ArgumentError(`warmup: input '${key}' has an unknown rank; warm up with your own run() instead`);
+      const shape = spec.shape.map((d) => (d < 0 ? 1 : d));
+      const tensor = Tensor.alloc(spec.dtype as 'uint8', shape); // strings start empty
+      if (spec.dtype !== 'string') new Uint8Array(tensor.data.buffer).fill(0);
+      feeds[key] = tensor;
+    }
+    return feeds;
+  }
+
+  private async warmup(): Promise<void> {
+    const feeds = this.warmupFeeds();
+    try {
+      for (const t of Object.values(await this.run(feeds))) t.dispose();
+    } finally {
+      for (const t of Object.values(feeds)) (t as Tensor).dispose();
+    }
+  }
+
+  private warmupSync(): void {
+    const feeds = this.warmupFeeds();
+    try {
+      for (const t of Object.values(this.runSync(feeds))) t.dispose();
+    } finally {
+      for (const t of Object.values(feeds)) (t as Tensor).dispose();
+    }
+  }
+
+  // A tf.Module holding a Keras 3 layer, saved with tf.saved_model.save, restores copies of
+  // its variables while its signatures read the originals, which stay uninitialised: every
+  // run would fail with "Could not find variable". Detected here, at load, with a way out.
+  private checkVariablesRestored(meta: MetaGraphInfo): void {
+    if (!meta.restoreOp) return;
+    const h = this[kNative];
+    const variablesFeeding = (op: string) =>
+      h.operationInputs(op).filter((i) => i.type === 'VarHandleOp').map((i) => i.name);
+    const restored = new Set(variablesFeeding(meta.restoreOp));
+    const missing = new Set<string>();
+    for (const sig of Object.values(meta.signatures)) {
+      for (const out of Object.values(sig.outputs)) {
+        const op = out.name.split(':')[0]!;
+        for (const variable of variablesFeeding(op)) if (!restored.has(variable)) missing.add(variable);
+      }
+    }
+    if (missing.size > 0) {
+      h.dispose();
+      const error = new TfError(
+        `loadSavedModel: the signatures read variables the SavedModel never restores (${[...missing].sort().join(', ')}); ` +
+          'every run would fail with "Could not find variable". This happens when a tf.Module holding a Keras 3 layer is saved with ' +
+          'tf.saved_model.save; re-export the Keras model with model.export(dir) (or keras.export.ExportArchive) instead.',
+      );
+      (error as { tfCode: string }).tfCode = 'FAILED_PRECONDITION';
+      throw error;
+    }
+  }
+}
+
+function toOutputs(keys: string[], handles: unknown[]): Outputs {
+  const out: Outputs = {};
+  keys.forEach((key, i) => {
+    out[key] = new Tensor(handles[i] as never);
+  });
+  return out;
+}
+
+function graphBytes(graph: unknown): Uint8Array {
+  if (!(graph instanceof Uint8Array)) throw new ArgumentError(`graph: expected a file path or the GraphDef bytes, got ${v.describe(graph)}`);
+  return graph;
+}
+
+function readLoadOptions(options: LoadOptions | undefined) {
+  const o = v.optionsObject(options, 'options');
+  if (o.warmup !== undefined && typeof o.warmup !== 'boolean') throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
+  return { config: encodeSessionOptions(o), warmup: o.warmup === true };
+}
+
+function readSavedModelOptions(dir: string, options: SavedModelOptions | undefined) {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
+  const o = v.optionsObject(options, 'options');
+  const tags = o.tags ?? ['serve'];
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
+  const signature = o.signature ?? 'serving_default';
+  if (typeof signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
+  return { tags, signature, ...readLoadOptions(o) };
+}
+
+export const loadSavedModel = Model.loadSavedModel;
+export const loadSavedModelSync = Model.loadSavedModelSync;
+export const loadFrozenGraph = Model.loadFrozenGraph;
+export const loadFrozenGraphSync = Model.loadFrozenGraphSync;
