@@ -5,7 +5,8 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { tfcv, collect } = require('./helpers');
-const { Mat, Tensor, toTensor, toTensorSync, toMat, toMatSync } = tfcv;
+const path = require('node:path');
+const { Mat, Tensor, Model, toTensor, toTensorSync, toMat, toMatSync } = tfcv;
 
 const MB = 1024 * 1024;
 
@@ -76,5 +77,33 @@ describe('garbage collection and leaks', () => {
     assert.equal(end.liveTensors, base.liveTensors);
     assert.equal(end.liveMats, base.liveMats);
     assert.equal(end.externalBytes, base.externalBytes);
+  });
+
+  it('5,000 model runs keep RSS and external memory within a bound', async () => {
+    const model = Model.loadSavedModelSync(path.join(__dirname, 'fixtures/models/cnn_module'));
+    const image = Tensor.alloc('float32', [4, 32, 32, 3]);
+    image.data.fill(0.5);
+    const runOnce = async (i) => {
+      // Alternate async / sync, plain tensors / array feeds, explicit dispose / GC.
+      const out = i % 2 ? await model.run({ image }) : model.runSync({ image: { data: image.data, shape: image.shape } });
+      void out.probabilities.data[0];
+      if (i % 3) for (const t of Object.values(out)) t.dispose();
+    };
+    for (let i = 0; i < 500; i++) await runOnce(i);
+    await collect();
+    const base = tfcv.stats();
+    const rssBefore = process.memoryUsage().rss;
+    for (let i = 0; i < 5000; i++) {
+      await runOnce(i);
+      if (i % 1000 === 0) await collect(1);
+    }
+    await collect(5);
+    const end = tfcv.stats();
+    const growth = (process.memoryUsage().rss - rssBefore) / MB;
+    model.dispose();
+    assert.equal(end.liveTensors, base.liveTensors, 'every output tensor was released');
+    assert.equal(end.externalBytes, base.externalBytes, 'external memory is back to its baseline');
+    // A run allocates ~50 KB of inputs/outputs: leaking them would add ~250 MB.
+    assert.ok(growth < 32, `RSS grew by ${growth.toFixed(1)} MB over 5,000 runs`);
   });
 });
