@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Model latency, tfcv against the floor: runSync and run (async) beside a plain C++ program
-// making the same TF_SessionRun call (bench/native/tf_run_baseline.cc) on the same SavedModel,
-// session config and input, for the tiny fixture CNN and MobileNetV2-224, batch 1 and 8.
-// Then a sweep of session options (threads, XLA JIT, oneDNN) on MobileNetV2 batch 1.
+// Model latency, tfcv against the floor and the alternatives: runSync and run (async) beside a
+// plain C++ program making the same TF_SessionRun call (bench/native/tf_run_baseline.cc) on
+// the same SavedModel, session config and input, and beside Python TensorFlow, tfjs-node and
+// onnxruntime-node (bench/baselines/, child processes), for the tiny fixture CNN and
+// MobileNetV2-224, batch 1 and 8. Then a sweep of session options (threads, XLA JIT, oneDNN)
+// on MobileNetV2 batch 1.
 // Usage: node bench/model-latency.js [--quick]
 'use strict';
 const path = require('node:path');
@@ -14,6 +16,35 @@ const setup = require('./lib/setup');
 const { printTable, writeResults } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
+const BASELINES = [
+  ['Python TF 2.21', 'python3', 'tf_python.py'],
+  ['tfjs-node 4.22', process.execPath, 'tfjs-node.js'],
+  ['onnxruntime-node', process.execPath, 'onnxruntime-node.js'],
+];
+
+function childBaseline(name, cmd, script, args) {
+  const r = spawnSync(cmd, [path.join(__dirname, 'baselines', script), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    maxBuffer: 1 << 24,
+  });
+  const last = (r.stdout || '').trim().split('\n').pop() || '';
+  let j;
+  try {
+    j = JSON.parse(last);
+  } catch {
+    return { name, median: null, note: `${script} failed: ${(r.stderr || '').trim().slice(-160)}` };
+  }
+  if (j.error) return { name, median: null, note: j.error };
+  return { name, median: j.median_ms, p99: j.p99_ms, samples: j.iterations };
+}
+
+function prepareBaselines() {
+  for (const [name, cmd, script] of BASELINES) {
+    const r = childBaseline(name, cmd, script, ['--prepare']);
+    if (r.note) console.log(`${name}: n/a: ${r.note}`);
+  }
+}
 const TIME_MS = quick ? 500 : 2000;
 
 async function measure(name, fn) {
@@ -33,7 +64,7 @@ function cppBaseline(native, modelDir, input, output, shape, iterations, config)
   return { name: 'plain C++ (C API)', median: j.median_ms, p99: j.p99_ms, samples: j.iterations };
 }
 
-async function latencyCase(label, modelDir, batch, native, options = {}) {
+async function latencyCase(label, modelDir, batch, native, options = {}, baselineModel = null) {
   const model = tfcv.loadSavedModelSync(modelDir, options);
   const spec = model.inputs().image ?? Object.values(model.inputs())[0];
   const outKey = Object.keys(model.outputs())[0];
@@ -48,8 +79,11 @@ async function latencyCase(label, modelDir, batch, native, options = {}) {
   const iterations = Math.max(30, Math.min(5000, Math.round(TIME_MS / sync.median)));
   const cpp = cppBaseline(native, modelDir, spec.name, model.outputs()[outKey].name, shape, iterations, encodeSessionOptions(options));
   model.dispose();
-  const rows = [cpp, sync, asyncRow];
-  printTable(`${label}, batch ${batch} [${shape.join(',')}]`, rows, 'plain C++ (C API)');
+  const others = baselineModel
+    ? BASELINES.map(([name, cmd, script]) => childBaseline(name, cmd, script, [baselineModel, shape.join(','), String(TIME_MS)]))
+    : [];
+  const rows = [sync, asyncRow, cpp, ...others];
+  printTable(`${label}, batch ${batch} [${shape.join(',')}]`, rows, 'tfcv runSync');
   const asyncOverheadUs = (asyncRow.median - sync.median) * 1000;
   console.log(`async overhead per call: ${asyncOverheadUs.toFixed(1)} µs`);
   return { label, batch, rows, asyncOverheadUs };
@@ -78,12 +112,13 @@ async function main() {
   const native = setup.nativeBaselines();
   const mobilenet = setup.mobilenet();
   const tiny = path.join(setup.root, 'test/fixtures/models/cnn_keras');
+  prepareBaselines();
   const cases = [];
-  for (const batch of [1, 8]) cases.push(await latencyCase('tiny CNN (32x32x3 → 10)', tiny, batch, native));
+  for (const batch of [1, 8]) cases.push(await latencyCase('tiny CNN (32x32x3 → 10)', tiny, batch, native, {}, 'tiny'));
   if (mobilenet.error) {
     console.log(`\nMobileNetV2-224: n/a: ${mobilenet.error}`);
   } else {
-    for (const batch of [1, 8]) cases.push(await latencyCase('MobileNetV2-224', mobilenet.dir, batch, native));
+    for (const batch of [1, 8]) cases.push(await latencyCase('MobileNetV2-224', mobilenet.dir, batch, native, {}, 'mobilenet'));
   }
 
   const sweep = [];

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Baseline for bench/model-latency.js: ONNX Runtime for Node (onnxruntime-node) running the
+// same networks, exported to ONNX with TensorFlow's weights (bench/models/export_onnx.py), so
+// tfcv can be compared with the other native runtime a Node user would reach for.
+// Installed outside the repo, in ${TFCV_CACHE:-~/.cache/tfcv}/baselines/onnxruntime-node.
+//
+// usage: onnxruntime-node.js MODEL SHAPE TIME_MS   (MODEL tiny|mobilenet, SHAPE e.g. 1,224,224,3)
+//        onnxruntime-node.js --prepare             (install + export only)
+// stdout: one JSON line, {"median_ms":…,"p99_ms":…,"iterations":…} or {"error":"…"} (exit 0).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const ORT_VERSION = process.env.TFCV_ORT_NODE_VERSION || '1.30.0';
+const root = path.resolve(__dirname, '../..');
+const cache = process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv');
+const installDir = path.join(cache, 'baselines/onnxruntime-node');
+const modelsDir = path.join(cache, 'bench-models');
+const STEMS = { tiny: 'tiny_cnn', mobilenet: 'mobilenet_v2' };
+const INPUT_SHAPES = { tiny: [32, 32, 3], mobilenet: [224, 224, 3] };
+
+// stdout carries exactly one JSON line; everything else (ours, the libraries') goes to stderr.
+const emit = (obj) => fs.writeSync(1, `${JSON.stringify(obj)}\n`);
+const log = (msg) => process.stderr.write(`onnxruntime-node baseline: ${msg}\n`);
+console.log = console.info = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+class Unavailable extends Error {}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  process.stderr.write(r.stdout || '');
+  process.stderr.write(r.stderr || '');
+  if (r.error) throw new Unavailable(`${cmd} could not be run: ${r.error.message}`);
+  return { ok: r.status === 0, out: `${r.stdout || ''}${r.stderr || ''}` };
+}
+
+/** onnxruntime-node from the npm registry, once. Its postinstall would fetch CUDA add-ons from
+ *  NuGet; ONNXRUNTIME_NODE_INSTALL=skip makes it exit at once (the CPU binaries are in the package). */
+function ensureOrt() {
+  const pkg = path.join(installDir, 'node_modules/onnxruntime-node/package.json');
+  if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).version === ORT_VERSION) return;
+  fs.mkdirSync(installDir, { recursive: true });
+  const manifest = path.join(installDir, 'package.json');
+  if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'tfcv-baseline-onnxruntime-node', private: true }, null, 2));
+  log(`installing onnxruntime-node@${ORT_VERSION} into ${installDir}`);
+  const r = run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `onnxruntime-node@${ORT_VERSION}`], {
+    cwd: installDir,
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+  if (!r.ok) throw new Unavailable(`npm install onnxruntime-node@${ORT_VERSION} failed: ${r.out.trim().slice(-300)}`);
+}
+
+/** The .onnx file for MODEL at this batch size (exported once by bench/models/export_onnx.py). */
+function ensureModels(models, batches) {
+  const missing = models.some((m) => batches.some((b) => !fs.existsSync(path.join(modelsDir, `${STEMS[m]}_b${b}.onnx`))));
+  if (!missing) return;
+  log(`exporting ${models.join(', ')} (batch ${batches.join(', ')}) to ONNX`);
+  const python = process.env.PYTHON || 'python3';
+  const r = run(python, [path.join(root, 'bench/models/export_onnx.py'), '--models', models.join(','), '--batches', batches.join(','), '--out', modelsDir]);
+  if (!r.ok) {
+    const line = r.out.trim().split('\n').reverse().find((l) => l.startsWith('{"error"'));
+    throw new Unavailable(line ? JSON.parse(line).error : `ONNX export failed: ${r.out.trim().slice(-300)}`);
+  }
+}
+
+function parseArgs(argv) {
+  const [model, shapeArg, timeArg] = argv;
+  if (!(model in STEMS)) throw new Unavailable(`usage: MODEL SHAPE TIME_MS (MODEL: ${Object.keys(STEMS).join('|')}; got ${model})`);
+  const shape = String(shapeArg).split(',').map(Number);
+  const want = INPUT_SHAPES[model];
+  if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d > 0) || want.some((d, i) => shape[i + 1] !== d)) {
+    throw new Unavailable(`SHAPE must be N,${want.join(',')} for ${model} (got ${shapeArg})`);
+  }
+  const timeMs = Number(timeArg);
+  if (!(timeMs > 0)) throw new Unavailable(`TIME_MS must be a positive number (got ${timeArg})`);
+  return { model, shape, timeMs };
+}
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median_ms: s[Math.floor(s.length / 2)], p99_ms: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))], iterations: s.length };
+}
+
+async function measure(fn, timeMs) {
+  const warmupUntil = performance.now() + Math.min(timeMs / 10, 1000);
+  for (let i = 0; i < 10 || performance.now() < warmupUntil; i++) await fn();
+  const samples = [];
+  const end = performance.now() + timeMs;
+  while (samples.length < 30 || (performance.now() < end && samples.length < 1e6)) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return stats(samples);
+}
+
+async function bench({ model, shape, timeMs }) {
+  ensureOrt();
+  ensureModels([model], [shape[0]]);
+  const file = path.join(modelsDir, `${STEMS[model]}_b${shape[0]}.onnx`);
+  const ort = require(path.join(installDir, 'node_modules/onnxruntime-node'));
+  const cores = os.availableParallelism();
+  // Comparable to tfcv's session defaults: intra-op = cores, inter-op = min(2, cores). ORT's
+  // default executionMode is 'sequential', where inter-op threads are not used (as for a CNN,
+  // a chain of ops, in TensorFlow).
+  const session = await ort.InferenceSession.create(file, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: cores,
+    interOpNumThreads: Math.min(2, cores),
+    graphOptimizationLevel: 'all',
+  });
+  const input = session.inputNames[0];
+  const output = session.outputNames[0];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const x = new ort.Tensor('float32', new Float32Array(count).fill(0.5), shape);
+  const feeds = { [input]: x };
+
+  // Correctness before speed: the first image's output must match TensorFlow's on the SavedModel.
+  const ref = JSON.parse(fs.readFileSync(file.replace(/\.onnx$/, '.json'), 'utf8')).tf_reference_batch1;
+  const y = (await session.run(feeds))[output];
+  let diff = 0;
+  for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(y.data[i] - ref[i]));
+  const scale = Math.max(...ref.map(Math.abs));
+  log(`${path.basename(file)}: ${input} [${shape}] -> ${output} [${y.dims}], max |ORT - TF| = ${diff.toExponential(2)} (output max ${scale.toExponential(2)})`);
+  if (!(diff <= 1e-2 * scale + 1e-6)) throw new Unavailable(`ONNX Runtime's output differs from TensorFlow's (max abs diff ${diff})`);
+
+  // One await per inference: session.run is asynchronous (ORT runs it off the JS thread).
+  const result = await measure(async () => {
+    const out = await session.run(feeds);
+    for (const t of Object.values(out)) t.dispose();
+  }, timeMs);
+  await session.release();
+  return result;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--prepare') {
+    ensureOrt();
+    require(path.join(installDir, 'node_modules/onnxruntime-node'));
+    ensureModels(Object.keys(STEMS), [1, 8]);
+    return { ok: true };
+  }
+  return bench(parseArgs(argv));
+}
+
+main().then(
+  (r) => emit(r),
+  (e) => {
+    if (!(e instanceof Unavailable)) log(e.stack);
+    emit({ error: e.message });
+  },
+);
