@@ -2,7 +2,7 @@
 // Handoff scaling: what it costs to pass image-sized memory between OpenCV, TensorFlow and
 // JS, for 64 KB ... 64 MB. Mat -> Tensor and Tensor -> Mat with 'share' (zero-copy: must stay
 // flat as size grows) and 'copy', Tensor -> JS typed-array view (zero-copy), beside a plain
-// C++ memcpy of the same size (bench/native/memcpy_baseline.cc).
+// C++ memcpy of the same size (bench/native/runtime/memcpy_baseline.cc).
 // Usage: node bench/handoff.js [--quick]
 'use strict';
 const path = require('node:path');

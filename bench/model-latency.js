@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Model latency, tfcv against the floor and the alternatives: runSync and run (async) beside a
-// plain C++ program making the same TF_SessionRun call (bench/native/tf_run_baseline.cc) on
+// plain C++ program making the same TF_SessionRun call (bench/native/runtime/tf_run_baseline.cc) on
 // the same SavedModel, session config and input, and beside Python TensorFlow, tfjs-node and
 // onnxruntime-node (bench/baselines/, child processes), for the tiny fixture CNN and
 // MobileNetV2-224, batch 1 and 8. Then a sweep of session options (threads, XLA JIT, oneDNN)

@@ -1,5 +1,5 @@
 // What the benchmarks need besides tfcv itself, made on demand and cached outside the repo:
-// the plain C++ baselines (CMake project in bench/native), the Python venv (shared with the
+// the plain C++ baselines (CMake project in bench/native/runtime), the Python venv (shared with the
 // fixture generator) and the MobileNetV2-224 SavedModel generated in it. Each helper returns
 // null with a reason when its thing cannot be had here, so a baseline is reported as
 // 'n/a: reason' instead of silently dropped.
@@ -17,9 +17,9 @@ function run(cmd, args, opts = {}) {
   return { ok: r.status === 0, out: (r.stdout || '') + (r.stderr || '') };
 }
 
-/** Builds bench/native (once) and returns { dir } or { error }. */
+/** Builds bench/native/runtime (once) and returns { dir } or { error }. */
 function nativeBaselines() {
-  const src = path.join(root, 'bench/native');
+  const src = path.join(root, 'bench/native/runtime');
   const build = path.join(src, 'build');
   const configure = run('cmake', ['-S', src, '-B', build, '-DCMAKE_BUILD_TYPE=Release']);
   if (!configure.ok) return { error: `cmake configure failed: ${configure.out.slice(-300)}` };
