@@ -37,6 +37,12 @@ export interface DecodeOptions {
    * decoding). Over it: LimitError. Default 100_000_000 (DEFAULT_MAX_PIXELS), at most 2^30.
    */
   maxPixels?: number;
+  /**
+   * Decode at 1/reduce of the size, like OpenCV's IMREAD_REDUCED_* flags: JPEGs are scaled in
+   * the DCT domain (much faster; sizes rounded up), other formats are decoded in full and
+   * resized to floor(size / reduce) with 'linear-exact'. Default 1.
+   */
+  reduce?: 1 | 2 | 4 | 8;
 }
 
 /** The default decode limit: 100 megapixels. */
@@ -44,14 +50,16 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 /** The largest decode limit one may set (OpenCV's own cap): 2^30 pixels. */
 export const MAX_MAX_PIXELS = 2 ** 30;
 
-function decodeOptions(options: DecodeOptions | undefined): [DecodeFlags, number] {
+function decodeOptions(options: DecodeOptions | undefined): [DecodeFlags, number, number] {
   const o = v.optionsObject(options, 'options');
   const flags = v.oneOf(o.flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
   const maxPixels = o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(o.maxPixels, 'options.maxPixels', 1, MAX_MAX_PIXELS);
-  return [flags, maxPixels];
+  const reduce = o.reduce ?? 1;
+  if (reduce !== 1 && reduce !== 2 && reduce !== 4 && reduce !== 8) throw new ArgumentError(`options.reduce: expected 1 | 2 | 4 | 8, got ${v.describe(reduce)}`);
+  return [flags, maxPixels, reduce];
 }
 
-function decodeArgs(data: unknown, options: DecodeOptions | undefined): [ArrayBufferView | ArrayBuffer, DecodeFlags, number] {
+function decodeArgs(data: unknown, options: DecodeOptions | undefined): [ArrayBufferView | ArrayBuffer, DecodeFlags, number, number] {
   return [v.binary(data, 'data'), ...decodeOptions(options)];
 }
 
@@ -140,14 +148,12 @@ export class Mat<D extends MatDType = MatDType> {
    * over `maxPixels`: LimitError. JPEG EXIF orientation is applied (except 'unchanged').
    */
   static async decode(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Promise<Mat> {
-    const [bytes, flags, maxPixels] = decodeArgs(data, options);
-    return new Mat(await withCallerStack(nativeImage.matDecodeAsync(bytes, flags, maxPixels)));
+    return new Mat(await withCallerStack(nativeImage.matDecodeAsync(...decodeArgs(data, options))));
   }
 
   /** Synchronous twin of decode(). */
   static decodeSync(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Mat {
-    const [bytes, flags, maxPixels] = decodeArgs(data, options);
-    return new Mat(nativeImage.matDecode(bytes, flags, maxPixels));
+    return new Mat(nativeImage.matDecode(...decodeArgs(data, options)));
   }
 
   /** Reads and decodes an image file (the file is read with fs.promises, then decoded off the event loop). */

@@ -82,8 +82,8 @@ export type NativeImageBinding = Ops<{
   line(mat: M, from: { x: number; y: number }, to: { x: number; y: number }, color: number[], thickness: number, lineType: number | 'aa', onShared: string): void;
   drawContours(mat: M, contours: Int32Array[], index: number, color: number[], thickness: number | 'filled', lineType: number | 'aa', onShared: string): void;
   putText(mat: M, text: string, origin: { x: number; y: number }, font: string, fontScale: number, color: number[], thickness: number, lineType: number | 'aa', onShared: string): void;
-  matDecode(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number): M;
-  matDecodeAsync(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number): Promise<M>;
+  matDecode(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number, reduce?: number): M;
+  matDecodeAsync(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number, reduce?: number): Promise<M>;
 };
 
 /** @internal The same loaded binding, seen through its image entry points. */

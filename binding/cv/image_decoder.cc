@@ -2,6 +2,7 @@
 #include "cv/image_decoder.h"
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <climits>
 
@@ -36,7 +37,9 @@ bool DecodeJpeg(const uint8_t* data, size_t size, const DecodeRequest& request, 
   if (!decoder.ReadHeader(data, size)) return false;
   // cv::imdecode turns the image upright for the color and grayscale flags only.
   const int orientation = request.mode == DecodeMode::kUnchanged ? 1 : ReadJpegOrientation(data, size);
-  if (request.acceptsReducedSize) {
+  if (request.reduce > 1) {
+    out.scaleDenom = request.reduce;
+  } else if (request.acceptsReducedSize) {
     for (int denom : {8, 4, 2}) {
       cv::Size scaled(JpegDecoder::ScaledDim(decoder.width(), denom), JpegDecoder::ScaledDim(decoder.height(), denom));
       if (OrientationSwapsAxes(orientation)) scaled = cv::Size(scaled.height, scaled.width);
@@ -68,6 +71,9 @@ DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& 
     Fail(ErrorKind::kLimit, argName + ": an encoded image of " + std::to_string(size) + " bytes is over 2^31-1 bytes");
   const ImageHeader header = ReadImageHeader(data, size);
   if (header.known()) CheckPixels(header.width, header.height, request, argName, header.format);
+  if (header.truncated)
+    Fail(ErrorKind::kDecode, argName + ": truncated " + header.format + " (" + std::to_string(size) +
+                                 " bytes end before the image data does)");
 
   DecodedImage out;
   if (header.known() && std::string(header.format) == "jpeg" && DecodeJpeg(data, size, request, argName, out))
@@ -87,6 +93,14 @@ DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& 
                                  " bytes; corrupt, truncated or an unsupported format)");
   // Formats without a header reader are checked now (memory was spent, the limit holds).
   CheckPixels(out.mat.cols, out.mat.rows, request, argName, header.known() ? header.format : "decoded");
+  if (request.reduce > 1) {
+    cv::Size reduced(out.mat.cols / request.reduce, out.mat.rows / request.reduce);
+    if (reduced.empty())
+      Fail(ErrorKind::kShape, argName + ": a " + std::to_string(out.mat.cols) + "x" + std::to_string(out.mat.rows) +
+                                  " image reduced 1/" + std::to_string(request.reduce) + " is empty");
+    cv::resize(out.mat, out.mat, reduced, 0, 0, cv::INTER_LINEAR_EXACT);
+    out.scaleDenom = request.reduce;
+  }
   return out;
 }
 

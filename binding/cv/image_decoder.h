@@ -26,6 +26,10 @@ DecodeMode ParseDecodeMode(const std::string& value, const std::string& name);
 struct DecodeRequest {
   DecodeMode mode = DecodeMode::kColor;
   int64_t maxPixels = kDefaultMaxPixels;
+  // Decode at 1/reduce of the size (1, 2, 4 or 8), like OpenCV's IMREAD_REDUCED_* flags:
+  // JPEGs in the DCT domain (sizes rounded up), other formats decoded in full and then
+  // resized to floor(size / reduce) with INTER_LINEAR_EXACT.
+  int reduce = 1;
   // When set, a JPEG may be decoded at 1/2, 1/4 or 1/8 scale: the smallest one whose
   // upright size this accepts. Other formats are always decoded at full size.
   std::function<bool(cv::Size)> acceptsReducedSize;

@@ -58,7 +58,19 @@ ImageHeader Jpeg(const ByteReader& r) {
 
 ImageHeader Png(const ByteReader& r) {
   if (!r.Magic(12, "IHDR", 4)) return {};
-  return Make("png", r.U32BE(16), r.U32BE(20));
+  ImageHeader header = Make("png", r.U32BE(16), r.U32BE(20));
+  // Chunks: length, type, data, CRC. A complete file reaches IEND inside the buffer.
+  header.truncated = true;
+  for (size_t o = 8; r.Has(o, 12);) {
+    const size_t length = r.U32BE(o);
+    if (r.Magic(o + 4, "IEND", 4)) {
+      header.truncated = false;
+      break;
+    }
+    if (length > r.size()) break;
+    o += 12 + length;
+  }
+  return header;
 }
 
 ImageHeader Bmp(const ByteReader& r) {
@@ -67,7 +79,14 @@ ImageHeader Bmp(const ByteReader& r) {
   if (dib < 40 || !r.Has(18, 8)) return {};
   auto w = static_cast<int32_t>(r.U32LE(18)), h = static_cast<int32_t>(r.U32LE(22));
   // Negative height means top-down rows; the magnitude is the height.
-  return Make("bmp", w, h < 0 ? -static_cast<int64_t>(h) : h);
+  ImageHeader header = Make("bmp", w, h < 0 ? -static_cast<int64_t>(h) : h);
+  const uint32_t bitsPerPixel = r.U16LE(28), compression = r.U32LE(30);
+  if (header.known() && (compression == 0 || compression == 3) && bitsPerPixel > 0 && bitsPerPixel <= 32) {
+    // Uncompressed rows are padded to 4 bytes; the pixel array starts at the offset in the header.
+    const int64_t rowBytes = (header.width * bitsPerPixel + 31) / 32 * 4;
+    header.truncated = static_cast<int64_t>(r.U32LE(10)) + rowBytes * header.height > static_cast<int64_t>(r.size());
+  }
+  return header;
 }
 
 ImageHeader Webp(const ByteReader& r) {

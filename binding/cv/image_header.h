@@ -14,6 +14,10 @@ struct ImageHeader {
   const char* format = nullptr;  // "jpeg", "png", ...; nullptr when not recognised
   int64_t width = 0;
   int64_t height = 0;
+  // The data ends before the image does (PNG without its IEND chunk, uncompressed BMP
+  // shorter than its pixel array): refused before the codec sees it, which would only fail
+  // later, and loudly on stderr.
+  bool truncated = false;
   bool known() const { return format != nullptr && width > 0 && height > 0; }
 };
 

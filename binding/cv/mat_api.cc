@@ -71,15 +71,20 @@ Napi::Value MatZeros(const Napi::CallbackInfo& info) {
   });
 }
 
-// Reads (bytes, flags, maxPixels) of matDecode / matDecodeAsync.
+// Reads (bytes, flags, maxPixels?, reduce?) of matDecode / matDecodeAsync.
 DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   DecodeRequest request;
   request.mode = ParseDecodeMode(StringArg(info[1], "options.flags"), "options.flags");
   if (!info[2].IsUndefined()) request.maxPixels = IntArg(info[2], "options.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
+  if (!info[3].IsUndefined()) {
+    request.reduce = IntArg(info[3], "options.reduce", 1, 8);
+    if (request.reduce != 1 && request.reduce != 2 && request.reduce != 4 && request.reduce != 8)
+      Fail(ErrorKind::kArgument, "options.reduce: expected 1 | 2 | 4 | 8, got " + std::to_string(request.reduce));
+  }
   return request;
 }
 
-// matDecode(bytes, flags, maxPixels?) and matDecodeAsync(bytes, flags, maxPixels?). The async form copies the
+// matDecode(bytes, flags, maxPixels?, reduce?) and matDecodeAsync(...). The async form copies the
 // encoded bytes first (cheap next to decoding) so that nothing the caller does to its
 // buffer during the decode — overwrite, transfer, detach — can reach the worker.
 Napi::Value MatDecode(const Napi::CallbackInfo& info) {
