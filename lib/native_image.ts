@@ -59,7 +59,7 @@ export type NativeImageBinding = Ops<{
   flip: Twin<[M, string], M>;
   rotate: Twin<[M, number], M>;
   cvtColor: Twin<[M, string], M>;
-  convertTo: Twin<[M, string, number[], number[]], M>;
+  convertTo: Twin<[M, string, number[], number[], boolean], M>;
   normalize: Twin<[M, string, number, number, string | undefined], M>;
   threshold: Twin<[M, number, number, string], M>;
   inRange: Twin<[M, number[], number[]], M>;

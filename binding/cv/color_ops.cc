@@ -83,13 +83,16 @@ std::vector<double> NumbersArg(const Napi::Value& value, const std::string& name
   return std::vector<double>(s.val, s.val + value.As<Napi::Array>().Length());
 }
 
-// convertTo(mat, dtype, scale[], shift[]): one value each uses OpenCV's convertTo; one
-// per channel uses ChannelAffine (the arithmetic of preprocess).
+// convertTo(mat, dtype, scale[], shift[], perChannel): plain numbers use OpenCV's
+// convertTo; arrays (perChannel) use ChannelAffine, the arithmetic of preprocess.
 OpJob<cv::Mat> PrepareConvertTo(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   int depth = MatDepthArg(info[1], "dtype");
   std::vector<double> scale = NumbersArg(info[2], "options.scale"), shift = NumbersArg(info[3], "options.shift");
-  if (scale.size() == 1 && shift.size() == 1) {
+  const bool perChannel = BoolArg(info[4], "perChannel");
+  if (!perChannel) {
+    if (scale.size() != 1 || shift.size() != 1)
+      Fail(ErrorKind::kArgument, "convertTo: expected one scale and one shift without perChannel");
     return MatJob([src, depth, scale, shift] {
       cv::Mat dst;
       src.convertTo(dst, depth, scale[0], shift[0]);

@@ -28,9 +28,9 @@ export const COLOR_CONVERSIONS: readonly ColorConversion[] = [
 ];
 
 export interface ConvertToOptions {
-  /** Multiplier: one number, or one per channel. Default 1. */
+  /** Multiplier: a number, or an array (one value for all channels, or one per channel). Default 1. */
   scale?: number | readonly number[];
-  /** Added after scaling: one number, or one per channel. Default 0. */
+  /** Added after scaling: a number or an array, like scale. Default 0. */
   shift?: number | readonly number[];
 }
 
@@ -55,8 +55,8 @@ declare module '../mat' {
     cvtColorSync(code: ColorConversion): Mat<D>;
     /**
      * Converts to `dtype` computing x * scale + shift (rounded and saturated for integer
-     * dtypes). One scale and shift: OpenCV's convertTo. One per channel: tfcv's per-channel
-     * kernel, the arithmetic preprocess uses (so the two agree bit for bit).
+     * dtypes). Numbers: OpenCV's convertTo. Arrays (one value, or one per channel): tfcv's
+     * per-channel kernel, the arithmetic preprocess uses (so the two agree bit for bit).
      */
     convertTo<T extends MatDType>(dtype: T, options?: ConvertToOptions): Promise<Mat<T>>;
     /** Synchronous twin of convertTo(). */
@@ -93,7 +93,8 @@ defineMatOp('cvtColor', (code: unknown) => {
 
 defineMatOp('convertTo', (dtype: unknown, options?: ConvertToOptions) => {
   const o = v.optionsObject(options, 'options');
-  return [dtypeArg(dtype, 'dtype'), numbers(o.scale, 'options.scale', 1), numbers(o.shift, 'options.shift', 0)];
+  const perChannel = Array.isArray(o.scale) || Array.isArray(o.shift);
+  return [dtypeArg(dtype, 'dtype'), numbers(o.scale, 'options.scale', 1), numbers(o.shift, 'options.shift', 0), perChannel];
 });
 
 defineMatOp('normalize', (options?: NormalizeOptions) => {
