@@ -4,7 +4,8 @@
 // harness (tinybench; medians):
 //   - tfcv preprocess, decodeScale 'full' and 'auto'
 //   - the same steps in plain C++ against the same OpenCV (bench/native, built here by
-//     CMake on first run): the floor, with a full and a reduced (IMREAD_REDUCED_COLOR_n) decode
+//     CMake on first run): the floor, with a full and a reduced (IMREAD_REDUCED_COLOR_n)
+//     decode, run off the event loop like tfcv (napi_async_work) and inline (sync)
 //   - sharp (resize to 224x224 raw RGB) plus a JS loop that normalises into a Float32Array
 //   - @u4/opencv4nodejs (imdecode, resize, cvtColor, convertTo + the same JS loop), when it
 //     can be loaded; otherwise 'n/a: reason'
@@ -79,8 +80,10 @@ function contenders(baseline, sharp, cv) {
   const list = [
     { name: "tfcv preprocess, decodeScale 'full'", full: true, run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'full' }).then((t) => t.dispose()) },
     { name: "tfcv preprocess, decodeScale 'auto'", full: false, run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'auto' }).then((t) => t.dispose()) },
-    { name: 'plain C++ + OpenCV, full decode', full: true, floor: true, na: baseline.na, run: (batch) => baseline.mod.run(batch, SIZE, SIZE, 1) },
-    { name: 'plain C++ + OpenCV, reduced decode', full: false, floor: true, na: baseline.na, run: (batch, reduce) => baseline.mod.run(batch, SIZE, SIZE, reduce) },
+    { name: 'plain C++ + OpenCV, full decode', full: true, cpp: 'async', na: baseline.na, run: (batch) => baseline.mod.runAsync(batch, SIZE, SIZE, 1) },
+    { name: 'plain C++ + OpenCV, reduced decode', full: false, cpp: 'async', na: baseline.na, run: (batch, reduce) => baseline.mod.runAsync(batch, SIZE, SIZE, reduce) },
+    { name: 'plain C++ + OpenCV, full decode, sync', full: true, cpp: 'sync', na: baseline.na, run: (batch) => baseline.mod.run(batch, SIZE, SIZE, 1) },
+    { name: 'plain C++ + OpenCV, reduced decode, sync', full: false, cpp: 'sync', na: baseline.na, run: (batch, reduce) => baseline.mod.run(batch, SIZE, SIZE, reduce) },
     {
       name: 'sharp + JS normalise',
       full: false, // libvips shrinks JPEGs on load by default
@@ -130,7 +133,7 @@ function detailedJpeg(fixture) {
 
 function checkAgreement(list, jpeg) {
   // Same steps, same OpenCV: the plain C++ result and tfcv 'full' must agree to float rounding.
-  const floor = list.find((c) => c.floor && c.full && !c.na);
+  const floor = list.find((c) => c.cpp === 'sync' && c.full && !c.na);
   if (!floor) return 'n/a';
   return tfcv.preprocess([jpeg], { ...SPEC, decodeScale: 'full' }).then((t) => {
     const ours = t.data;
@@ -163,27 +166,37 @@ async function main() {
   const results = [];
   for (const { label, jpeg } of images) {
     console.log(`\n${label}: ${(jpeg.length / 1024).toFixed(0)} KB; tfcv 'full' vs plain C++: max abs diff ${await checkAgreement(list, jpeg)}`);
+    const rows = new Map(list.map((c) => [c.name, { contender: c.name }]));
     for (const n of [1, 8]) {
       const batch = new Array(n).fill(jpeg);
       const bench = new Bench({ time: TIME_MS, warmupTime: Math.min(500, TIME_MS), throws: true });
       for (const c of list) if (!c.na) bench.add(c.name, () => c.run(batch, reduce));
       await bench.run();
       const median = new Map(bench.tasks.map((t) => [t.name, t.result.latency.p50]));
-      const floorFull = median.get('plain C++ + OpenCV, full decode');
-      const floorReduced = median.get('plain C++ + OpenCV, reduced decode');
-      const rows = list.map((c) => {
-        if (c.na) return { image: label, batch: n, contender: c.name, 'median ms': `n/a: ${c.na}` };
+      const cpp = (full, mode) => median.get(list.find((c) => c.cpp === mode && c.full === full)?.name);
+      const alternatives = ['sharp + JS normalise', '@u4/opencv4nodejs + JS normalise'].map((x) => median.get(x)).filter((x) => x !== undefined);
+      const bestAlternative = alternatives.length ? Math.min(...alternatives) : undefined;
+      const ratio = (ms, base) => (base ? (ms / base).toFixed(2) : 'n/a');
+      for (const c of list) {
+        const row = rows.get(c.name);
+        if (c.na) {
+          row[`b${n} ms`] = 'n/a (1)';
+          continue;
+        }
         const ms = median.get(c.name);
-        const floor = c.full ? floorFull : floorReduced;
-        return { image: label, batch: n, contender: c.name, 'median ms': ms.toFixed(2), 'vs plain C++ (same decode)': floor ? (ms / floor).toFixed(2) : 'n/a' };
-      });
-      const best = (names) => Math.min(...names.map((x) => median.get(x)).filter((x) => x !== undefined));
-      const alternatives = best(['sharp + JS normalise', '@u4/opencv4nodejs + JS normalise']);
-      for (const r of rows) if (median.has(r.contender) && Number.isFinite(alternatives)) r['vs best alternative'] = (median.get(r.contender) / alternatives).toFixed(2);
-      console.table(rows.map(({ image, ...r }) => r));
-      results.push(...rows);
+        row[`b${n} ms`] = ms.toFixed(2);
+        row[`b${n} /C++`] = ratio(ms, cpp(c.full, 'async'));
+        row[`b${n} /C++ sync`] = ratio(ms, cpp(c.full, 'sync'));
+        row[`b${n} /best alt`] = ratio(ms, bestAlternative);
+        results.push({ image: label, batch: n, contender: c.name, medianMs: ms });
+      }
     }
+    console.table([...rows.values()]);
   }
+  console.log('\n/C++: against the plain C++ baseline with the same decode (full or reduced), off the event loop;');
+  console.log('/C++ sync: against the same baseline inline on the calling thread (no thread hop); /best alt: against the');
+  console.log("fastest of sharp and opencv4nodejs. sharp shrinks JPEGs on load, so it is compared with the reduced decodes.");
+  for (const c of list) if (c.na) console.log(`(1) ${c.name}: n/a: ${c.na}`);
   if (args.includes('--json')) console.log(JSON.stringify(results));
 }
 
