@@ -2,8 +2,6 @@
 // buffer pinned), zeros, and decoding an encoded image (sync and off the event loop).
 #include "cv/mat_api.h"
 
-#include <opencv2/imgcodecs.hpp>
-
 #include <cstring>
 #include <vector>
 
@@ -84,9 +82,10 @@ DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   return request;
 }
 
-// matDecode(bytes, flags, maxPixels?, reduce?) and matDecodeAsync(...). The async form copies the
-// encoded bytes first (cheap next to decoding) so that nothing the caller does to its
-// buffer during the decode — overwrite, transfer, detach — can reach the worker.
+// matDecode(bytes, flags, maxPixels?, reduce?) and matDecodeAsync(...), through
+// cv/image_decoder (limits, strict errors, TurboJPEG). The async form copies the encoded
+// bytes first (cheap next to decoding) so that nothing the caller does to its buffer
+// during the decode — overwrite, transfer, detach — can reach the worker.
 Napi::Value MatDecode(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     JsBytes bytes = ReadJsBytes(info[0], "data");
