@@ -10,9 +10,11 @@
 #include <mutex>
 
 #include "bridge/convert_api.h"
+#include "bridge/preprocess_api.h"
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/stats.h"
+#include "cv/image_ops.h"
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
 #include "tf/model_api.h"
@@ -84,6 +86,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMatApi(env, exports);
   RegisterConvertApi(env, exports);
   RegisterModelApi(env, exports);
+  RegisterImageOps(env, exports);
+  RegisterPreprocessApi(env, exports);
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));

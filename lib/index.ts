@@ -16,3 +16,18 @@ export type { LoadOptions, SavedModelOptions, RunOptions, Outputs } from './mode
 export type { Feeds, Feed, ArrayFeed } from './feeds';
 export type { SignatureInfo, TensorSpec, MetaGraphInfo, GraphOperation } from './signature';
 export type { SessionOptions } from './session_options';
+// Image pipeline: operations on Mats (methods added by lib/ops/*), contours, preprocess.
+export { DEFAULT_MAX_PIXELS, MAX_MAX_PIXELS } from './mat';
+export type { ThresholdSyncOptions } from './mat';
+export type { Size, Point, Color, Interpolation, LineType, OnShared } from './image_args';
+export { INTERPOLATIONS } from './image_args';
+export * from './ops/codec';
+export * from './ops/geometry';
+export * from './ops/color';
+export * from './ops/analysis';
+export * from './ops/draw';
+export * from './contours';
+export { preprocess } from './preprocess';
+export type { ImageInput } from './preprocess';
+export { specFromSignature } from './preprocess_spec';
+export type { PreprocessSpec, ResolvedPreprocessSpec, InputSignature, ResizeMode, ChannelOrder, PreprocessDType, BatchLayout, DecodeScale } from './preprocess_spec';

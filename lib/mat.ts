@@ -7,6 +7,9 @@ import { ArgumentError, DTypeError } from './errors';
 import { NativeMat, native } from './native';
 import * as v from './validate';
 import { withCallerStack } from './async_stack';
+import { nativeImage } from './native_image';
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export interface MatFromBufferOptions {
   rows: number;
@@ -28,6 +31,41 @@ export type DecodeFlags = 'color' | 'grayscale' | 'unchanged';
 export interface DecodeOptions {
   /** 'color' (default, 3-channel BGR), 'grayscale', or 'unchanged' (keeps alpha and depth). */
   flags?: DecodeFlags;
+  /**
+   * Largest image accepted, in pixels (width x height), checked from the header before
+   * decoding (for JPEG, PNG, BMP, WebP, TIFF, PNM, Sun raster, HDR; other formats after
+   * decoding). Over it: LimitError. Default 100_000_000 (DEFAULT_MAX_PIXELS), at most 2^30.
+   */
+  maxPixels?: number;
+  /**
+   * Decode at 1/reduce of the size, like OpenCV's IMREAD_REDUCED_* flags: JPEGs are scaled in
+   * the DCT domain (much faster; sizes rounded up), other formats are decoded in full and
+   * resized to floor(size / reduce) with 'linear-exact'. Default 1.
+   */
+  reduce?: 1 | 2 | 4 | 8;
+}
+
+/** The default decode limit: 100 megapixels. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+/** The largest decode limit one may set (OpenCV's own cap): 2^30 pixels. */
+export const MAX_MAX_PIXELS = 2 ** 30;
+
+function decodeOptions(options: DecodeOptions | undefined): [DecodeFlags, number, number] {
+  const o = v.optionsObject(options, 'options');
+  const flags = v.oneOf(o.flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
+  const maxPixels = o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(o.maxPixels, 'options.maxPixels', 1, MAX_MAX_PIXELS);
+  const reduce = o.reduce ?? 1;
+  if (reduce !== 1 && reduce !== 2 && reduce !== 4 && reduce !== 8) throw new ArgumentError(`options.reduce: expected 1 | 2 | 4 | 8, got ${v.describe(reduce)}`);
+  return [flags, maxPixels, reduce];
+}
+
+function decodeArgs(data: unknown, options: DecodeOptions | undefined): [ArrayBufferView | ArrayBuffer, DecodeFlags, number, number] {
+  return [v.binary(data, 'data'), ...decodeOptions(options)];
+}
+
+function pathArg(path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
+  return path;
 }
 
 export interface InPlaceOptions {
@@ -37,9 +75,12 @@ export interface InPlaceOptions {
 
 export type ThresholdType = 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | 'binary-inv-otsu';
 
-export interface ThresholdOptions extends InPlaceOptions {
-  /** Default 'binary' (pixels > thresh become maxval). */
+export interface ThresholdOptions {
+  /** Default 'binary' (pixels > thresh become maxval). 'otsu' variants need a 1-channel uint8 / uint16 Mat and ignore `thresh`. */
   type?: ThresholdType;
+}
+
+export interface ThresholdSyncOptions extends ThresholdOptions, InPlaceOptions {
   /** Write into this Mat instead of returning a new one. */
   inPlace?: boolean;
 }
@@ -100,18 +141,33 @@ export class Mat<D extends MatDType = MatDType> {
     return new Mat<D>(native.matZeros(rows, cols, channels, dtype));
   }
 
-  /** Decodes an encoded image (JPEG, PNG, BMP, ...) off the event loop. The bytes are copied first, so the caller may reuse its buffer at once. */
+  /**
+   * Decodes an encoded image (JPEG, PNG, BMP, WebP, TIFF, ... : the system OpenCV's codecs)
+   * off the event loop. The bytes are copied first, so the caller may reuse its buffer at
+   * once. Corrupt, truncated, empty or non-image data: DecodeError (never a partial image);
+   * over `maxPixels`: LimitError. JPEG EXIF orientation is applied (except 'unchanged').
+   */
   static async decode(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Promise<Mat> {
-    v.binary(data, 'data');
-    const flags = v.oneOf(v.optionsObject(options, 'options').flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
-    return new Mat(await withCallerStack(native.matDecodeAsync(data, flags)));
+    return new Mat(await withCallerStack(nativeImage.matDecodeAsync(...decodeArgs(data, options))));
   }
 
   /** Synchronous twin of decode(). */
   static decodeSync(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Mat {
-    v.binary(data, 'data');
-    const flags = v.oneOf(v.optionsObject(options, 'options').flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
-    return new Mat(native.matDecode(data, flags));
+    return new Mat(nativeImage.matDecode(...decodeArgs(data, options)));
+  }
+
+  /** Reads and decodes an image file (the file is read with fs.promises, then decoded off the event loop). */
+  static async read(path: string, options?: DecodeOptions): Promise<Mat> {
+    const file = pathArg(path);
+    decodeOptions(options);
+    return Mat.decode(await readFile(file), options);
+  }
+
+  /** Synchronous twin of read(). */
+  static readSync(path: string, options?: DecodeOptions): Mat {
+    const file = pathArg(path);
+    decodeOptions(options);
+    return Mat.decodeSync(readFileSync(file), options);
   }
 
   get rows(): number {
@@ -187,8 +243,16 @@ export class Mat<D extends MatDType = MatDType> {
     return this;
   }
 
-  /** cv::threshold. Returns a new Mat, or this Mat when `inPlace`. */
-  threshold(thresh: number, maxval: number, options?: ThresholdOptions): Mat<D> {
+  /** cv::threshold off the event loop: a new Mat. */
+  async threshold(thresh: number, maxval: number, options?: ThresholdOptions): Promise<Mat<D>> {
+    v.finiteNumber(thresh, 'thresh');
+    v.finiteNumber(maxval, 'maxval');
+    const type = v.oneOf(v.optionsObject(options, 'options').type, THRESHOLD_TYPES, 'options.type', 'binary');
+    return new Mat<D>(await withCallerStack(nativeImage.thresholdAsync(this[kNative], thresh, maxval, type)));
+  }
+
+  /** Synchronous twin of threshold(): a new Mat, or this Mat when `inPlace` (read-only rules apply). */
+  thresholdSync(thresh: number, maxval: number, options?: ThresholdSyncOptions): Mat<D> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
     const o = v.optionsObject(options, 'options');

@@ -42,11 +42,11 @@ describe('Mat <-> Tensor bridge', () => {
       const tensor = Tensor.from(new Uint8Array([10, 100, 200, 250]), { shape: [2, 2] });
       const view = toMatSync(tensor, { mode: 'share' });
       assert.equal(view.readOnly, true);
-      throwsTyped(() => view.threshold(127, 255, { inPlace: true }), ReadOnlyError, /read-only/);
+      throwsTyped(() => view.thresholdSync(127, 255, { inPlace: true }), ReadOnlyError, /read-only/);
       throwsTyped(() => view.setTo(0), ReadOnlyError);
       assert.deepEqual(Array.from(tensor.data), [10, 100, 200, 250]);
       // Copy-on-write: the view gets its own memory, the tensor keeps its values.
-      view.threshold(127, 255, { inPlace: true, onShared: 'copy' });
+      view.thresholdSync(127, 255, { inPlace: true, onShared: 'copy' });
       assert.deepEqual(Array.from(view.data), [0, 0, 255, 255]);
       assert.deepEqual(Array.from(tensor.data), [10, 100, 200, 250]);
       // And a tensor shared from a Mat protects it the same way.

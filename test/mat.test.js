@@ -27,7 +27,7 @@ describe('Mat', () => {
     px[4] = 99;
     assert.equal(m.data[4], 99, 'the Mat sees writes to the shared buffer');
     throwsTyped(() => m.setTo(0), ReadOnlyError, /read-only/);
-    throwsTyped(() => m.threshold(1, 2, { inPlace: true }), ReadOnlyError);
+    throwsTyped(() => m.thresholdSync(1, 2, { inPlace: true }), ReadOnlyError);
     assert.equal(px[0], 0, 'a refused write changed nothing');
     px = null;
     await collect();
@@ -89,10 +89,10 @@ describe('Mat', () => {
 
   it('threshold returns a new Mat or writes in place on exclusive memory', () => {
     const m = Mat.fromBuffer(new Uint8Array([0, 100, 127, 128, 200, 255]), { rows: 2, cols: 3 });
-    const t = m.threshold(127, 255);
+    const t = m.thresholdSync(127, 255);
     assert.deepEqual(Array.from(t.data), [0, 0, 0, 255, 255, 255]);
     assert.deepEqual(Array.from(m.data), [0, 100, 127, 128, 200, 255]);
-    assert.equal(m.threshold(127, 1, { type: 'binary-inv', inPlace: true }), m);
+    assert.equal(m.thresholdSync(127, 1, { type: 'binary-inv', inPlace: true }), m);
     assert.deepEqual(Array.from(m.data), [1, 1, 1, 0, 0, 0]);
   });
 
@@ -122,8 +122,8 @@ describe('Mat', () => {
       throwsTyped(() => m.roi(null), ArgumentError);
       throwsTyped(() => m.setTo('red'), ArgumentError);
       throwsTyped(() => m.setTo(1, { onShared: 'ignore' }), ArgumentError, /'throw' \| 'copy'/);
-      throwsTyped(() => m.threshold(1, 2, { type: 'adaptive' }), ArgumentError, /options.type/);
-      throwsTyped(() => Mat.zeros(2, 2, { dtype: 'float32' }).threshold(0, 1, { type: 'otsu' }), ArgumentError, /Otsu/);
+      throwsTyped(() => m.thresholdSync(1, 2, { type: 'adaptive' }), ArgumentError, /options.type/);
+      throwsTyped(() => Mat.zeros(2, 2, { dtype: 'float32' }).thresholdSync(0, 1, { type: 'otsu' }), ArgumentError, /Otsu/);
       throwsTyped(() => new Mat({}), ArgumentError, /not constructible/);
     });
 

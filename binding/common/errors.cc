@@ -16,6 +16,11 @@ Failure CurrentFailure() {
     return e.failure();
   } catch (const cv::Exception& e) {
     Failure f;
+    if (e.code == cv::Error::StsNoMem) {
+      f.kind = ErrorKind::kLimit;
+      f.message = "out of memory: OpenCV could not allocate (" + e.func + ")";
+      return f;
+    }
     f.kind = ErrorKind::kCv;
     f.cvCode = e.code;
     f.cvFunc = e.func;

@@ -2,8 +2,6 @@
 // buffer pinned), zeros, and decoding an encoded image (sync and off the event loop).
 #include "cv/mat_api.h"
 
-#include <opencv2/imgcodecs.hpp>
-
 #include <cstring>
 #include <vector>
 
@@ -12,6 +10,7 @@
 #include "common/js_args.h"
 #include "common/stats.h"
 #include "cv/foreign_allocator.h"
+#include "cv/image_decoder.h"
 #include "cv/mat_wrap.h"
 #include "workers/promise_worker.h"
 
@@ -70,46 +69,40 @@ Napi::Value MatZeros(const Napi::CallbackInfo& info) {
   });
 }
 
-int DecodeFlags(const std::string& name) {
-  if (name == "color") return cv::IMREAD_COLOR;
-  if (name == "grayscale") return cv::IMREAD_GRAYSCALE;
-  if (name == "unchanged") return cv::IMREAD_UNCHANGED;
-  Fail(ErrorKind::kArgument, "options.flags: expected 'color' | 'grayscale' | 'unchanged', got '" + name + "'");
-}
-
-cv::Mat DecodeImage(const std::vector<uint8_t>& encoded, int flags) {
-  if (encoded.empty()) Fail(ErrorKind::kDecode, "data: cannot decode an empty buffer");
-  cv::Mat mat;
-  try {
-    mat = cv::imdecode(encoded, flags);
-  } catch (const cv::Exception& e) {
-    Fail(ErrorKind::kDecode, "data: OpenCV could not decode the image: " + e.err);
+// Reads (bytes, flags, maxPixels?, reduce?) of matDecode / matDecodeAsync.
+DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
+  DecodeRequest request;
+  request.mode = ParseDecodeMode(StringArg(info[1], "options.flags"), "options.flags");
+  if (!info[2].IsUndefined()) request.maxPixels = IntArg(info[2], "options.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
+  if (!info[3].IsUndefined()) {
+    request.reduce = IntArg(info[3], "options.reduce", 1, 8);
+    if (request.reduce != 1 && request.reduce != 2 && request.reduce != 4 && request.reduce != 8)
+      Fail(ErrorKind::kArgument, "options.reduce: expected 1 | 2 | 4 | 8, got " + std::to_string(request.reduce));
   }
-  if (mat.empty())
-    Fail(ErrorKind::kDecode, "data: not a decodable image (" + std::to_string(encoded.size()) +
-                                 " bytes; corrupt, truncated or an unsupported format)");
-  return mat;
+  return request;
 }
 
-// matDecode(bytes, flags) and matDecodeAsync(bytes, flags). The async form copies the
-// encoded bytes first (cheap next to decoding) so that nothing the caller does to its
-// buffer during the decode — overwrite, transfer, detach — can reach the worker.
+// matDecode(bytes, flags, maxPixels?, reduce?) and matDecodeAsync(...), through
+// cv/image_decoder (limits, strict errors, TurboJPEG). The async form copies the encoded
+// bytes first (cheap next to decoding) so that nothing the caller does to its buffer
+// during the decode — overwrite, transfer, detach — can reach the worker.
 Napi::Value MatDecode(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     JsBytes bytes = ReadJsBytes(info[0], "data");
-    int flags = DecodeFlags(StringArg(info[1], "options.flags"));
-    std::vector<uint8_t> encoded(bytes.data, bytes.data + bytes.length);
-    return MatWrap::Wrap(info.Env(), DecodeImage(encoded, flags));
+    DecodeRequest request = DecodeArgs(info);
+    // Decoded in place: nothing else runs on the JS thread meanwhile.
+    return MatWrap::Wrap(info.Env(), DecodeImage(bytes.data, bytes.length, request, "data").mat);
   });
 }
 
 Napi::Value MatDecodeAsync(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     JsBytes bytes = ReadJsBytes(info[0], "data");
-    int flags = DecodeFlags(StringArg(info[1], "options.flags"));
+    DecodeRequest request = DecodeArgs(info);
     auto encoded = std::make_shared<std::vector<uint8_t>>(bytes.data, bytes.data + bytes.length);
     return PromiseWorker<cv::Mat>::Start(
-        info.Env(), "tfcv.decode", [encoded, flags] { return DecodeImage(*encoded, flags); },
+        info.Env(), "tfcv.decode",
+        [encoded, request] { return DecodeImage(encoded->data(), encoded->size(), request, "data").mat; },
         [](Napi::Env env, cv::Mat& mat) -> Napi::Value { return MatWrap::Wrap(env, std::move(mat)); });
   });
 }

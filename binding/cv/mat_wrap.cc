@@ -7,6 +7,8 @@
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/stats.h"
+#include "common/js_args.h"
+#include "cv/cv_args.h"
 #include "cv/foreign_allocator.h"
 #include "tf/dtype.h"
 
@@ -21,18 +23,6 @@ struct PendingMat {
 thread_local PendingMat pending;
 
 int64_t MatBytes(const cv::Mat& m) { return static_cast<int64_t>(m.total() * m.elemSize()); }
-
-int ThresholdType(const std::string& name) {
-  if (name == "binary") return cv::THRESH_BINARY;
-  if (name == "binary-inv") return cv::THRESH_BINARY_INV;
-  if (name == "trunc") return cv::THRESH_TRUNC;
-  if (name == "tozero") return cv::THRESH_TOZERO;
-  if (name == "tozero-inv") return cv::THRESH_TOZERO_INV;
-  if (name == "otsu") return cv::THRESH_BINARY | cv::THRESH_OTSU;
-  if (name == "binary-inv-otsu") return cv::THRESH_BINARY_INV | cv::THRESH_OTSU;
-  Fail(ErrorKind::kArgument, "type: expected 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | "
-                             "'binary-inv-otsu', got '" + name + "'");
-}
 
 }  // namespace
 
@@ -206,10 +196,10 @@ Napi::Value MatWrap::SetTo(const Napi::CallbackInfo& info) {
 
 Napi::Value MatWrap::Threshold(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    double thresh = info[0].As<Napi::Number>().DoubleValue();
-    double maxval = info[1].As<Napi::Number>().DoubleValue();
-    int type = ThresholdType(info[2].As<Napi::String>().Utf8Value());
-    bool inPlace = info[3].As<Napi::Boolean>().Value();
+    double thresh = NumberArg(info[0], "thresh");
+    double maxval = NumberArg(info[1], "maxval");
+    int type = ThresholdTypeArg(StringArg(info[2], "options.type"), "options.type");
+    bool inPlace = BoolArg(info[3], "options.inPlace");
     const cv::Mat& src = Ref("mat")->mat;
     if ((type & cv::THRESH_OTSU) && (src.type() != CV_8UC1 && src.type() != CV_16UC1))
       Fail(ErrorKind::kArgument, "threshold: Otsu needs a 1-channel uint8 or uint16 Mat");
@@ -218,7 +208,7 @@ Napi::Value MatWrap::Threshold(const Napi::CallbackInfo& info) {
       cv::threshold(src, dst, thresh, maxval, type);
       return Wrap(info.Env(), std::move(dst));
     }
-    PrepareInPlaceWrite(info.Env(), info[4].As<Napi::String>().Utf8Value(), "threshold");
+    PrepareInPlaceWrite(info.Env(), StringArg(info[4], "options.onShared"), "threshold");
     cv::threshold(mat_->mat, mat_->mat, thresh, maxval, type);
     return info.This();
   });

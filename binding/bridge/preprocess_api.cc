@@ -1,0 +1,121 @@
+// Native entry points of preprocess (sync and async through ExportOp): the JS thread reads
+// the spec and the images (encoded bytes are copied, Mats pinned by their headers) into
+// plain values; bridge/preprocess does the rest on the libuv pool.
+#include "bridge/preprocess_api.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "bridge/js_bytes.h"
+#include "bridge/preprocess.h"
+#include "common/env_state.h"
+#include "common/errors.h"
+#include "common/js_args.h"
+#include "cv/cv_args.h"
+#include "cv/image_decoder.h"
+#include "cv/mat_wrap.h"
+#include "tf/tensor_wrap.h"
+#include "workers/op_job.h"
+
+namespace tfcv {
+namespace {
+
+constexpr uint32_t kMaxBatch = 65536;
+
+std::vector<double> PerChannel(const Napi::Object& spec, const char* field, int channels) {
+  const std::string name = std::string("spec.") + field;
+  Napi::Value value = spec.Get(field);
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != static_cast<uint32_t>(channels))
+    Fail(ErrorKind::kArgument, name + ": expected " + std::to_string(channels) + " numbers (one per output channel)");
+  cv::Scalar s = ScalarArg(value, name);
+  return std::vector<double>(s.val, s.val + channels);
+}
+
+template <typename T>
+T Choice(const Napi::Object& spec, const char* field, std::initializer_list<std::pair<const char*, T>> choices) {
+  const std::string name = std::string("spec.") + field;
+  std::string s = StringArg(spec.Get(field), name);
+  std::string list;
+  for (const auto& [text, value] : choices) {
+    if (s == text) return value;
+    list += std::string(list.empty() ? "" : " | ") + "'" + text + "'";
+  }
+  Fail(ErrorKind::kArgument, name + ": expected " + list + ", got '" + s + "'");
+}
+
+PreprocessSpec SpecArg(const Napi::Value& value) {
+  Napi::Object o = ObjectArg(value, "spec");
+  PreprocessSpec spec;
+  spec.size = cv::Size(IntArg(o.Get("width"), "spec.width", 1, INT_MAX), IntArg(o.Get("height"), "spec.height", 1, INT_MAX));
+  CheckOutputPixels(spec.size.width, spec.size.height, "spec size");
+  spec.fit = Choice<FitMode>(o, "resize", {{"stretch", FitMode::kStretch}, {"letterbox", FitMode::kLetterbox},
+                                           {"center-crop", FitMode::kCenterCrop}});
+  spec.interpolation = InterpolationArg(o.Get("interpolation"), "spec.interpolation");
+  spec.channels = IntArg(o.Get("channels"), "spec.channels", 1, 3);
+  if (spec.channels == 2) Fail(ErrorKind::kArgument, "spec.channels: expected 1 | 3, got 2");
+  spec.rgb = Choice<bool>(o, "channelOrder", {{"RGB", true}, {"BGR", false}});
+  const DType& dtype = DTypeArg(o.Get("dtype"), "spec.dtype");
+  if (std::string(dtype.name) != "float32" && std::string(dtype.name) != "uint8")
+    Fail(ErrorKind::kDType, "spec.dtype: expected 'float32' | 'uint8', got '" + std::string(dtype.name) + "'");
+  spec.dtype = &dtype;
+  const double scale = NumberArg(o.Get("scale"), "spec.scale");
+  std::vector<double> mean = PerChannel(o, "mean", spec.channels), std = PerChannel(o, "std", spec.channels);
+  for (int c = 0; c < spec.channels; ++c) {
+    if (!(std[c] != 0)) Fail(ErrorKind::kArgument, "spec.std: expected non-zero values");
+    // (x * scale - mean) / std, as one multiply-add with coefficients computed in double.
+    spec.scale.push_back(scale / std[c]);
+    spec.shift.push_back(-mean[c] / std[c]);
+  }
+  if (dtype.cvDepth == CV_8U && (scale != 1 || std::any_of(mean.begin(), mean.end(), [](double m) { return m != 0; }) ||
+                                 std::any_of(std.begin(), std.end(), [](double s) { return s != 1; })))
+    Fail(ErrorKind::kArgument, "spec: scale, mean and std apply to float32 output only; uint8 output is raw pixels");
+  spec.fill = PerChannel(o, "fill", spec.channels);
+  spec.channelsFirst = Choice<bool>(o, "layout", {{"NHWC", false}, {"NCHW", true}});
+  spec.reducedDecode = Choice<bool>(o, "decodeScale", {{"auto", true}, {"full", false}});
+  spec.maxPixels = IntArg(o.Get("maxPixels"), "spec.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
+  return spec;
+}
+
+PreprocessInput InputArg(Napi::Env env, const Napi::Value& value, const std::string& name) {
+  PreprocessInput input;
+  EnvState& state = EnvState::Get(env);
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(state.matConstructor.Value())) {
+    input.mat = MatArg(value, name);
+    RequireDepth(input.mat, {CV_8U}, name);
+    RequireChannels(input.mat, {1, 3, 4}, name);
+    return input;
+  }
+  if (!value.IsTypedArray() && !value.IsArrayBuffer() && !value.IsDataView())
+    Fail(ErrorKind::kArgument, name + ": expected a Buffer (an encoded image) or a Mat");
+  JsBytes bytes = ReadJsBytes(value, name);
+  // Copied: cheap next to decoding, and nothing the caller does to its buffer meanwhile
+  // (overwrite, transfer, detach) can reach the worker.
+  input.encoded = std::make_shared<const std::vector<uint8_t>>(bytes.data, bytes.data + bytes.length);
+  return input;
+}
+
+// preprocess(images: Array<Buffer | NativeMat>, spec)
+OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
+  Napi::Array images = info[0].As<Napi::Array>();
+  if (images.Length() == 0 || images.Length() > kMaxBatch)
+    Fail(ErrorKind::kArgument, "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " +
+                                   std::to_string(images.Length()));
+  PreprocessSpec spec = SpecArg(info[1]);
+  auto inputs = std::make_shared<std::vector<PreprocessInput>>();
+  inputs->reserve(images.Length());
+  for (uint32_t i = 0; i < images.Length(); ++i)
+    inputs->push_back(InputArg(info.Env(), images.Get(i), "images[" + std::to_string(i) + "]"));
+  return {[inputs, spec] {
+            TensorRef tensor = Preprocess(*inputs, spec);
+            inputs->clear();  // unpin the Mats and free the encoded copies now
+            return tensor;
+          },
+          [](Napi::Env env, TensorRef& tensor) -> Napi::Value { return TensorWrap::Wrap(env, tensor, false); }};
+}
+
+}  // namespace
+
+void RegisterPreprocessApi(Napi::Env env, Napi::Object exports) { ExportOp(env, exports, "preprocess", &PreparePreprocess); }
+
+}  // namespace tfcv

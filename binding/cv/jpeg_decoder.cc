@@ -1,0 +1,51 @@
+// See jpeg_decoder.h.
+#include "cv/jpeg_decoder.h"
+
+#include <turbojpeg.h>
+
+#include <climits>
+#include <new>
+
+#include "common/errors.h"
+
+namespace tfcv {
+
+JpegDecoder::JpegDecoder() : handle_(tjInitDecompress()) {
+  if (handle_ == nullptr) throw std::bad_alloc();
+}
+
+JpegDecoder::~JpegDecoder() { tjDestroy(static_cast<tjhandle>(handle_)); }
+
+bool JpegDecoder::ReadHeader(const uint8_t* data, size_t size) {
+  if (size > static_cast<size_t>(ULONG_MAX)) return false;
+  int subsampling = 0, colorspace = 0;
+  if (tjDecompressHeader3(static_cast<tjhandle>(handle_), data, static_cast<unsigned long>(size), &width_, &height_,
+                          &subsampling, &colorspace) != 0)
+    return false;
+  // CMYK / YCCK need a conversion libjpeg does not do; cv::imdecode does it.
+  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) return false;
+  if (width_ <= 0 || height_ <= 0) return false;
+  data_ = data;
+  size_ = size;
+  grayscale_ = subsampling == TJSAMP_GRAY;
+  return true;
+}
+
+cv::Mat JpegDecoder::Decode(JpegPixels pixels, int scaleDenom, const std::string& argName) {
+  const int w = ScaledDim(width_, scaleDenom), h = ScaledDim(height_, scaleDenom);
+  const bool gray = pixels == JpegPixels::kGray;
+  cv::Mat out(h, w, gray ? CV_8UC1 : CV_8UC3);
+  // Accurate DCT and fancy upsampling are TurboJPEG's decode defaults and what OpenCV uses;
+  // ACCURATEDCT states it. LIMITSCANS refuses progressive JPEGs built to take minutes.
+  const int flags = TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+  auto* handle = static_cast<tjhandle>(handle_);
+  if (tjDecompress2(handle, data_, static_cast<unsigned long>(size_), out.data, w, static_cast<int>(out.step[0]), h,
+                    gray ? TJPF_GRAY : TJPF_BGR, flags) != 0) {
+    const bool warning = tjGetErrorCode(handle) == TJERR_WARNING;
+    Fail(ErrorKind::kDecode, argName + ": " + (warning ? "corrupt or truncated JPEG" : "undecodable JPEG") +
+                                 " (libjpeg-turbo: " + tjGetErrorStr2(handle) + ")");
+  }
+  return out;
+}
+
+}  // namespace tfcv

@@ -1,0 +1,91 @@
+// Measurements over a Mat, off the event loop with synchronous twins: findContours,
+// countNonZero, mean (optionally under a mask) and image moments.
+import { withCallerStack } from '../async_stack';
+import type { Contours, Moments } from '../contours';
+import { Mat } from '../mat';
+import type { MatDType } from '../dtype';
+import { nativeImage } from '../native_image';
+import * as v from '../validate';
+
+/** 'external': outer contours only; 'list': all, no hierarchy; 'ccomp': two levels; 'tree': the full nesting. */
+export type ContourMode = 'external' | 'list' | 'ccomp' | 'tree';
+/** 'simple' (default) keeps only the end points of straight runs; 'none' keeps every boundary pixel. */
+export type ContourMethod = 'none' | 'simple' | 'tc89-l1' | 'tc89-kcos';
+
+export interface FindContoursOptions {
+  /** Default 'external'. */
+  mode?: ContourMode;
+  /** Default 'simple'. */
+  method?: ContourMethod;
+}
+
+export interface MeanOptions {
+  /** A 1-channel uint8 Mat of the same size: only pixels where it is non-zero count. */
+  mask?: Mat;
+}
+
+declare module '../mat' {
+  interface Mat<D extends MatDType = MatDType> {
+    /** cv::findContours on a 1-channel uint8 Mat (non-zero pixels are foreground). The Mat is not modified. */
+    findContours(options?: FindContoursOptions): Promise<Contours>;
+    /** Synchronous twin of findContours(). */
+    findContoursSync(options?: FindContoursOptions): Contours;
+    /** Non-zero pixels of a 1-channel Mat. */
+    countNonZero(): Promise<number>;
+    /** Synchronous twin of countNonZero(). */
+    countNonZeroSync(): number;
+    /** The mean of each channel. */
+    mean(options?: MeanOptions): Promise<number[]>;
+    /** Synchronous twin of mean(). */
+    meanSync(options?: MeanOptions): number[];
+    /** cv::moments of a 1-channel Mat (`binary`: every non-zero pixel counts as 1). */
+    moments(options?: { binary?: boolean }): Promise<Moments>;
+    /** Synchronous twin of moments(). */
+    momentsSync(options?: { binary?: boolean }): Moments;
+  }
+}
+
+function contourArgs(options: FindContoursOptions | undefined): [string, string] {
+  const o = v.optionsObject(options, 'options');
+  return [
+    v.oneOf(o.mode, ['external', 'list', 'ccomp', 'tree'] as const, 'options.mode', 'external'),
+    v.oneOf(o.method, ['none', 'simple', 'tc89-l1', 'tc89-kcos'] as const, 'options.method', 'simple'),
+  ];
+}
+
+function maskArg(options: MeanOptions | undefined) {
+  const mask = v.optionsObject(options, 'options').mask;
+  return mask === undefined ? undefined : Mat.handle(mask, 'options.mask');
+}
+
+Mat.prototype.findContours = async function findContours(this: Mat, options?: FindContoursOptions): Promise<Contours> {
+  const handle = Mat.handle(this);
+  return withCallerStack(nativeImage.findContoursAsync(handle, ...contourArgs(options)));
+};
+Mat.prototype.findContoursSync = function findContoursSync(this: Mat, options?: FindContoursOptions): Contours {
+  return nativeImage.findContours(Mat.handle(this), ...contourArgs(options));
+};
+
+Mat.prototype.countNonZero = async function countNonZero(this: Mat): Promise<number> {
+  return withCallerStack(nativeImage.countNonZeroAsync(Mat.handle(this)));
+};
+Mat.prototype.countNonZeroSync = function countNonZeroSync(this: Mat): number {
+  return nativeImage.countNonZero(Mat.handle(this));
+};
+
+Mat.prototype.mean = async function mean(this: Mat, options?: MeanOptions): Promise<number[]> {
+  const handle = Mat.handle(this);
+  return withCallerStack(nativeImage.meanAsync(handle, maskArg(options)));
+};
+Mat.prototype.meanSync = function meanSync(this: Mat, options?: MeanOptions): number[] {
+  return nativeImage.mean(Mat.handle(this), maskArg(options));
+};
+
+Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: boolean }): Promise<Moments> {
+  const handle = Mat.handle(this);
+  const binary = v.optionsObject(options, 'options').binary === true;
+  return (await withCallerStack(nativeImage.momentsAsync(handle, binary))) as unknown as Moments;
+};
+Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
+  return nativeImage.moments(Mat.handle(this), v.optionsObject(options, 'options').binary === true) as unknown as Moments;
+};

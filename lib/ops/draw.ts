@@ -1,0 +1,142 @@
+// Drawing for overlays. rectangle, circle, line, drawContours and putText draw into the
+// Mat in place (synchronously: they are cheap) and return it for chaining; memory another
+// owner sees is not drawn on (ReadOnlyError, or a copy first with { onShared: 'copy' }).
+// addWeighted blends two Mats into a new one, e.g. a coloured mask over an image.
+import { withCallerStack } from '../async_stack';
+import { ArgumentError, DTypeError } from '../errors';
+import { Mat, Rect } from '../mat';
+import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
+import { nativeImage } from '../native_image';
+import * as a from '../image_args';
+import type { Color, LineType, OnShared, Point } from '../image_args';
+import * as v from '../validate';
+
+export interface StrokeOptions {
+  /** Line width in pixels (1..1000), or 'filled' where a shape can be filled. Default 1. */
+  thickness?: number | 'filled';
+  /** Default 8. */
+  lineType?: LineType;
+  /** When another owner sees the memory: 'throw' (default, ReadOnlyError) or 'copy' first. */
+  onShared?: OnShared;
+}
+
+export interface DrawContoursOptions extends StrokeOptions {
+  /** Which contour to draw; default -1 (all). */
+  index?: number;
+}
+
+/** OpenCV's Hershey fonts (printable ASCII; other characters are drawn as '?'). */
+export type HersheyFont = 'simplex' | 'plain' | 'duplex' | 'complex' | 'triplex' | 'complex-small' | 'script-simplex' | 'script-complex';
+
+export interface PutTextOptions {
+  /** Default 'simplex'. */
+  font?: HersheyFont;
+  /** Default 1. */
+  fontScale?: number;
+  /** Default 1. */
+  thickness?: number;
+  /** Default 8. */
+  lineType?: LineType;
+  onShared?: OnShared;
+}
+
+export interface AddWeightedOptions {
+  /** Added to every result value. Default 0. */
+  gamma?: number;
+  /** Result dtype; required when the two Mats differ in dtype. */
+  dtype?: MatDType;
+}
+
+declare module '../mat' {
+  interface Mat<D extends MatDType = MatDType> {
+    /** Draws a rectangle in place (thickness 'filled' fills it). */
+    rectangle(rect: Rect, color: Color, options?: StrokeOptions): this;
+    /** Draws a circle in place. */
+    circle(center: Point, radius: number, color: Color, options?: StrokeOptions): this;
+    /** Draws a line segment in place. */
+    line(from: Point, to: Point, color: Color, options?: StrokeOptions): this;
+    /** Draws contours (Int32Arrays of x, y pairs, as findContours returns) in place. */
+    drawContours(contours: readonly Int32Array[], color: Color, options?: DrawContoursOptions): this;
+    /** Draws text in place; `origin` is the bottom-left corner of the text. */
+    putText(text: string, origin: Point, color: Color, options?: PutTextOptions): this;
+    /** this * alpha + other * beta + gamma, as a new Mat (same size and channels). */
+    addWeighted(alpha: number, other: Mat, beta: number, options?: AddWeightedOptions): Promise<Mat>;
+    /** Synchronous twin of addWeighted(). */
+    addWeightedSync(alpha: number, other: Mat, beta: number, options?: AddWeightedOptions): Mat;
+  }
+}
+
+function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
+  const o = v.optionsObject(options, 'options');
+  return {
+    thickness: a.thickness(o.thickness, 'options.thickness', allowFilled),
+    lineType: a.lineType(o.lineType, 'options.lineType'),
+    onShared: a.onShared(o.onShared, 'options.onShared'),
+  };
+}
+
+Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
+  const s = stroke(options, true);
+  nativeImage.rectangle(Mat.handle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  return this;
+};
+
+Mat.prototype.circle = function circle(this: Mat, center: Point, radius: number, color: Color, options?: StrokeOptions) {
+  const s = stroke(options, true);
+  const r = v.integer(radius, 'radius', 0, 2 ** 24);
+  nativeImage.circle(Mat.handle(this), a.point(center, 'center'), r, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  return this;
+};
+
+Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Color, options?: StrokeOptions) {
+  const s = stroke(options, false);
+  nativeImage.line(Mat.handle(this), a.point(from, 'from'), a.point(to, 'to'), a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  return this;
+};
+
+Mat.prototype.drawContours = function drawContours(this: Mat, contours: readonly Int32Array[], color: Color, options?: DrawContoursOptions) {
+  if (!Array.isArray(contours)) throw new ArgumentError(`contours: expected an array of Int32Arrays, got ${v.describe(contours)}`);
+  contours.forEach((c, i) => {
+    if (!(c instanceof Int32Array) || c.length % 2 !== 0) {
+      throw new ArgumentError(`contours[${i}]: expected an Int32Array of x, y pairs, got ${v.describe(c)}`);
+    }
+  });
+  const s = stroke(options, true);
+  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, contours.length - 1));
+  nativeImage.drawContours(Mat.handle(this), contours.slice(), index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  return this;
+};
+
+const FONTS: readonly HersheyFont[] = ['simplex', 'plain', 'duplex', 'complex', 'triplex', 'complex-small', 'script-simplex', 'script-complex'];
+
+Mat.prototype.putText = function putText(this: Mat, text: string, origin: Point, color: Color, options?: PutTextOptions) {
+  if (typeof text !== 'string') throw new ArgumentError(`text: expected a string, got ${v.describe(text)}`);
+  const o = v.optionsObject(options, 'options');
+  const font = v.oneOf(o.font, FONTS, 'options.font', 'simplex');
+  const fontScale = o.fontScale === undefined ? 1 : v.finiteNumber(o.fontScale, 'options.fontScale');
+  if (!(fontScale > 0 && fontScale <= 100)) throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
+  const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false);
+  nativeImage.putText(Mat.handle(this), text, a.point(origin, 'origin'), font, fontScale, a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  return this;
+};
+
+function weightedArgs(self: Mat, alpha: unknown, other: unknown, beta: unknown, options: AddWeightedOptions | undefined) {
+  const o = v.optionsObject(options, 'options');
+  if (o.dtype !== undefined && !isMatDType(o.dtype)) throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(o.dtype)}`);
+  return [
+    Mat.handle(self),
+    v.finiteNumber(alpha, 'alpha'),
+    Mat.handle(other, 'other'),
+    v.finiteNumber(beta, 'beta'),
+    o.gamma === undefined ? 0 : v.finiteNumber(o.gamma, 'options.gamma'),
+    o.dtype,
+  ] as const;
+}
+
+Mat.prototype.addWeighted = async function addWeighted(this: Mat, alpha: number, other: Mat, beta: number, options?: AddWeightedOptions) {
+  return new Mat(await withCallerStack(nativeImage.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))));
+};
+
+Mat.prototype.addWeightedSync = function addWeightedSync(this: Mat, alpha: number, other: Mat, beta: number, options?: AddWeightedOptions) {
+  return new Mat(nativeImage.addWeighted(...weightedArgs(this, alpha, other, beta, options)));
+};
