@@ -7,8 +7,8 @@
 //
 //   node examples/server/server.js --model DIR [--port 8080] [--max-in-flight 8] [--sync]
 //
-// --sync serves the same requests with the synchronous twins (decodeSync/preprocessSync/
-// runSync) for comparison: it blocks the event loop for every request.
+// --sync serves the same requests with model.runSync instead of model.run, for comparison:
+// the model then blocks the event loop for every request.
 'use strict';
 const http = require('node:http');
 const { parseArgs } = require('node:util');
@@ -69,29 +69,25 @@ function summarise(outputs, topK) {
 
 /**
  * Creates (not yet listening) the server around a loaded model.
- * options: { model, spec?, maxInFlight, maxBodyBytes, drainTimeoutMs, mode: 'async' | 'sync', topK, outputs? }
+ * options: { model, spec? (a preprocess spec; default: from the signature, scale 1/255),
+ *            maxInFlight, maxBodyBytes, drainTimeoutMs, mode: 'async' | 'sync', topK, outputs? }
  */
 function createServer(options) {
   const o = { ...DEFAULTS, ...options };
   const model = o.model;
-  const spec = o.spec ?? tfcv.specFromSignature(Object.values(model.inputs())[0]);
+  // Size, layout and dtype from the model's signature; pixels scaled to [0, 1] unless told.
+  const spec = o.spec ?? tfcv.specFromSignature(Object.values(model.inputs())[0], { scale: 1 / 255 });
   const inputKey = Object.keys(model.inputs())[0];
   let inFlight = 0;
   let draining = false;
   let idle = null;
 
   async function predict(body) {
-    if (o.mode === 'sync') {
-      const batch = tfcv.preprocessSync([body], spec);
-      try {
-        return summarise(model.runSync({ [inputKey]: batch }, { outputs: o.outputs }), o.topK);
-      } finally {
-        batch.dispose();
-      }
-    }
     const batch = await tfcv.preprocess([body], spec);
     try {
-      return summarise(await model.run({ [inputKey]: batch }, { outputs: o.outputs }), o.topK);
+      const feeds = { [inputKey]: batch };
+      const outputs = o.mode === 'sync' ? model.runSync(feeds, { outputs: o.outputs }) : await model.run(feeds, { outputs: o.outputs });
+      return summarise(outputs, o.topK);
     } finally {
       batch.dispose();
     }

@@ -1,0 +1,141 @@
+// examples/server: the production-shaped inference server answers a JPEG with JSON, refuses
+// bad and oversized bodies, sheds load with 503 when its in-flight limit is reached, and
+// drains requests in flight on shutdown before disposing the model.
+'use strict';
+const assert = require('node:assert/strict');
+const http = require('node:http');
+const path = require('node:path');
+const { tfcv } = require('./helpers');
+const { createServer } = require('../examples/server/server');
+
+const SEGNET = path.join(__dirname, 'fixtures/models/segnet');
+
+function request(port, method, url, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: url, headers: { connection: 'close', ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null });
+      });
+    });
+    req.on('error', reject);
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+/** A request whose body is only half sent: it stays in flight until finish() is called. */
+function slowRequest(port, body) {
+  let req;
+  const response = new Promise((resolve, reject) => {
+    req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', headers: { 'content-length': body.length, connection: 'close' } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+    });
+    req.on('error', reject);
+  });
+  req.write(body.subarray(0, body.length >> 1));
+  return { response, finish: () => req.end(body.subarray(body.length >> 1)) };
+}
+
+const tick = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function start(options = {}) {
+  const model = await tfcv.loadSavedModel(SEGNET);
+  const app = createServer({ model, ...options });
+  await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  return { ...app, port: app.server.address().port, model };
+}
+
+async function jpeg(size = 96) {
+  const mat = tfcv.Mat.zeros(size, size, { channels: 3 });
+  mat.circle({ x: size / 2, y: size / 2 }, size / 4, [255, 255, 255], { thickness: 'filled' });
+  return mat.encode('jpeg');
+}
+
+describe('examples/server', () => {
+  it('answers POST /predict with mask statistics, and /healthz, /readyz', async () => {
+    const app = await start();
+    try {
+      const res = await request(app.port, 'POST', '/predict', await jpeg(), { 'content-type': 'image/jpeg' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const fg = res.body.foreground.foregroundFraction;
+      // A filled circle of radius size/4: pi/16 ~ 0.196 of the image; the trained net finds it.
+      assert.ok(fg > 0.1 && fg < 0.3, `foreground fraction ${fg}`);
+      assert.equal((await request(app.port, 'GET', '/healthz')).status, 200);
+      assert.equal((await request(app.port, 'GET', '/readyz')).body.status, 'ready');
+      assert.equal((await request(app.port, 'GET', '/nope')).status, 404);
+      assert.equal((await request(app.port, 'GET', '/predict')).status, 405);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a bad body (400), an empty body (400) and an oversized body (413)', async () => {
+    const app = await start({ maxBodyBytes: 4096 });
+    try {
+      const bad = await request(app.port, 'POST', '/predict', Buffer.from('definitely not a jpeg'));
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.code, 'ERR_TFCV_DECODE');
+      assert.equal((await request(app.port, 'POST', '/predict')).status, 400);
+      const big = await request(app.port, 'POST', '/predict', Buffer.alloc(10000, 1));
+      assert.equal(big.status, 413);
+      assert.equal(big.body.code, 'ERR_BODY_TOO_LARGE');
+      // Still serving afterwards.
+      assert.equal((await request(app.port, 'POST', '/predict', await jpeg(48))).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After when the in-flight limit is reached', async () => {
+    const app = await start({ maxInFlight: 1 });
+    try {
+      const image = await jpeg();
+      const first = slowRequest(app.port, image);
+      await tick(30); // the first request is now in flight (its body is still arriving)
+      const shed = await request(app.port, 'POST', '/predict', image);
+      assert.equal(shed.status, 503);
+      assert.equal(shed.headers['retry-after'], '1');
+      first.finish();
+      assert.equal((await first.response).status, 200);
+      assert.equal((await request(app.port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('graceful shutdown drains requests in flight, then refuses and disposes the model', async () => {
+    const app = await start();
+    const image = await jpeg();
+    const inFlight = slowRequest(app.port, image);
+    await tick(30);
+    const closing = app.close();
+    assert.equal(app.stats().draining, true);
+    assert.equal(app.model.disposed, false, 'the model stays while a request is in flight');
+    inFlight.finish();
+    const res = await inFlight.response;
+    assert.equal(res.status, 200, 'the request in flight completed');
+    await closing;
+    assert.equal(app.model.disposed, true);
+    await assert.rejects(request(app.port, 'GET', '/healthz'), /ECONNREFUSED/);
+  });
+
+  it("the 'sync' variant gives the same answer", async () => {
+    const image = await jpeg();
+    const a = await start();
+    const s = await start({ mode: 'sync' });
+    try {
+      const ra = await request(a.port, 'POST', '/predict', image);
+      const rs = await request(s.port, 'POST', '/predict', image);
+      assert.equal(rs.status, 200);
+      assert.deepEqual(rs.body.foreground, ra.body.foreground);
+    } finally {
+      await a.close();
+      await s.close();
+    }
+  });
+});
