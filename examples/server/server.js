@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // A latency-critical inference server on tfcv, the way we would run one in production:
 // POST /predict takes a JPEG and answers JSON (top classes of a classifier, or mask
-// statistics of a segmentation model); /healthz and /readyz for the orchestrator; a bounded
+// statistics of a segmentation model); /healthz and /readyz for the orchestrator; /stats
+// (event-loop delay, RSS, requests in flight); a bounded
 // number of requests in flight (503 + Retry-After beyond it); a body-size limit (413); and a
 // graceful shutdown that drains the requests in flight before the model is disposed.
 //
 //   node examples/server/server.js --model DIR [--port 8080] [--max-in-flight 8] [--sync]
+//                                  [--pixels unit|symmetric]   (input scaling [0,1] or [-1,1])
 //
 // --sync serves the same requests with model.runSync instead of model.run, for comparison:
 // the model then blocks the event loop for every request.
 'use strict';
 const http = require('node:http');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const tfcv = require('../../dist');
 
@@ -81,6 +84,9 @@ function createServer(options) {
   let inFlight = 0;
   let draining = false;
   let idle = null;
+  // Event-loop delay as the operator sees it (GET /stats; ?reset=1 starts a new window).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
 
   async function predict(body) {
     const batch = await tfcv.preprocess([body], spec);
@@ -97,6 +103,17 @@ function createServer(options) {
     if (req.method === 'GET' && req.url === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && req.url === '/readyz') {
       return draining ? json(res, 503, { status: 'draining' }) : json(res, 200, { status: 'ready', inFlight });
+    }
+    if (req.method === 'GET' && req.url.startsWith('/stats')) {
+      const body = {
+        inFlight,
+        eventLoopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+        eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        eventLoopDelayMaxMs: loopDelay.max / 1e6,
+        rssMB: process.memoryUsage().rss / 2 ** 20,
+      };
+      if (req.url.includes('reset=1')) loopDelay.reset();
+      return json(res, 200, body);
     }
     if (req.url !== '/predict') return json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' }, { allow: 'POST' });
@@ -136,6 +153,7 @@ function createServer(options) {
     }
     server.closeAllConnections?.();
     await closed;
+    loopDelay.disable();
     model.dispose();
   }
 
@@ -151,6 +169,7 @@ async function main() {
       'max-in-flight': { type: 'string', default: String(DEFAULTS.maxInFlight) },
       'max-body-bytes': { type: 'string', default: String(DEFAULTS.maxBodyBytes) },
       sync: { type: 'boolean', default: false },
+      pixels: { type: 'string', default: 'unit' }, // 'unit': [0, 1]; 'symmetric': [-1, 1]
     },
   });
   if (!values.model) {
@@ -158,8 +177,13 @@ async function main() {
     process.exit(2);
   }
   const model = await tfcv.loadSavedModel(values.model, { warmup: true });
+  const input = Object.values(model.inputs())[0];
+  // MobileNet-style classifiers expect [-1, 1]; others (segnet) [0, 1].
+  const scale = values['pixels'] === 'symmetric' ? 2 / 255 : 1 / 255;
+  const spec = tfcv.specFromSignature(input, values['pixels'] === 'symmetric' ? { scale, mean: 1 } : { scale });
   const app = createServer({
     model,
+    spec,
     maxInFlight: Number(values['max-in-flight']),
     maxBodyBytes: Number(values['max-body-bytes']),
     mode: values.sync ? 'sync' : 'async',
