@@ -16,3 +16,4 @@ export type { LoadOptions, SavedModelOptions, RunOptions, Outputs } from './mode
 export type { Feeds, Feed, ArrayFeed } from './feeds';
 export type { SignatureInfo, TensorSpec, MetaGraphInfo, GraphOperation } from './signature';
 export type { SessionOptions } from './session_options';
+export * from './metrics/index';

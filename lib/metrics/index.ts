@@ -1,0 +1,28 @@
+// The metric classes (each registers itself with Metric.fromJSON when loaded).
+export { Metric } from './metric';
+export type { MetricResult, MetricJSON, MetricState } from './metric';
+export type { MetricInput, LabelInput, SampleWeight } from './inputs';
+export type { EmptyPolicy, Threshold, PredictionKind } from './options';
+export { Circularity } from './circularity';
+export type { CircularityOptions, CircularityResult } from './circularity';
+export { SegmentationAccuracy } from './segmentation_accuracy';
+export type { SegmentationAccuracyOptions, SegmentationAccuracyResult } from './segmentation_accuracy';
+export { AvgPixelValue } from './avg_pixel_value';
+export type { AvgPixelValueOptions, AvgPixelValueResult } from './avg_pixel_value';
+export type { ConfusionOptions } from './confusion_base';
+export { MeanIoU } from './mean_iou';
+export type { IoUOptions, IoUResult } from './mean_iou';
+export { IoU } from './iou';
+export type { PerClassIoUOptions } from './iou';
+export { Dice } from './dice';
+export type { DiceOptions, DiceResult } from './dice';
+export { PixelAccuracy } from './pixel_accuracy';
+export type { PixelAccuracyOptions, AccuracyResult } from './pixel_accuracy';
+export { BinaryAccuracy } from './binary_accuracy';
+export type { BinaryOptions } from './binary_accuracy';
+export { Precision, Recall } from './precision_recall';
+export type { PrecisionRecallOptions, PrecisionResult, RecallResult } from './precision_recall';
+export { ConfusionMatrix } from './confusion_matrix';
+export type { ConfusionMatrixResult } from './confusion_matrix';
+export { metricByName, METRIC_NAMES } from './by_name';
+export type { MetricName, MetricSettings } from './by_name';
