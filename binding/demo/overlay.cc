@@ -38,21 +38,30 @@ void DrawOutline(cv::Mat& canvas, const cv::Mat& binary, int scale, const cv::Sc
 
 std::vector<uint8_t> OverlayPng(const OverlayInput& in) {
   if (in.scale < 1 || in.scale > 32) Fail(ErrorKind::kArgument, "options.scale: expected an integer in 1..32");
-  if (in.predicted.size() != in.image.size())
-    Fail(ErrorKind::kShape, "prediction: expected the image's size " + std::to_string(in.image.cols) + "x" +
-                                std::to_string(in.image.rows) + ", got " + std::to_string(in.predicted.cols) + "x" +
-                                std::to_string(in.predicted.rows));
+  // Models often see a resized image: predictions and truth are drawn at the image's size.
+  cv::Mat predicted = in.predicted, truth = in.truth;
+  if (predicted.channels() != 1) Fail(ErrorKind::kShape, "prediction: expected one channel, got " + std::to_string(predicted.channels()));
+  if (predicted.depth() == CV_16F || predicted.depth() == CV_8S || predicted.depth() == CV_32S) predicted.convertTo(predicted, CV_32F);
+  if (predicted.size() != in.image.size()) {
+    cv::Mat resized;
+    cv::resize(predicted, resized, in.image.size(), 0, 0, cv::INTER_LINEAR);
+    predicted = resized;
+  }
+  if (!truth.empty() && truth.size() != in.image.size()) {
+    cv::Mat resized;
+    cv::resize(truth, resized, in.image.size(), 0, 0, cv::INTER_NEAREST);
+    truth = resized;
+  }
   cv::Mat canvas;
   cv::resize(DisplayableBgr(in.image), canvas, cv::Size(), in.scale, in.scale, cv::INTER_NEAREST);
-  if (!in.truth.empty()) {
-    if (in.truth.size() != in.image.size() || in.truth.channels() != 1)
-      Fail(ErrorKind::kShape, "truth: expected a one-channel mask of the image's size");
+  if (!truth.empty()) {
+    if (truth.channels() != 1) Fail(ErrorKind::kShape, "truth: expected a one-channel mask");
     cv::Mat truthBinary;
-    BinaryMask(in.truth, 0, truthBinary, "truth");
+    BinaryMask(truth, 0, truthBinary, "truth");
     DrawOutline(canvas, truthBinary, in.scale, cv::Scalar(60, 200, 60));
   }
   cv::Mat predictedBinary;
-  BinaryMask(in.predicted, in.threshold, predictedBinary, "prediction");
+  BinaryMask(predicted, in.threshold, predictedBinary, "prediction");
   DrawOutline(canvas, predictedBinary, in.scale, cv::Scalar(40, 40, 230));
   std::vector<uint8_t> png;
   if (!cv::imencode(".png", canvas, png)) Fail(ErrorKind::kCv, "imencode: PNG encoding failed");
