@@ -21,6 +21,7 @@ export interface AvgPixelValueResult extends MetricResult {
   batches: number;
 }
 
+/** The mean value of every pixel (and channel) of yPred seen so far; yTrue is not used (pass null). */
 export class AvgPixelValue extends Metric<AvgPixelValueResult> {
   readonly kind = 'AvgPixelValue';
   readonly usesTruth = false;
@@ -31,7 +32,7 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     super(o.name, 'avg-pixel-value', { average: v.oneOf(o.average, ['pixels', 'batches'] as const, 'options.average', 'pixels') });
   }
 
-  /** Averages yPred (images or predictions); yTrue is not used (pass null). */
+  /** @internal Averages yPred (images or predictions); yTrue is not used (pass null). */
   protected measure(_yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
     const batch = readBatch(yPred, 'yPred');
     return {
@@ -41,16 +42,19 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     };
   }
 
+  /** @internal */
   protected emptyState() {
     return { sum: 0, pixels: 0, batchMeanSum: 0, batches: 0 };
   }
 
+  /** @internal */
   protected perSample(raw: Float64Array, count: number): number[] {
     const out: number[] = [];
     for (let i = 0; i < count; i++) out.push(raw[i * 2]! / raw[i * 2 + 1]!);
     return out;
   }
 
+  /** @internal */
   protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
     const s = this.state as Record<string, number>;
     let sum = 0;

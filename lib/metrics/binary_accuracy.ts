@@ -15,6 +15,7 @@ export interface BinaryOptions {
   name?: string;
 }
 
+/** Keras-compatible binary accuracy over pixels (truth 0 / 1). */
 export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   readonly kind = 'BinaryAccuracy';
 
@@ -23,10 +24,12 @@ export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
     super(o.name, 'binary-accuracy', confusionConfig(2, o));
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return accuracyOf(matrix, 2).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, 2);
   }

@@ -29,6 +29,10 @@ export interface CircularityResult extends MetricResult {
   empty: number;
 }
 
+/**
+ * Mean circularity (4*pi*area / perimeter^2) of the largest external contour of each
+ * thresholded image in yPred (predictions, masks or images; yTrue is not used: pass null).
+ */
 export class Circularity extends Metric<CircularityResult> {
   readonly kind = 'Circularity';
   readonly usesTruth = false;
@@ -42,7 +46,7 @@ export class Circularity extends Metric<CircularityResult> {
     });
   }
 
-  /** Measures yPred (a batch of predictions, masks or images); yTrue is not used (pass null). */
+  /** @internal Measures yPred (a batch of predictions, masks or images); yTrue is not used (pass null). */
   protected measure(_yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
     const batch = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : this.config.threshold;
@@ -53,10 +57,12 @@ export class Circularity extends Metric<CircularityResult> {
     };
   }
 
+  /** @internal */
   protected emptyState() {
     return { sum: 0, weight: 0, counted: 0, images: 0, empty: 0 };
   }
 
+  /** @internal */
   protected perSample(raw: Float64Array, count: number): number[] {
     const out: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -66,6 +72,7 @@ export class Circularity extends Metric<CircularityResult> {
     return out;
   }
 
+  /** @internal */
   protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
     const s = this.state as Record<string, number>;
     const values = this.perSample(raw, count);

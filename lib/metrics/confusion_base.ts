@@ -22,7 +22,7 @@ export interface ConfusionOptions {
   name?: string;
 }
 
-/** @internal */
+/** The config every confusion-matrix metric shares (plus its own options). */
 export interface ConfusionConfig {
   numClasses: number;
   ignoreClass: number | null;
@@ -47,7 +47,7 @@ function badPredictions(value: unknown): never {
 
 export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold'] as const;
 
-/** @internal */
+/** The base of the pixel-classification metrics: a confusion matrix over pixels, read in different ways. */
 export abstract class ConfusionMetric<TResult extends MetricResult> extends Metric<TResult> {
   readonly usesTruth = true;
   declare readonly config: Readonly<ConfusionConfig>;
@@ -67,10 +67,12 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     return this.matrixRows(this.state.matrix as Float64Array);
   }
 
+  /** @internal */
   protected emptyState() {
     return { matrix: new Float64Array(this.config.numClasses * this.config.numClasses) };
   }
 
+  /** @internal */
   protected measure(yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
     const truth = readBatch(yTrue, 'yTrue');
     const pred = readBatch(yPred, 'yPred');
@@ -93,7 +95,9 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
 
   private predictionKind(pred: Batch): NativeConfusionOptions['prediction'] {
     const k = this.config.numClasses;
-    const channels = pred.count > 0 ? sizeOf(pred, 0)[2] : 1;
+    // An empty batch adds nothing, whatever its layout.
+    if (pred.count === 0) return 'class-ids';
+    const channels = sizeOf(pred, 0)[2];
     const float = isFloat(pred.dtype);
     let kind = this.config.predictions;
     if (kind === 'auto') {
@@ -113,6 +117,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     return kind;
   }
 
+  /** @internal */
   protected perSample(raw: Float64Array, count: number): number[] {
     const block = this.config.numClasses ** 2;
     const out: number[] = [];
@@ -120,6 +125,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     return out;
   }
 
+  /** @internal */
   protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
     const block = this.config.numClasses ** 2;
     const matrix = this.state.matrix as Float64Array;

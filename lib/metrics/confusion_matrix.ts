@@ -13,6 +13,7 @@ export interface ConfusionMatrixResult extends MetricResult {
   total: number;
 }
 
+/** The pixel confusion matrix (rows: true class, columns: predicted class). */
 export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
   readonly kind = 'ConfusionMatrix';
 
@@ -21,10 +22,12 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
     super(o.name, 'confusion-matrix', confusionConfig(opt.numClasses(numClasses), o));
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return accuracyOf(matrix, this.config.numClasses).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): ConfusionMatrixResult {
     const { value, total } = accuracyOf(matrix, this.config.numClasses);
     return { value, matrix: this.matrixRows(matrix), total };

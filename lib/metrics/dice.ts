@@ -19,6 +19,7 @@ export interface DiceResult extends MetricResult {
   validClasses: number;
 }
 
+/** Dice per class over pixels: `value` is the mean over targetClassIds with a defined Dice. */
 export class Dice extends ConfusionMetric<DiceResult> {
   readonly kind = 'Dice';
 
@@ -32,10 +33,12 @@ export class Dice extends ConfusionMetric<DiceResult> {
     });
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return this.resultOf(matrix).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): DiceResult {
     const k = this.config.numClasses;
     const { truth, predicted, diagonal } = marginals(matrix, k);

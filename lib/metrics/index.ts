@@ -1,6 +1,6 @@
 // The metric classes (each registers itself with Metric.fromJSON when loaded).
 export { Metric } from './metric';
-export type { MetricResult, MetricJSON, MetricState } from './metric';
+export type { MetricResult, MetricJSON, MetricState, TruthInput } from './metric';
 export type { MetricInput, LabelInput, SampleWeight } from './inputs';
 export type { EmptyPolicy, Threshold, PredictionKind } from './options';
 export { Circularity } from './circularity';
@@ -9,7 +9,8 @@ export { SegmentationAccuracy } from './segmentation_accuracy';
 export type { SegmentationAccuracyOptions, SegmentationAccuracyResult } from './segmentation_accuracy';
 export { AvgPixelValue } from './avg_pixel_value';
 export type { AvgPixelValueOptions, AvgPixelValueResult } from './avg_pixel_value';
-export type { ConfusionOptions } from './confusion_base';
+export { ConfusionMetric } from './confusion_base';
+export type { ConfusionOptions, ConfusionConfig } from './confusion_base';
 export { MeanIoU } from './mean_iou';
 export type { IoUOptions, IoUResult } from './mean_iou';
 export { IoU } from './iou';

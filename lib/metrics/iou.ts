@@ -11,6 +11,7 @@ export interface PerClassIoUOptions extends IoUOptions {
   targetClassIds?: readonly number[];
 }
 
+/** IoU per class (Keras' IoU): `value` is the mean over targetClassIds. */
 export class IoU extends ConfusionMetric<IoUResult> {
   readonly kind = 'IoU';
 
@@ -24,10 +25,12 @@ export class IoU extends ConfusionMetric<IoUResult> {
     });
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return this.resultOf(matrix).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
   }

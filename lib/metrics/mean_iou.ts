@@ -31,6 +31,7 @@ export function iouOf(matrix: Float64Array, k: number, targets: readonly number[
   return { value, perClass, validClasses: used.length };
 }
 
+/** Keras-compatible mean IoU over pixels: yTrue class ids [N,H,W], yPred class ids, scores or probabilities. */
 export class MeanIoU extends ConfusionMetric<IoUResult> {
   readonly kind = 'MeanIoU';
 
@@ -42,10 +43,12 @@ export class MeanIoU extends ConfusionMetric<IoUResult> {
     });
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return this.resultOf(matrix).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, null, this.config.emptyPolicy as 'zero' | 'nan');
   }

@@ -6,9 +6,12 @@
 import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
-import { readWeights } from './inputs';
+import { LabelInput, MetricInput, SampleWeight, readWeights } from './inputs';
 
 /** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
+/** yTrue of an update: truth masks / class ids, per-sample labels, or null for metrics of predictions alone. */
+export type TruthInput = MetricInput | LabelInput | null | undefined;
+
 export interface MetricResult {
   value: number;
 }
@@ -74,7 +77,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * per sample (NaN where a sample has none), for per-image reports. Inputs are pinned while
    * the native work runs. A reset() while an update is in flight discards that update.
    */
-  async update(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): Promise<number[]> {
+  async update(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
     const m = this.measure(yTrue, yPred);
     const weights = readWeights(sampleWeight, m.count);
     const generation = this.#generation;
@@ -84,14 +87,14 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   }
 
   /** Synchronous twin of update() (blocks the event loop for the native work). */
-  updateSync(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): number[] {
+  updateSync(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): number[] {
     const m = this.measure(yTrue, yPred);
     const weights = readWeights(sampleWeight, m.count);
     return this.accumulate(m.sync(), m.count, weights);
   }
 
   /** Keras' name for update(). */
-  updateState(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): Promise<number[]> {
+  updateState(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
     return this.update(yTrue, yPred, sampleWeight);
   }
 

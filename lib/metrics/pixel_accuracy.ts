@@ -22,6 +22,7 @@ export function accuracyOf(matrix: Float64Array, k: number): AccuracyResult {
   return { value: total > 0 ? correct / total : NaN, correct, total };
 }
 
+/** Correctly classified pixels / valid pixels. */
 export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
   readonly kind = 'PixelAccuracy';
 
@@ -30,10 +31,12 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
     super(o.name, 'pixel-accuracy', confusionConfig(o.numClasses === undefined ? 2 : opt.numClasses(o.numClasses, 'options.numClasses'), o));
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return accuracyOf(matrix, this.config.numClasses).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, this.config.numClasses);
   }

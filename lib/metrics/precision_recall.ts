@@ -48,6 +48,7 @@ function ratio(numerator: number, denominator: number, emptyPolicy: unknown): nu
   return denominator > 0 ? numerator / denominator : emptyPolicy === 'nan' ? NaN : 0;
 }
 
+/** Keras-compatible precision of one class over pixels: TP / (TP + FP). */
 export class Precision extends ConfusionMetric<PrecisionResult> {
   readonly kind = 'Precision';
 
@@ -56,16 +57,19 @@ export class Precision extends ConfusionMetric<PrecisionResult> {
     super(o.name, 'precision', config(o));
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return this.resultOf(matrix).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): PrecisionResult {
     const { tp, fp } = counts(matrix, this.config.numClasses, this.config.classId as number);
     return { value: ratio(tp, tp + fp, this.config.emptyPolicy), truePositives: tp, falsePositives: fp };
   }
 }
 
+/** Keras-compatible recall of one class over pixels: TP / (TP + FN). */
 export class Recall extends ConfusionMetric<RecallResult> {
   readonly kind = 'Recall';
 
@@ -74,10 +78,12 @@ export class Recall extends ConfusionMetric<RecallResult> {
     super(o.name, 'recall', config(o));
   }
 
+  /** @internal */
   protected matrixValue(matrix: Float64Array): number {
     return this.resultOf(matrix).value;
   }
 
+  /** @internal */
   protected resultOf(matrix: Float64Array): RecallResult {
     const { tp, fn } = counts(matrix, this.config.numClasses, this.config.classId as number);
     return { value: ratio(tp, tp + fn, this.config.emptyPolicy), truePositives: tp, falseNegatives: fn };

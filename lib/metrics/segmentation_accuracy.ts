@@ -27,6 +27,11 @@ export interface SegmentationAccuracyResult extends MetricResult {
   falseNegatives: number;
 }
 
+/**
+ * The share of samples whose "more than minPixels pixels above threshold" prediction (from
+ * yPred) matches the label: yTrue is per-sample labels, or truth masks whose label is
+ * "more than minPixels non-zero pixels".
+ */
 export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   readonly kind = 'SegmentationAccuracy';
   readonly usesTruth = true;
@@ -41,6 +46,7 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   }
 
   /**
+   * @internal
    * yPred: a batch of images or predictions. yTrue: per-sample labels (0 / 1 / booleans, an
    * array or a Tensor [N] / [N,1]), or truth masks, whose label is "more than minPixels
    * non-zero pixels".
@@ -77,16 +83,19 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     };
   }
 
+  /** @internal */
   protected emptyState() {
     return { correct: 0, total: 0, truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0 };
   }
 
+  /** @internal */
   protected perSample(raw: Float64Array, count: number): number[] {
     const out: number[] = [];
     for (let i = 0; i < count; i++) out.push((raw[i * 2]! > this.config.minPixels ? 1 : 0) === raw[i * 2 + 1]! ? 1 : 0);
     return out;
   }
 
+  /** @internal */
   protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
     const s = this.state as Record<string, number>;
     const values = this.perSample(raw, count);
