@@ -216,30 +216,32 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
     return items;
   };
 
-  // Decodes a batch with at most `concurrency` samples in flight, keeping dataset order.
+  // Decodes a batch with at most `concurrency` samples in flight, keeping dataset order. A
+  // failure stops new decodes; the one reported is the first in dataset order (every
+  // earlier sample had started), so the same bad file is named whatever the timing.
   const load = async (items: Array<{ sample: Sample; index: number }>): Promise<{ loaded: LoadedSample[]; skipped: SkippedSample[] }> => {
     const slots: Array<LoadedSample | SkippedSample | undefined> = new Array(items.length);
+    const failures: Array<{ at: number; error: unknown }> = [];
     let cursor = 0;
-    let failure: unknown = null;
     const worker = async () => {
-      while (cursor < items.length && failure === null) {
+      while (cursor < items.length && failures.length === 0) {
         const i = cursor++;
         const { sample, index } = items[i]!;
         try {
           slots[i] = await loadSample(sample, index);
         } catch (error) {
-          if (onError === 'skip' && !(error instanceof AbortError)) {
+          if (onError === 'skip') {
             const id = sample && typeof sample === 'object' && typeof sample.id === 'string' ? sample.id : typeof sample?.image === 'string' ? sample.image : String(index);
             slots[i] = { id, error: (error as Error).message };
-          } else if (failure === null) failure = error;
+          } else failures.push({ at: i, error });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
     const loaded = slots.filter((s): s is LoadedSample => s !== undefined && 'image' in s);
-    if (failure !== null) {
+    if (failures.length > 0) {
       for (const s of loaded) for (const m of s.owned) m.dispose();
-      throw failure;
+      throw failures.reduce((a, b) => (b.at < a.at ? b : a)).error;
     }
     return { loaded, skipped: slots.filter((s): s is SkippedSample => s !== undefined && !('image' in s)) };
   };
