@@ -12,7 +12,8 @@
 namespace tfcv {
 namespace {
 
-// demoShapes(count, size, seed): [{ image, mask, kind }], kinds cycling circle, ellipse, square.
+// demoShapes(count, size, seed, maskOnly?): [{ image, mask, kind }], kinds cycling circle,
+// ellipse, square (image is null with maskOnly).
 Napi::Value DemoShapes(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     Napi::Env env = info.Env();
@@ -24,12 +25,13 @@ Napi::Value DemoShapes(const Napi::CallbackInfo& info) {
     // Refuse sizes that would need gigabytes before drawing anything.
     if (static_cast<double>(count) * size * size * 4 > 8.0e9)
       Fail(ErrorKind::kLimit, "count x size: the set would need more than 8 GB");
+    const bool maskOnly = info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
     cv::RNG rng(static_cast<uint64_t>(seed) + 1);  // cv::RNG(0) would be a fixed default state
     Napi::Array out = Napi::Array::New(env, count);
     for (int i = 0; i < count; ++i) {
-      SyntheticSample s = DrawSyntheticSample(rng, size, static_cast<ShapeKind>(i % 3));
+      SyntheticSample s = DrawSyntheticSample(rng, size, static_cast<ShapeKind>(i % 3), maskOnly);
       Napi::Object item = Napi::Object::New(env);
-      item.Set("image", MatWrap::Wrap(env, std::move(s.image)));
+      item.Set("image", maskOnly ? env.Null() : MatWrap::Wrap(env, std::move(s.image)));
       item.Set("mask", MatWrap::Wrap(env, std::move(s.mask)));
       item.Set("kind", Napi::String::New(env, ShapeKindName(s.kind)));
       out.Set(static_cast<uint32_t>(i), item);

@@ -20,7 +20,7 @@ const char* ShapeKindName(ShapeKind kind) {
   return "unknown";
 }
 
-SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind) {
+SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind, bool maskOnly) {
   const double unit = size / 64.0;
   cv::Vec3d c0(rng.uniform(0.0, 255.0), rng.uniform(0.0, 255.0), rng.uniform(0.0, 255.0));
   cv::Vec3d c1(rng.uniform(0.0, 255.0), rng.uniform(0.0, 255.0), rng.uniform(0.0, 255.0));
@@ -71,6 +71,7 @@ SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind) {
       break;
     }
   }
+  if (maskOnly) return sample;
   image.setTo(cv::Scalar(colour[0], colour[1], colour[2]), sample.mask);
 
   cv::Mat noise(size, size, CV_32FC3);

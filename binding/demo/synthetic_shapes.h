@@ -22,7 +22,8 @@ struct SyntheticSample {
 
 const char* ShapeKindName(ShapeKind kind);
 
-// Shape sizes scale with `size` (the training set used 64).
-SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind);
+// Shape sizes scale with `size` (the training set used 64). `maskOnly` skips the picture
+// (benchmarks need thousands of large masks, not their images).
+SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind, bool maskOnly = false);
 
 }  // namespace tfcv
