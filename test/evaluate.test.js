@@ -108,6 +108,15 @@ describe('evaluate', () => {
     await rejectsTyped(evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2)], { masks: 'ids' }), ArgumentError, /class id 255/);
   });
 
+  it('any number of concurrent updates of one metric add up to the sequential state', async () => {
+    const ids = syntheticShapes(40, { seed: 3 }).map((s) => s.mask.threshold(0, 1));
+    const concurrent = new MeanIoU(2);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => concurrent.update(ids.slice(i * 4, i * 4 + 4), ids.slice(i * 4, i * 4 + 4))));
+    const sequential = new MeanIoU(2);
+    sequential.updateSync(ids, ids);
+    assert.deepEqual(concurrent.toJSON(), sequential.toJSON());
+  });
+
   it('reports progress after every batch with the total and an ETA', async () => {
     const shapes = syntheticShapes(10, { seed: 1 });
     const seen = [];
@@ -169,6 +178,8 @@ describe('evaluate', () => {
     await rejectsTyped(evaluate(model, [{ image: 12 }], [new Circularity()]), ArgumentError, /sample '0': image: expected a Mat, encoded bytes or a file path/);
     await rejectsTyped(evaluate(model, [null], [new Circularity()]), ArgumentError, /dataset\[0\]: expected a sample/);
     await rejectsTyped(evaluate(model, [{ image: samples[0].image, label: 3 }], [new Circularity()]), ArgumentError, /label: expected 0, 1, true or false/);
+    await rejectsTyped(evaluate(model, [{ id: 'f', image: Mat.zeros(8, 8, { dtype: 'float32' }) }], [new Circularity()]), ArgumentError, /sample 'f': image: the default preprocessing reads uint8 images with 1, 3 or 4 channels, got float32 with 1/);
+    await rejectsTyped(evaluate(model, [{ image: samples[0].image, mask: Mat.zeros(8, 8, { channels: 3 }) }], [new MeanIoU(2)]), ArgumentError, /sample '0': mask: expected a one-channel uint8 Mat, got 3 channel\(s\) uint8/);
     const gone = Mat.zeros(4, 4);
     gone.dispose();
     await rejectsTyped(evaluate(model, [{ image: gone }], [new Circularity()]), ArgumentError, /the image Mat was disposed/);

@@ -267,6 +267,11 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
       let height: number;
       let width: number;
       if (recipe) {
+        loaded.forEach(({ id, image }) => {
+          if (image.dtype !== 'uint8' || ![1, 3, 4].includes(image.channels)) {
+            throw new ArgumentError(`sample '${id}': image: the default preprocessing reads uint8 images with 1, 3 or 4 channels, got ${image.dtype} with ${image.channels}; pass options.preprocess`);
+          }
+        });
         const built = await buildInput(recipe, images);
         p.feeds = built.feeds;
         height = built.height;
