@@ -375,6 +375,10 @@ describe('metrics', () => {
       const nan = Tensor.from(new Float32Array([0.2, NaN, 0.9, 0.1]), { shape: [1, 2, 2, 1] });
       throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 2, 2, () => 0), nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
       throwsTyped(() => new Circularity().updateSync(null, nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
+      const wide = Tensor.alloc('float32', [2, 40, 100, 1]);
+      wide.data.fill(0.25);
+      wide.data[4000 + 10 * 100 + 37] = NaN; // image 1, row 10, col 37: inside the vectorised part of a row
+      throwsTyped(() => new Circularity().updateSync(null, wide), ArgumentError, /yPred\[1\]: NaN at row 10, col 37/);
       throwsTyped(() => new SegmentationAccuracy().updateSync([0], nan), ArgumentError, /yPred\[0\]: NaN/);
       throwsTyped(() => new AvgPixelValue().updateSync(null, nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
       throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 1, 2, () => 0), Tensor.from(new Float32Array([0.1, 0.2, NaN, 0.3]), { shape: [1, 1, 2, 2] })), ArgumentError, /NaN score for class 0 at row 0, col 1/);

@@ -1,5 +1,6 @@
 // See circularity.h. Images run in parallel on OpenCV's pool; each thread reuses its mask
-// buffer, because allocating one per 512x512 image is a measurable share of the work.
+// buffer, because allocating one per 512x512 image is a measurable share of the work, and
+// traces contours only inside the foreground's bounding box (threshold_box.h).
 #include "metrics/circularity.h"
 
 #include <opencv2/imgproc.hpp>
@@ -9,6 +10,7 @@
 
 #include "metrics/binary_mask.h"
 #include "metrics/parallel_images.h"
+#include "metrics/threshold_box.h"
 
 namespace tfcv {
 
@@ -18,11 +20,12 @@ std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, doub
     thread_local cv::Mat binary;
     thread_local std::vector<std::vector<cv::Point>> contours;
     const std::string label = batch.Label(i);
-    BinaryMask(batch.Header(i, "circularity"), threshold, binary, label);
-    contours.clear();
-    cv::findContours(binary, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     ContourMeasure& m = out[i];
     m.circularity = std::numeric_limits<double>::quiet_NaN();
+    const cv::Rect box = ThresholdWithBox(Grayscale(batch.Header(i, "circularity"), label), threshold, binary, label);
+    if (box.empty()) return;
+    contours.clear();
+    cv::findContours(binary(box), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     const std::vector<cv::Point>* largest = nullptr;
     double largestArea = -1;
     for (const auto& contour : contours) {
