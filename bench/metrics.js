@@ -5,7 +5,8 @@
 // over the same OpenCV calls (bench/native/metrics, built here with CMake). Same masks for all
 // three (written once to raw files). Prints medians and ratios; never part of the test suite.
 //
-//   node bench/metrics.js [--count 1000] [--size 512] [--batch 50] [--iterations 5]
+//   node bench/metrics.js [--count 1000] [--size 512] [--batch 50] [--iterations 5] [--quick]
+// (--quick: 200 masks, 3 runs.) Results also go to bench/results/metrics.json.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -19,10 +20,11 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const COUNT = arg('count', 1000);
+const QUICK = process.argv.includes('--quick');
+const COUNT = arg('count', QUICK ? 200 : 1000);
 const SIZE = arg('size', 512);
 const BATCH = arg('batch', 50);
-const ITERATIONS = arg('iterations', 5);
+const ITERATIONS = arg('iterations', QUICK ? 3 : 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function makeMasks(dir) {
@@ -165,6 +167,22 @@ async function main() {
     if (cpp.error) console.log(`\nC++ baseline: ${cpp.error}`);
     if (py.error) console.log(`\nPython: ${py.error}`);
     else console.log(`\nPython: ${py.python} (cv2 ${py.versions.cv2}, NumPy ${py.versions.numpy}, Keras ${py.versions.keras ?? 'n/a'})`);
+    const results = {
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
+      setup: { count: COUNT, size: SIZE, batch: BATCH, iterations: ITERATIONS, statistic: 'median ms per pass over all masks' },
+      tfcv: t,
+      cpp: cpp.error ? { error: cpp.error } : cpp,
+      python: py.error ? { error: py.error } : py,
+      ratios: {
+        circularityPythonOverTfcv: py.ms ? py.ms.circularity / t.ms['circularity (async)'] : null,
+        circularityTfcvOverCpp: cpp.ms ? t.ms['circularity (async)'] / cpp.ms.circularity : null,
+        meanIouKerasOverTfcv: py.ms?.kerasMeanIoU ? py.ms.kerasMeanIoU / t.ms['mean-iou (async)'] : null,
+        meanIouNumpyOverTfcv: py.ms ? py.ms.numpyMeanIoU / t.ms['mean-iou (async)'] : null,
+        meanIouTfcvOverCpp: cpp.ms ? t.ms['mean-iou (async)'] / cpp.ms.meanIoU : null,
+      },
+    };
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, 'results/metrics.json'), JSON.stringify(results, null, 2) + '\n');
     // The same numbers everywhere, or the timings compare different work.
     console.log(
       `values: circularity tfcv ${t.values.circularity.toFixed(9)} C++ ${cpp.values?.circularity?.toFixed(9) ?? 'n/a'} Python ${py.values?.circularity?.toFixed(9) ?? 'n/a'}; ` +
