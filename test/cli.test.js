@@ -210,6 +210,10 @@ describe('tfcv command', () => {
         const unwritable = await tfcv(evaluateArgs(['--metrics', 'circularity', '--json', path.join(dir, 'no/such/dir/out.json')]));
         assert.equal(unwritable.code, 1);
         assert.match(unwritable.stderr, /^tfcv: cannot write .*out\.json: ENOENT/m);
+        fs.writeFileSync(path.join(dir, 'file'), '');
+        const badReport = await tfcv(evaluateArgs(['--metrics', 'circularity', '--report', path.join(dir, 'file/report')]));
+        assert.equal(badReport.code, 1);
+        assert.match(badReport.stderr, /^tfcv: cannot write the report to .*file\/report: ENOTDIR/m);
       });
 
       it('merge: missing or foreign files, different metrics or configs, a shard counted twice', async () => {

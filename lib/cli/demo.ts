@@ -115,12 +115,17 @@ export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<num
     io.stdout.write(`wrote ${path.relative(io.cwd, out)}\n`);
   }
   if (report) {
-    const file = await report.write(
-      'tfcv demo: segnet on synthetic shapes',
-      `${result.images} synthetic images (seed ${o.seed}); baseline mean IoU (all foreground) ${formatNumber(baseline.result().value)}`,
-      rows,
-      'mean-iou',
-    );
+    let file: string;
+    try {
+      file = await report.write(
+        'tfcv demo: segnet on synthetic shapes',
+        `${result.images} synthetic images (seed ${o.seed}); baseline mean IoU (all foreground) ${formatNumber(baseline.result().value)}`,
+        rows,
+        'mean-iou',
+      );
+    } catch (error) {
+      throw new CliError(`cannot write the report to ${report.dir}: ${(error as Error).message}`);
+    }
     io.stdout.write(`report: ${file}\n`);
   }
   return EXIT_OK;

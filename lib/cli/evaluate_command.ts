@@ -163,12 +163,17 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
     io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);
   }
   if (report) {
-    const file = await report.write(
-      'tfcv evaluate',
-      `${result.images} images from ${imagesDir}${shardNote}, model ${modelDir}`,
-      rows,
-      names.includes('mean-iou') ? 'mean-iou' : null,
-    );
+    let file: string;
+    try {
+      file = await report.write(
+        'tfcv evaluate',
+        `${result.images} images from ${imagesDir}${shardNote}, model ${modelDir}`,
+        rows,
+        names.includes('mean-iou') ? 'mean-iou' : null,
+      );
+    } catch (error) {
+      throw new CliError(`cannot write the report to ${report.dir}: ${(error as Error).message}`);
+    }
     io.stdout.write(`report: ${file}\n`);
   }
   return EXIT_OK;

@@ -44,7 +44,9 @@ export class HtmlReport {
       const values: Record<string, number> = {};
       for (const [name, list] of Object.entries(batch.values)) values[name] = list[i]!;
       this.cards.push({ id, file, values, note: notes(id) });
-      this.writes.push(this.ready!.then(() => writeFile(path.join(this.dir, file), png)));
+      const written = this.ready!.then(() => writeFile(path.join(this.dir, file), png));
+      written.catch(() => undefined); // reported by write(), which awaits every file
+      this.writes.push(written);
     });
   }
 
