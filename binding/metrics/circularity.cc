@@ -25,7 +25,7 @@ std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, doub
     const cv::Rect box = ThresholdWithBox(Grayscale(batch.Header(i, "circularity"), label), threshold, binary, label);
     if (box.empty()) return;
     contours.clear();
-    cv::findContours(binary(box), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    cv::findContours(binary, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     const std::vector<cv::Point>* largest = nullptr;
     double largestArea = -1;
     for (const auto& contour : contours) {
