@@ -17,6 +17,9 @@
 #include "cv/image_ops.h"
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
+#include "demo/demo_api.h"
+#include "evaluate/evaluate_api.h"
+#include "metrics/metrics_api.h"
 #include "tf/model_api.h"
 #include "tf/tensor_api.h"
 #include "tf/tensor_wrap.h"
@@ -88,6 +91,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterModelApi(env, exports);
   RegisterImageOps(env, exports);
   RegisterPreprocessApi(env, exports);
+  RegisterMetricsApi(env, exports);
+  RegisterEvaluateApi(env, exports);
+  RegisterDemoApi(env, exports);
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));

@@ -1,0 +1,15 @@
+// Pixel counts per image for the segmentation-accuracy metric (METRICS.md): grayscale,
+// binary threshold, countNonZero. The facade turns counts into predicted classes
+// (count > minPixels); with threshold 0 the same kernel tells whether a truth mask has any
+// foreground.
+#pragma once
+
+#include <vector>
+
+#include "metrics/image_batch.h"
+
+namespace tfcv {
+
+std::vector<double> CountAboveThreshold(const ImageBatch& batch, double threshold);
+
+}  // namespace tfcv

@@ -1,0 +1,181 @@
+// `tfcv evaluate`: a SavedModel over a folder of images (and masks), with a progress bar,
+// a results table, and optionally a JSON file (results, metric states, per-image values)
+// and an HTML report. `--shard I/N` evaluates a deterministic slice whose states
+// `tfcv merge` combines into exactly the result of one run over everything.
+import path from 'node:path';
+import { evaluate, EvaluatedBatch, SkippedSample } from '../evaluate/evaluate';
+import { folderDataset } from '../evaluate/folder_dataset';
+import { Shard, parseShard } from '../evaluate/shard';
+import { TfcvError } from '../errors';
+import { MetricName, metricByName } from '../metrics/by_name';
+import { EmptyPolicy } from '../metrics/options';
+import { Metric } from '../metrics/metric';
+import { Model } from '../model';
+import { HtmlReport } from '../report/html_report';
+import { versions } from '../stats';
+import { CliError, EXIT_OK, usageError } from './cli_error';
+import { CliIo } from './io';
+import { ProgressDisplay } from './progress';
+import { renderTable, tableRows } from './results_table';
+import { ResultsFile, writeResultsFile } from './results_file';
+
+export interface EvaluateCommandOptions {
+  model: string;
+  images: string;
+  masks?: string;
+  signature?: string;
+  output?: string;
+  metrics?: MetricName[];
+  numClasses: number;
+  threshold?: number;
+  ignoreClass?: number;
+  emptyPolicy: EmptyPolicy;
+  minPixels?: number;
+  maskMode: 'binary' | 'ids';
+  channelOrder: 'rgb' | 'bgr';
+  divisor: number;
+  batchSize: number;
+  concurrency: number;
+  shard?: string;
+  json?: string;
+  report?: string;
+  keepGoing: boolean;
+  progress: boolean;
+}
+
+/** Metrics when --metrics is not given: the pixel metrics and circularity with masks, else what needs no truth. */
+export function defaultMetricNames(hasMasks: boolean): MetricName[] {
+  return hasMasks ? ['mean-iou', 'iou', 'dice', 'pixel-accuracy', 'precision', 'recall', 'circularity'] : ['circularity', 'avg-pixel-value'];
+}
+
+/** @internal Shared with `tfcv demo`: the metric instances for a list of names. */
+export function buildMetrics(names: readonly MetricName[], o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>): Metric[] {
+  try {
+    return names.map((name) =>
+      metricByName(name, { numClasses: o.numClasses, threshold: o.threshold, ignoreClass: o.ignoreClass ?? null, emptyPolicy: o.emptyPolicy, minPixels: o.minPixels }),
+    );
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+}
+
+/** @internal The threshold drawn in report overlays for a batch's predictions. */
+export function overlayThreshold(batch: EvaluatedBatch, threshold: number | undefined): number {
+  const dtype = batch.predictions.dtype;
+  return dtype.startsWith('float') ? (threshold ?? 0.5) : 0;
+}
+
+export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Promise<number> {
+  const resolve = (p: string) => path.resolve(io.cwd, p);
+  let shard: Shard | null = null;
+  if (o.shard !== undefined) {
+    try {
+      shard = parseShard(o.shard, '--shard');
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+  }
+  const names = o.metrics ?? defaultMetricNames(o.masks !== undefined);
+  const metrics = buildMetrics(names, o);
+  const needsMasks = metrics.filter((m) => m.usesTruth);
+  if (o.masks === undefined && needsMasks.length > 0) {
+    throw usageError(`${needsMasks.map((m) => m.name).join(', ')} ${needsMasks.length > 1 ? 'need' : 'needs'} truth masks: pass --masks DIR (metrics without masks: circularity, avg-pixel-value)`);
+  }
+
+  const imagesDir = resolve(o.images);
+  const masksDir = o.masks === undefined ? undefined : resolve(o.masks);
+  let listing;
+  try {
+    listing = folderDataset(imagesDir, { masksDir, shard });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const skipped: SkippedSample[] = [];
+  if (listing.missingMasks.length > 0) {
+    const shown = listing.missingMasks.slice(0, 5).join(', ') + (listing.missingMasks.length > 5 ? `, … (${listing.missingMasks.length} in all)` : '');
+    if (!o.keepGoing) throw new CliError(`no mask in ${masksDir} for ${shown} (masks pair with images by file name; --keep-going skips such images)`);
+    for (const file of listing.missingMasks) skipped.push({ id: file, error: `no mask in ${masksDir}` });
+  }
+
+  const modelDir = resolve(o.model);
+  let model: Model;
+  try {
+    model = await Model.loadSavedModel(modelDir);
+  } catch (error) {
+    throw new CliError(`cannot load the model at ${modelDir}: ${(error as Error).message}`);
+  }
+
+  const report = o.report === undefined ? null : new HtmlReport(resolve(o.report));
+  const progress = new ProgressDisplay(io.stderr, listing.samples.length, o.progress);
+  let result;
+  try {
+    result = await evaluate(model, listing.samples, metrics, {
+      batchSize: o.batchSize,
+      concurrency: o.concurrency,
+      signature: o.signature,
+      output: o.output,
+      masks: o.maskMode,
+      channelOrder: o.channelOrder,
+      pixelDivisor: o.divisor,
+      onError: o.keepGoing ? 'skip' : 'throw',
+      onProgress: (p) => progress.update(p),
+      onBatch: report ? (batch) => report.addBatch(batch, overlayThreshold(batch, o.threshold)) : undefined,
+    });
+  } catch (error) {
+    if (error instanceof TfcvError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    progress.stop();
+    model.dispose();
+  }
+  skipped.push(...result.skipped);
+
+  const shardNote = shard ? ` (shard ${shard.index}/${shard.count} of ${listing.totalImages} images)` : '';
+  io.stdout.write(`${result.images} images evaluated${shardNote} with ${path.relative(io.cwd, modelDir) || '.'} (output '${result.output}')\n\n`);
+  const rows = tableRows(result.metrics, result.states);
+  io.stdout.write(renderTable(rows));
+  const t = result.timing;
+  io.stdout.write(
+    `\n${(t.totalMs / 1000).toFixed(2)} s, ${t.imagesPerSecond.toFixed(1)} images/s; busy time per stage: ` +
+      `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
+  );
+  if (skipped.length > 0) {
+    io.stderr.write(`skipped ${skipped.length} file${skipped.length > 1 ? 's' : ''}:\n${skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`);
+  }
+  if (o.json !== undefined) {
+    const data: ResultsFile = {
+      tfcv: versions().tfcv,
+      command: 'evaluate',
+      model: modelDir,
+      signature: o.signature ?? null,
+      output: result.output,
+      images: imagesDir,
+      masks: masksDir ?? null,
+      shards: shard ? [shard] : [],
+      count: result.images,
+      results: result.metrics,
+      states: result.states,
+      perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
+      skipped: skipped.map((s) => ({ file: s.id, error: s.error })),
+      timing: result.timing as unknown as ResultsFile['timing'],
+    };
+    writeResultsFile(resolve(o.json), data);
+    io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);
+  }
+  if (report) {
+    let file: string;
+    try {
+      file = await report.write(
+        'tfcv evaluate',
+        `${result.images} images from ${imagesDir}${shardNote}, model ${modelDir}`,
+        rows,
+        names.includes('mean-iou') ? 'mean-iou' : null,
+      );
+    } catch (error) {
+      throw new CliError(`cannot write the report to ${report.dir}: ${(error as Error).message}`);
+    }
+    io.stdout.write(`report: ${file}\n`);
+  }
+  return EXIT_OK;
+}
+

@@ -1,0 +1,33 @@
+// The progress bar of `tfcv evaluate` (cli-progress): images done, rate and ETA, on stderr
+// when it is a terminal; elsewhere (logs, CI) one summary line at the end instead of noise.
+import { SingleBar } from 'cli-progress';
+import { EvaluateProgress } from '../evaluate/evaluate';
+import { OutputStream } from './io';
+
+export class ProgressDisplay {
+  private bar: SingleBar | null = null;
+
+  constructor(stream: OutputStream, total: number, enabled: boolean) {
+    if (enabled && stream.isTTY) {
+      this.bar = new SingleBar({
+        stream: stream as unknown as NodeJS.WritableStream,
+        format: '{bar} {percentage}% | {value}/{total} images | {rate} img/s | ETA {eta_formatted}',
+        barsize: 30,
+        hideCursor: false,
+        clearOnComplete: false,
+        etaBuffer: 20,
+        fps: 10,
+      });
+      this.bar.start(total, 0, { rate: '0.0' });
+    }
+  }
+
+  update(p: EvaluateProgress): void {
+    this.bar?.update(p.done + p.skipped, { rate: p.imagesPerSecond.toFixed(1) });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

@@ -1,0 +1,90 @@
+// The tfcv command's definition (commander): `evaluate`, `merge` and `demo`, each parsed,
+// run, and turned into an exit code. It never calls process.exit, so tests run every path
+// in-process with captured output; bin/tfcv (tfcv.ts) wires it to the real process.
+import { Command, CommanderError, Option } from 'commander';
+import { versions } from '../stats';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli_error';
+import { demoCommand, DemoCommandOptions } from './demo';
+import { EvaluateCommandOptions, evaluateCommand } from './evaluate_command';
+import { CliIo } from './io';
+import { mergeCommand } from './merge_command';
+import { integerOption, metricListOption, numberOption } from './options';
+
+function program(io: CliIo, done: (code: number) => void): Command {
+  const root = new Command('tfcv')
+    .description('Evaluate TensorFlow models on images with OpenCV metrics (tfcv: TensorFlow C API + OpenCV for Node.js)')
+    .version(versions().tfcv, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(tfcv --help for usage)');
+
+  root
+    .command('evaluate')
+    .description('run a SavedModel over a folder of images (and masks) and report metrics')
+    .requiredOption('--model <dir>', 'SavedModel directory')
+    .requiredOption('--images <dir>', 'directory of images (png, jpg, bmp, tif, webp, ...)')
+    .option('--masks <dir>', 'directory of truth masks, paired with images by file name (cat.jpg <-> cat.png)')
+    .option('--signature <key>', "signature to run (default: the model's default)")
+    .option('--output <key>', 'output fed to the metrics (default: the only output, else the first one-channel output)')
+    .option('--metrics <list>', 'comma-separated: circularity, segmentation-accuracy, avg-pixel-value, mean-iou, iou, dice, pixel-accuracy, binary-accuracy, precision, recall, confusion-matrix', metricListOption)
+    .option('--num-classes <n>', 'classes of the masks', integerOption(1, 4096), 2)
+    .option('--threshold <t>', 'probability threshold of one-channel predictions (default 0.5)', numberOption)
+    .option('--ignore-class <id>', 'truth class left out of the pixel metrics', integerOption(-(2 ** 31), 2 ** 31 - 1))
+    .addOption(new Option('--empty-policy <policy>', 'circularity of an image without a contour').choices(['zero', 'skip', 'nan']).default('zero'))
+    .option('--min-pixels <n>', 'segmentation-accuracy: positive when more pixels than this (default 500)', integerOption(0))
+    .addOption(new Option('--mask-mode <mode>', "'binary': non-zero is class 1 (0/255 masks); 'ids': pixel values are class ids").choices(['binary', 'ids']).default('binary'))
+    .addOption(new Option('--channel-order <order>', 'channel order fed to the model').choices(['rgb', 'bgr']).default('rgb'))
+    .option('--divisor <d>', 'float inputs get pixel / divisor', numberOption, 255)
+    .option('--batch-size <n>', 'images per model run', integerOption(1, 65536), 16)
+    .option('--concurrency <n>', 'images decoded at once', integerOption(1, 1024), 4)
+    .option('--shard <I/N>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge')
+    .option('--json <file>', 'write results, metric states and per-image values')
+    .option('--report <dir>', 'write an HTML report with per-image overlays')
+    .option('--keep-going', 'skip (and list) unreadable images and images without a mask instead of failing', false)
+    .option('--no-progress', 'no progress bar')
+    .action(async (opts: EvaluateCommandOptions) => done(await evaluateCommand(opts, io)));
+
+  root
+    .command('merge')
+    .description('combine the metric states of several --json results (shards) into one result')
+    .argument('<files...>', 'results files written by tfcv evaluate --json')
+    .option('--json <file>', 'write the merged results')
+    .action(async (files: string[], opts: { json?: string }) => done(await mergeCommand(files, opts, io)));
+
+  root
+    .command('demo')
+    .description('segment a synthetic inspection set with the bundled model and print the metrics (no arguments needed)')
+    .option('--count <n>', 'images to draw', integerOption(1, 10000), 96)
+    .option('--seed <n>', 'seed of the synthetic set', integerOption(0, 2 ** 32 - 1), 1)
+    .option('--batch-size <n>', 'images per model run', integerOption(1, 4096), 32)
+    .option('--report <dir>', 'write an HTML report with per-image overlays')
+    .option('--json <file>', 'write results, metric states and per-image values')
+    .action(async (opts: DemoCommandOptions) => done(await demoCommand(opts, io)));
+
+  return root;
+}
+
+/** Runs the command line `argv` (without node and the script) and resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = EXIT_USAGE;
+  const root = program(io, (c) => (code = c));
+  if (argv.length === 0) {
+    io.stderr.write(root.helpInformation());
+    return EXIT_USAGE;
+  }
+  try {
+    await root.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with exit code 0; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`tfcv: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`tfcv: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,27 @@
+// Deterministic slices of a dataset for scale-out: shard I of N (1-based, like "--shard 2/3")
+// takes every N-th item of the name-sorted list starting at I, so any job runner can spread
+// an evaluation over machines and `tfcv merge` combines the shards' metric states.
+import { ArgumentError } from '../errors';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** Parses "I/N" (1 <= I <= N). */
+export function parseShard(text: unknown, name = 'shard'): Shard {
+  const m = typeof text === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text) : null;
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index >= 1) || index > count || count > 1_000_000) {
+    throw new ArgumentError(`${name}: expected I/N with 1 <= I <= N (e.g. 2/4), got ${JSON.stringify(text) ?? String(text)}`);
+  }
+  return { index, count };
+}
+
+/** The items of shard `shard` (round robin over the given order). */
+export function selectShard<T>(items: readonly T[], shard: Shard | null | undefined): T[] {
+  if (!shard) return items.slice();
+  return items.filter((_, i) => i % shard.count === shard.index - 1);
+}

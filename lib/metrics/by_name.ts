@@ -1,0 +1,88 @@
+// Metrics by their kebab-case names ('mean-iou', 'circularity', ...), for configuration files
+// and the tfcv command: one place that maps a name and a few shared settings to a metric.
+import { ArgumentError } from '../errors';
+import { AvgPixelValue } from './avg_pixel_value';
+import { BinaryAccuracy } from './binary_accuracy';
+import { Circularity } from './circularity';
+import { ConfusionMatrix } from './confusion_matrix';
+import { Dice } from './dice';
+import { IoU } from './iou';
+import { MeanIoU } from './mean_iou';
+import { Metric } from './metric';
+import { EmptyPolicy } from './options';
+import { PixelAccuracy } from './pixel_accuracy';
+import { Precision, Recall } from './precision_recall';
+import { SegmentationAccuracy } from './segmentation_accuracy';
+
+export type MetricName =
+  | 'circularity'
+  | 'segmentation-accuracy'
+  | 'avg-pixel-value'
+  | 'mean-iou'
+  | 'iou'
+  | 'dice'
+  | 'pixel-accuracy'
+  | 'binary-accuracy'
+  | 'precision'
+  | 'recall'
+  | 'confusion-matrix';
+
+export const METRIC_NAMES: readonly MetricName[] = [
+  'circularity',
+  'segmentation-accuracy',
+  'avg-pixel-value',
+  'mean-iou',
+  'iou',
+  'dice',
+  'pixel-accuracy',
+  'binary-accuracy',
+  'precision',
+  'recall',
+  'confusion-matrix',
+];
+
+export interface MetricSettings {
+  /** Classes of the masks (confusion-matrix metrics). Default 2. */
+  numClasses?: number;
+  /** Probability threshold of one-channel predictions (and circularity / segmentation accuracy on float predictions). Default 0.5. */
+  threshold?: number;
+  /** Truth class left out of pixel metrics. */
+  ignoreClass?: number | null;
+  /** Circularity's policy for images without a contour. Default 'zero'. */
+  emptyPolicy?: EmptyPolicy;
+  /** SegmentationAccuracy's pixel count. Default 500. */
+  minPixels?: number;
+}
+
+/** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
+export function metricByName(name: MetricName, settings: MetricSettings = {}): Metric {
+  const k = settings.numClasses ?? 2;
+  const pixel = { ignoreClass: settings.ignoreClass ?? null, ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }) };
+  const image = settings.threshold === undefined ? {} : { threshold: settings.threshold };
+  switch (name) {
+    case 'circularity':
+      return new Circularity({ ...image, emptyPolicy: settings.emptyPolicy ?? 'zero' });
+    case 'segmentation-accuracy':
+      return new SegmentationAccuracy({ ...image, ...(settings.minPixels === undefined ? {} : { minPixels: settings.minPixels }) });
+    case 'avg-pixel-value':
+      return new AvgPixelValue();
+    case 'mean-iou':
+      return new MeanIoU(k, pixel);
+    case 'iou':
+      return new IoU(k, pixel);
+    case 'dice':
+      return new Dice(k, pixel);
+    case 'pixel-accuracy':
+      return new PixelAccuracy({ numClasses: k, ...pixel });
+    case 'binary-accuracy':
+      return new BinaryAccuracy(pixel);
+    case 'precision':
+      return new Precision({ numClasses: k, ...pixel });
+    case 'recall':
+      return new Recall({ numClasses: k, ...pixel });
+    case 'confusion-matrix':
+      return new ConfusionMatrix(k, pixel);
+    default:
+      throw new ArgumentError(`metric: expected one of ${METRIC_NAMES.join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
+  }
+}

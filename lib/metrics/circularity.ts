@@ -1,0 +1,99 @@
+// Circularity of the largest contour, the first of the original use cases (METRICS.md):
+// per image 4*pi*area / perimeter^2 of the largest external contour of the thresholded
+// prediction, then the mean over images. Measured natively with OpenCV (findContours,
+// contourArea, arcLength).
+import { isFloat, readBatch } from './inputs';
+import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
+import { metricsNative } from './native_metrics';
+import * as opt from './options';
+
+export interface CircularityOptions {
+  /**
+   * Pixels above it are foreground. 'auto' (default): 127 for integer images (the
+   * original's threshold on 0..255) and 0.5 for float images (probabilities).
+   */
+  threshold?: opt.Threshold;
+  /** Images without a contour (or with a zero perimeter). Default 'zero' (the original's behaviour). */
+  emptyPolicy?: opt.EmptyPolicy;
+  name?: string;
+}
+
+export interface CircularityResult extends MetricResult {
+  /** Mean circularity over the counted images (weighted when sample weights were given). */
+  value: number;
+  /** Images that entered the mean. */
+  counted: number;
+  /** Images seen. */
+  images: number;
+  /** Images without a contour or with a zero perimeter. */
+  empty: number;
+}
+
+/**
+ * Mean circularity (4*pi*area / perimeter^2) of the largest external contour of each
+ * thresholded image in yPred (predictions, masks or images; yTrue is not used: pass null).
+ */
+export class Circularity extends Metric<CircularityResult> {
+  readonly kind = 'Circularity';
+  readonly usesTruth = false;
+  declare readonly config: Readonly<{ threshold: opt.Threshold; emptyPolicy: opt.EmptyPolicy }>;
+
+  constructor(options?: CircularityOptions) {
+    const o = opt.metricOptions(options, ['threshold', 'emptyPolicy']);
+    super(o.name, 'circularity', {
+      threshold: opt.threshold(o.threshold, 'options.threshold', 'auto'),
+      emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['skip', 'zero', 'nan'] as const, 'zero'),
+    });
+  }
+
+  /** @internal Measures yPred (a batch of predictions, masks or images); yTrue is not used (pass null). */
+  protected measure(_yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
+    const batch = readBatch(yPred, 'yPred');
+    const t = this.config.threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : this.config.threshold;
+    return {
+      count: batch.count,
+      sync: () => metricsNative.metricCircularity(batch.handle, t),
+      async: () => metricsNative.metricCircularityAsync(batch.handle, t),
+    };
+  }
+
+  /** @internal */
+  protected emptyState() {
+    return { sum: 0, weight: 0, counted: 0, images: 0, empty: 0 };
+  }
+
+  /** @internal */
+  protected perSample(raw: Float64Array, count: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const c = raw[i * 3 + 2]!;
+      out.push(Number.isNaN(c) && this.config.emptyPolicy === 'zero' ? 0 : c);
+    }
+    return out;
+  }
+
+  /** @internal */
+  protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
+    const s = this.state as Record<string, number>;
+    const values = this.perSample(raw, count);
+    values.forEach((c, i) => {
+      s.images!++;
+      const isEmpty = Number.isNaN(raw[i * 3 + 2]!);
+      if (isEmpty) s.empty!++;
+      if (isEmpty && this.config.emptyPolicy !== 'zero') return;
+      const w = weights === null ? 1 : weights[i]!;
+      s.sum! += w * c;
+      s.weight! += w;
+      s.counted!++;
+    });
+    return values;
+  }
+
+  result(): CircularityResult {
+    const s = this.state as Record<string, number>;
+    const undefinedMean = s.weight === 0 || (this.config.emptyPolicy === 'nan' && s.empty! > 0);
+    return { value: undefinedMean ? NaN : s.sum! / s.weight!, counted: s.counted!, images: s.images!, empty: s.empty! };
+  }
+}
+
+registerMetricKind('Circularity', (config, name) => new Circularity({ ...(config as CircularityOptions), name }));

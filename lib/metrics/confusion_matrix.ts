@@ -1,0 +1,37 @@
+// The pixel confusion matrix itself as a metric (rows: true class, columns: predicted
+// class), for reports and for computing any ratio not offered as a class.
+import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
+import { MetricResult, registerMetricKind } from './metric';
+import { accuracyOf } from './pixel_accuracy';
+import * as opt from './options';
+
+export interface ConfusionMatrixResult extends MetricResult {
+  /** Pixel accuracy (trace / total; NaN before any pixel). */
+  value: number;
+  /** matrix[trueClass][predictedClass] = pixels. */
+  matrix: number[][];
+  total: number;
+}
+
+/** The pixel confusion matrix (rows: true class, columns: predicted class). */
+export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
+  readonly kind = 'ConfusionMatrix';
+
+  constructor(numClasses: number, options?: ConfusionOptions) {
+    const o = opt.metricOptions(options, CONFUSION_OPTION_KEYS);
+    super(o.name, 'confusion-matrix', confusionConfig(opt.numClasses(numClasses), o));
+  }
+
+  /** @internal */
+  protected matrixValue(matrix: Float64Array): number {
+    return accuracyOf(matrix, this.config.numClasses).value;
+  }
+
+  /** @internal */
+  protected resultOf(matrix: Float64Array): ConfusionMatrixResult {
+    const { value, total } = accuracyOf(matrix, this.config.numClasses);
+    return { value, matrix: this.matrixRows(matrix), total };
+  }
+}
+
+registerMetricKind('ConfusionMatrix', ({ numClasses, ...rest }, name) => new ConfusionMatrix(numClasses as number, { ...(rest as ConfusionOptions), name }));

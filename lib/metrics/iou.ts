@@ -1,0 +1,48 @@
+// Per-class IoU (Keras' IoU metric): the IoU of each class from the pixel confusion matrix,
+// and as the headline value their mean over `targetClassIds` (classes with a defined IoU).
+import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
+import { IoUOptions, IoUResult, iouOf } from './mean_iou';
+import { registerMetricKind } from './metric';
+import * as opt from './options';
+import { ArgumentError } from '../errors';
+
+export interface PerClassIoUOptions extends IoUOptions {
+  /** The classes whose IoU is averaged into `value`. Default: every class. */
+  targetClassIds?: readonly number[];
+}
+
+/** IoU per class (Keras' IoU): `value` is the mean over targetClassIds. */
+export class IoU extends ConfusionMetric<IoUResult> {
+  readonly kind = 'IoU';
+
+  constructor(numClasses: number, options?: PerClassIoUOptions) {
+    const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'emptyPolicy', 'targetClassIds']);
+    const k = opt.numClasses(numClasses);
+    super(o.name, 'iou', {
+      ...confusionConfig(k, o),
+      emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['zero', 'nan'] as const, 'zero'),
+      targetClassIds: targetClassIds(o.targetClassIds, k),
+    });
+  }
+
+  /** @internal */
+  protected matrixValue(matrix: Float64Array): number {
+    return this.resultOf(matrix).value;
+  }
+
+  /** @internal */
+  protected resultOf(matrix: Float64Array): IoUResult {
+    return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
+  }
+}
+
+/** @internal */
+export function targetClassIds(value: unknown, k: number): number[] {
+  if (value === undefined) return Array.from({ length: k }, (_, c) => c);
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ArgumentError(`options.targetClassIds: expected a non-empty array of class ids, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value.map((c, i) => opt.classId(c, `options.targetClassIds[${i}]`, k));
+}
+
+registerMetricKind('IoU', ({ numClasses, ...rest }, name) => new IoU(numClasses as number, { ...(rest as PerClassIoUOptions), name }));

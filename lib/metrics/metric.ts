@@ -1,0 +1,230 @@
+// The base of every metric: Keras' streaming shape (update / result / reset) plus what a
+// distributed evaluation needs — merge() of states from other workers or processes and
+// toJSON() / Metric.fromJSON() to carry them. Measurements run natively (off the event
+// loop in update(), inline in updateSync()); the state kept here is plain numbers (sums,
+// counts, confusion matrices), so merging is addition and counts merge exactly.
+import { withCallerStack } from '../async_stack';
+import { ArgumentError } from '../errors';
+import * as v from '../validate';
+import { LabelInput, MetricInput, SampleWeight, readWeights } from './inputs';
+
+/** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
+/** yTrue of an update: truth masks / class ids, per-sample labels, or null for metrics of predictions alone. */
+export type TruthInput = MetricInput | LabelInput | null | undefined;
+
+export interface MetricResult {
+  value: number;
+}
+
+/** A metric's state: named numbers, and for confusion-matrix metrics a flat matrix. */
+export type MetricState = Record<string, number | Float64Array>;
+
+/** The serialised form of a metric (toJSON / Metric.fromJSON): plain JSON, mergeable across processes. */
+export interface MetricJSON {
+  kind: string;
+  version: 1;
+  name: string;
+  config: Record<string, unknown>;
+  state: Record<string, number | number[][]>;
+}
+
+/** @internal The native measurement of one update, sync or async, and how many samples it covers. */
+export interface Measurement<T> {
+  count: number;
+  sync(): T;
+  async(): Promise<T>;
+}
+
+type Factory = (config: Record<string, unknown>, name: string) => Metric;
+const kinds = new Map<string, Factory>();
+
+/** @internal Each metric module registers how to rebuild it from its config. */
+export function registerMetricKind(kind: string, factory: Factory): void {
+  kinds.set(kind, factory);
+}
+
+/** @internal Kinds known to fromJSON. */
+export function metricKinds(): string[] {
+  return [...kinds.keys()];
+}
+
+export abstract class Metric<TResult extends MetricResult = MetricResult> {
+  /** The class of metric ('MeanIoU', 'Circularity', ...): what merge() and fromJSON() check. */
+  abstract readonly kind: string;
+  /** A label for tables and JSON keys (defaults to the kebab-case kind, e.g. 'mean-iou'). */
+  readonly name: string;
+  /** The options that define what is measured; merge() requires equal configs. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Whether update() reads yTrue (metrics of predictions alone ignore it). */
+  abstract readonly usesTruth: boolean;
+
+  /** @internal */
+  protected state: MetricState;
+  #generation = 0;
+
+  /** @internal */
+  protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+      throw new ArgumentError(`options.name: expected a non-empty string, got ${v.describe(name)}`);
+    }
+    this.name = name ?? defaultName;
+    this.config = Object.freeze({ ...config });
+    this.state = this.emptyState();
+  }
+
+  /**
+   * Measures one batch off the event loop and adds it to the state. Resolves with one value
+   * per sample (NaN where a sample has none), for per-image reports. Inputs are pinned while
+   * the native work runs. A reset() while an update is in flight discards that update.
+   */
+  async update(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
+    const m = this.measure(yTrue, yPred);
+    const weights = readWeights(sampleWeight, m.count);
+    const generation = this.#generation;
+    const raw = await withCallerStack(m.async());
+    if (generation !== this.#generation) return this.perSample(raw, m.count);
+    return this.accumulate(raw, m.count, weights);
+  }
+
+  /** Synchronous twin of update() (blocks the event loop for the native work). */
+  updateSync(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): number[] {
+    const m = this.measure(yTrue, yPred);
+    const weights = readWeights(sampleWeight, m.count);
+    return this.accumulate(m.sync(), m.count, weights);
+  }
+
+  /** Keras' name for update(). */
+  updateState(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
+    return this.update(yTrue, yPred, sampleWeight);
+  }
+
+  /** The metric over everything seen since construction or the last reset(). */
+  abstract result(): TResult;
+
+  /** Forgets everything seen. Updates still in flight are discarded when they finish. */
+  reset(): void {
+    this.#generation++;
+    this.state = this.emptyState();
+  }
+
+  /** Keras' name for reset(). */
+  resetState(): void {
+    this.reset();
+  }
+
+  /**
+   * Adds the states of other metrics of the same kind and config (from other workers, or
+   * rebuilt with Metric.fromJSON) into this one, exactly as if this metric had seen their
+   * batches too. Returns this metric.
+   */
+  merge(...others: Metric[]): this {
+    others.forEach((other, i) => this.checkMergeable(other, `others[${i}]`));
+    for (const other of others) {
+      for (const [key, value] of Object.entries(other.state)) {
+        const mine = this.state[key];
+        if (mine instanceof Float64Array) {
+          const theirs = value as Float64Array;
+          for (let j = 0; j < mine.length; j++) mine[j]! += theirs[j]!;
+        } else {
+          this.state[key] = (mine as number) + (value as number);
+        }
+      }
+    }
+    return this;
+  }
+
+  /** The state as plain JSON (matrices as arrays of rows), for Metric.fromJSON and merge across processes. */
+  toJSON(): MetricJSON {
+    const state: MetricJSON['state'] = {};
+    for (const [key, value] of Object.entries(this.state)) {
+      state[key] = value instanceof Float64Array ? this.matrixRows(value) : value;
+    }
+    return { kind: this.kind, version: 1, name: this.name, config: { ...this.config }, state };
+  }
+
+  /** Rebuilds a metric, state included, from toJSON() output (an object or its JSON text). */
+  static fromJSON(json: MetricJSON | string): Metric {
+    let parsed: unknown = json;
+    if (typeof json === 'string') {
+      try {
+        parsed = JSON.parse(json);
+      } catch (error) {
+        throw new ArgumentError(`json: not valid JSON (${(error as Error).message})`);
+      }
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ArgumentError(`json: expected a metric state object { kind, version, name, config, state }, got ${v.describe(parsed)}`);
+    }
+    const j = parsed as Partial<MetricJSON>;
+    if (j.version !== 1) throw new ArgumentError(`json.version: expected 1, got ${v.describe(j.version)}`);
+    const factory = typeof j.kind === 'string' ? kinds.get(j.kind) : undefined;
+    if (factory === undefined) {
+      throw new ArgumentError(`json.kind: expected one of ${[...kinds.keys()].map((k) => `'${k}'`).join(' | ')}, got ${v.describe(j.kind)}`);
+    }
+    if (j.config === null || typeof j.config !== 'object' || Array.isArray(j.config)) {
+      throw new ArgumentError(`json.config: expected an object, got ${v.describe(j.config)}`);
+    }
+    if (typeof j.name !== 'string') throw new ArgumentError(`json.name: expected a string, got ${v.describe(j.name)}`);
+    const metric = factory(j.config as Record<string, unknown>, j.name);
+    metric.restoreState(j.state);
+    return metric;
+  }
+
+  /** @internal The native measurement for one update (validates the inputs first). */
+  protected abstract measure(yTrue: unknown, yPred: unknown): Measurement<Float64Array>;
+  /** @internal Folds one update's native numbers into the state; returns per-sample values. */
+  protected abstract accumulate(raw: Float64Array, count: number, weights: number[] | null): number[];
+  /** @internal Per-sample values without touching the state. */
+  protected abstract perSample(raw: Float64Array, count: number): number[];
+  /** @internal */
+  protected abstract emptyState(): MetricState;
+
+  /** @internal Side length of a square matrix in the state (confusion matrices). */
+  protected matrixRows(flat: Float64Array): number[][] {
+    const k = Math.round(Math.sqrt(flat.length));
+    return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
+  }
+
+  private checkMergeable(other: unknown, label: string): void {
+    if (!(other instanceof Metric)) throw new ArgumentError(`${label}: expected a Metric, got ${v.describe(other)}`);
+    if (other.kind !== this.kind) throw new ArgumentError(`${label}: cannot merge a ${other.kind} into a ${this.kind}`);
+    for (const key of new Set([...Object.keys(this.config), ...Object.keys(other.config)])) {
+      const a = JSON.stringify(this.config[key]);
+      const b = JSON.stringify(other.config[key]);
+      if (a !== b) throw new ArgumentError(`${label}: cannot merge a ${this.kind} with config ${key} ${b} into one with ${key} ${a}`);
+    }
+  }
+
+  private restoreState(state: unknown): void {
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
+    }
+    const empty = this.emptyState();
+    const given = state as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+      if (!(key in empty)) throw new ArgumentError(`json.state.${key}: not part of a ${this.kind} state (expected ${Object.keys(empty).join(', ')})`);
+    }
+    for (const [key, blank] of Object.entries(empty)) {
+      const value = given[key];
+      if (blank instanceof Float64Array) {
+        const k = Math.round(Math.sqrt(blank.length));
+        if (!Array.isArray(value) || value.length !== k) throw new ArgumentError(`json.state.${key}: expected a ${k}x${k} matrix, got ${v.describe(value)}`);
+        value.forEach((row: unknown, r) => {
+          if (!Array.isArray(row) || row.length !== k) throw new ArgumentError(`json.state.${key}[${r}]: expected ${k} numbers, got ${v.describe(row)}`);
+          row.forEach((x: unknown, c) => {
+            if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+              throw new ArgumentError(`json.state.${key}[${r}][${c}]: expected a count >= 0, got ${v.describe(x)}`);
+            }
+            blank[r * k + c] = x;
+          });
+        });
+      } else {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new ArgumentError(`json.state.${key}: expected a finite number, got ${v.describe(value)}`);
+        }
+        empty[key] = value;
+      }
+    }
+    this.state = empty;
+  }
+}
