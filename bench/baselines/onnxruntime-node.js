@@ -11,30 +11,15 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { root, cache, INPUT_SHAPES, Unavailable, createRunner, parseArgs, measure } = require('./runner_kit');
+
+const { log, run, start } = createRunner('onnxruntime-node');
 
 const ORT_VERSION = process.env.TFCV_ORT_NODE_VERSION || '1.30.0';
-const root = path.resolve(__dirname, '../..');
-const cache = process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv');
 const installDir = path.join(cache, 'baselines/onnxruntime-node');
 const modelsDir = path.join(cache, 'bench-models');
 const STEMS = { tiny: 'tiny_cnn', mobilenet: 'mobilenet_v2' };
-const INPUT_SHAPES = { tiny: [32, 32, 3], mobilenet: [224, 224, 3] };
 
-// stdout carries exactly one JSON line; everything else (ours, the libraries') goes to stderr.
-const emit = (obj) => fs.writeSync(1, `${JSON.stringify(obj)}\n`);
-const log = (msg) => process.stderr.write(`onnxruntime-node baseline: ${msg}\n`);
-console.log = console.info = (...a) => process.stderr.write(`${a.join(' ')}\n`);
-
-class Unavailable extends Error {}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  process.stderr.write(r.stdout || '');
-  process.stderr.write(r.stderr || '');
-  if (r.error) throw new Unavailable(`${cmd} could not be run: ${r.error.message}`);
-  return { ok: r.status === 0, out: `${r.stdout || ''}${r.stderr || ''}` };
-}
 
 /** onnxruntime-node from the npm registry, once. Its postinstall would fetch CUDA add-ons from
  *  NuGet; ONNXRUNTIME_NODE_INSTALL=skip makes it exit at once (the CPU binaries are in the package). */
@@ -65,36 +50,8 @@ function ensureModels(models, batches) {
   }
 }
 
-function parseArgs(argv) {
-  const [model, shapeArg, timeArg] = argv;
-  if (!(model in STEMS)) throw new Unavailable(`usage: MODEL SHAPE TIME_MS (MODEL: ${Object.keys(STEMS).join('|')}; got ${model})`);
-  const shape = String(shapeArg).split(',').map(Number);
-  const want = INPUT_SHAPES[model];
-  if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d > 0) || want.some((d, i) => shape[i + 1] !== d)) {
-    throw new Unavailable(`SHAPE must be N,${want.join(',')} for ${model} (got ${shapeArg})`);
-  }
-  const timeMs = Number(timeArg);
-  if (!(timeMs > 0)) throw new Unavailable(`TIME_MS must be a positive number (got ${timeArg})`);
-  return { model, shape, timeMs };
-}
 
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median_ms: s[Math.floor(s.length / 2)], p99_ms: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))], iterations: s.length };
-}
 
-async function measure(fn, timeMs) {
-  const warmupUntil = performance.now() + Math.min(timeMs / 10, 1000);
-  for (let i = 0; i < 10 || performance.now() < warmupUntil; i++) await fn();
-  const samples = [];
-  const end = performance.now() + timeMs;
-  while (samples.length < 30 || (performance.now() < end && samples.length < 1e6)) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return stats(samples);
-}
 
 async function bench({ model, shape, timeMs }) {
   ensureOrt();
@@ -146,10 +103,4 @@ async function main() {
   return bench(parseArgs(argv));
 }
 
-main().then(
-  (r) => emit(r),
-  (e) => {
-    if (!(e instanceof Unavailable)) log(e.stack);
-    emit({ error: e.message });
-  },
-);
+start(main);

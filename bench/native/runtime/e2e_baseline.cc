@@ -3,7 +3,7 @@
 // TF_SessionRun -> top-5, in plain C++ against the same OpenCV and libtensorflow as tfcv.
 // Prints {"median_ms":…,"p99_ms":…,"iterations":…}.
 // usage: e2e_baseline DIR INPUT OUTPUT JPEG_FILE SIZE ITERATIONS CONFIG_HEX
-#include <tensorflow/c/c_api.h>
+#include "tf_helpers.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -17,19 +17,6 @@
 #include <string>
 #include <vector>
 
-static void Check(TF_Status* s, const char* what) {
-  if (TF_GetCode(s) != TF_OK) {
-    std::fprintf(stderr, "%s: %s\n", what, TF_Message(s));
-    std::exit(1);
-  }
-}
-
-static TF_Output Resolve(TF_Graph* g, const std::string& name) {
-  size_t colon = name.rfind(':');
-  TF_Operation* op = TF_GraphOperationByName(g, name.substr(0, colon).c_str());
-  if (!op) std::exit(1);
-  return TF_Output{op, colon == std::string::npos ? 0 : std::atoi(name.c_str() + colon + 1)};
-}
 
 int main(int argc, char** argv) {
   if (argc < 8) return 2;
@@ -37,8 +24,7 @@ int main(int argc, char** argv) {
   std::vector<uchar> jpeg((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   const int size = std::atoi(argv[5]);
   const int iterations = std::atoi(argv[6]);
-  std::string hex = argv[7], config;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) config.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  const std::string config = FromHex(argv[7]);
 
   TF_Status* status = TF_NewStatus();
   TF_SessionOptions* options = TF_NewSessionOptions();

@@ -3,7 +3,7 @@
 // Prints one JSON line: {"median_ms":…,"p99_ms":…,"iterations":…}.
 //
 // usage: tf_run_baseline DIR INPUT_TENSOR OUTPUT_TENSOR BATCH H W C ITERATIONS CONFIG_HEX
-#include <tensorflow/c/c_api.h>
+#include "tf_helpers.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,28 +12,6 @@
 #include <string>
 #include <vector>
 
-static void Check(TF_Status* s, const char* what) {
-  if (TF_GetCode(s) != TF_OK) {
-    std::fprintf(stderr, "%s: %s\n", what, TF_Message(s));
-    std::exit(1);
-  }
-}
-
-static std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
-static TF_Output Resolve(TF_Graph* g, const std::string& name) {
-  size_t colon = name.rfind(':');
-  TF_Operation* op = TF_GraphOperationByName(g, name.substr(0, colon).c_str());
-  if (!op) {
-    std::fprintf(stderr, "no operation %s\n", name.c_str());
-    std::exit(1);
-  }
-  return TF_Output{op, colon == std::string::npos ? 0 : std::atoi(name.c_str() + colon + 1)};
-}
 
 int main(int argc, char** argv) {
   if (argc < 10) {
@@ -69,9 +47,7 @@ int main(int argc, char** argv) {
     TF_DeleteTensor(y);
     if (i >= 0) ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
   }
-  std::sort(ms.begin(), ms.end());
-  std::printf("{\"median_ms\":%.6f,\"p99_ms\":%.6f,\"iterations\":%d}\n", ms[ms.size() / 2],
-              ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.99))], iterations);
+  PrintTimings(ms, iterations);
 
   TF_DeleteTensor(x);
   TF_CloseSession(session, status);
