@@ -12,7 +12,7 @@
 // Two JPEGs: the committed fixture (a smooth synthetic photo, q85) and a detailed one made
 // here from it (fine texture, q95) whose entropy decoding costs like a real camera photo.
 //
-//   node bench/preprocess.js [--time ms-per-task] [--runs n] [--quick] [--json]
+//   node bench/preprocess.js [--time ms-per-task] [--runs n] [--quick] [--json] [--markdown]
 // Results are recorded in bench/README.md.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -26,11 +26,12 @@ const tfcv = require(path.join(root, 'dist'));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const timeArg = args.indexOf('--time');
-const TIME_MS = timeArg >= 0 ? Number(args[timeArg + 1]) : quick ? 300 : 1500;
+const TIME_MS = timeArg >= 0 ? Number(args[timeArg + 1]) : 300;
 const runsArg = args.indexOf('--runs');
-// Each task's median is the median of its medians over several runs, so that a burst of
-// other work on the machine during one task's window does not decide its number.
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
+// Many short rounds, every contender in each: a task's number is the median of its
+// per-round medians, so a burst of other work on the machine hits all contenders alike
+// instead of deciding one of them.
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 9;
 const SIZE = 224;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
@@ -175,8 +176,10 @@ async function main() {
       const batch = new Array(n).fill(jpeg);
       const runs = new Map();
       for (let r = 0; r < RUNS; r++) {
-        const bench = new Bench({ time: TIME_MS, warmupTime: Math.min(500, TIME_MS), throws: true });
-        for (const c of list) if (!c.na) bench.add(c.name, () => c.run(batch, reduce));
+        const bench = new Bench({ time: TIME_MS, warmupTime: Math.min(100, TIME_MS), throws: true });
+        // Rotated each round so that no contender always runs first (or right after another).
+        const order = list.slice(r % list.length).concat(list.slice(0, r % list.length));
+        for (const c of order) if (!c.na) bench.add(c.name, () => c.run(batch, reduce));
         await bench.run();
         for (const t of bench.tasks) runs.set(t.name, [...(runs.get(t.name) ?? []), t.result.latency.p50]);
       }
@@ -201,6 +204,11 @@ async function main() {
       }
     }
     console.table([...rows.values()]);
+    if (args.includes('--markdown')) {
+      const columns = Object.keys([...rows.values()][0]).concat(['b1 ms', 'b1 /C++', 'b1 /C++ sync', 'b1 /best alt', 'b8 ms', 'b8 /C++', 'b8 /C++ sync', 'b8 /best alt']).filter((k, i, a) => a.indexOf(k) === i);
+      console.log(`\n| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+      for (const r of rows.values()) console.log(`| ${columns.map((k) => r[k] ?? '').join(' | ')} |`);
+    }
   }
   console.log('\n/C++: against the plain C++ baseline with the same decode (full or reduced), off the event loop;');
   console.log('/C++ sync: against the same baseline inline on the calling thread (no thread hop); /best alt: against the');
