@@ -48,7 +48,12 @@ function loadBaseline() {
   const module = path.join(build, 'baseline.node');
   const stale = !fs.existsSync(module) || fs.statSync(module).mtimeMs < fs.statSync(path.join(dir, 'baseline.cc')).mtimeMs;
   if (stale) {
-    const headers = require('node-api-headers').include_dir;
+    let headers;
+    try {
+      headers = require('node-api-headers').include_dir; // installed with cmake-js
+    } catch {
+      headers = path.join(path.dirname(process.execPath), '..', 'include', 'node');
+    }
     for (const cmd of [
       ['cmake', ['-S', dir, '-B', build, '-DCMAKE_BUILD_TYPE=Release', `-DNODE_API_HEADERS=${headers}`, '-Wno-dev']],
       ['cmake', ['--build', build, '--parallel', '2']],

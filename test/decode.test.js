@@ -131,6 +131,8 @@ describe('decode limits and bad input', () => {
     throwsTyped(() => Mat.decodeSync(jpeg, { flags: 'colour' }), ArgumentError, /options.flags/);
     throwsTyped(() => Mat.decodeSync(jpeg, { reduce: 3 }), ArgumentError, /options.reduce: expected 1 \| 2 \| 4 \| 8/);
     throwsTyped(() => Mat.decodeSync(jpeg, 'color'), ArgumentError, /options/);
+    throwsTyped(() => Mat.decodeSync(new Uint8Array(new SharedArrayBuffer(64))), ArgumentError, /over a SharedArrayBuffer/);
+    await rejectsTyped(tfcv.preprocess([new Uint8Array(new SharedArrayBuffer(64))], SPEC), ArgumentError, /images\[0\]: expected a view of an ArrayBuffer/);
     await rejectsTyped(Mat.read(''), ArgumentError, /path/);
     await assert.rejects(Mat.read(path.join(os.tmpdir(), 'tfcv-no-such-file.png')), /ENOENT/);
   });

@@ -55,8 +55,10 @@ describe('garbage collection and leaks', () => {
     }
     await collect();
     const growth = (process.memoryUsage().rss - rssBefore) / MB;
-    // One cycle touches ~110 KB of native memory: leaking it would add ~2 GB.
-    assert.ok(growth < 48, `RSS grew by ${growth.toFixed(1)} MB over 20,000 cycles`);
+    // One cycle touches ~110 KB of native memory: leaking it would add ~2 GB. The bound
+    // leaves room for glibc, which after large frees earlier in the run (decoded images)
+    // raises its trim threshold and may keep ~50 MB of freed heap resident (seen: +55 MB).
+    assert.ok(growth < 128, `RSS grew by ${growth.toFixed(1)} MB over 20,000 cycles`);
   });
 
   it('2,000 async conversions with forced GCs in between do not abort the process', async () => {

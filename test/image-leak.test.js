@@ -58,7 +58,8 @@ describe('image pipeline leak loop', () => {
     assert.equal(after.liveTensors, before.liveTensors, 'every batch tensor was released');
     assert.equal(after.externalBytes, before.externalBytes);
     // A round touches ~30 KB of native memory (decoded image, batch share, encoded copies):
-    // leaking it would add ~600 MB.
-    assert.ok(growth < 40, `RSS grew by ${growth.toFixed(1)} MB`);
+    // leaking it would add ~600 MB. glibc may keep ~50 MB of freed heap resident after
+    // large frees elsewhere in the run (its dynamic trim threshold), hence the margin.
+    assert.ok(growth < 128, `RSS grew by ${growth.toFixed(1)} MB`);
   });
 });

@@ -123,6 +123,7 @@ describe('image operations: ownership and behaviour', () => {
     throwsTyped(() => tfcv.arcLength(new Int32Array(3)), ArgumentError, /even length/);
     throwsTyped(() => tfcv.boundingRect(new Int32Array(0)), ArgumentError, /at least one point/);
     throwsTyped(() => tfcv.minEnclosingCircle(new Float64Array(4)), ArgumentError);
+    throwsTyped(() => tfcv.contourArea(new Int32Array(new SharedArrayBuffer(16))), ArgumentError, /SharedArrayBuffer/);
   });
 
   it('countNonZero, mean (with a mask), moments and a mask blended over an image', async () => {

@@ -41,6 +41,13 @@ bool IsDetached(napi_env env, napi_value ab) {
   return detached;
 }
 
+// Views over a SharedArrayBuffer cannot be pinned or handed to Node-API's ArrayBuffer calls.
+void RequirePlainArrayBuffer(const JsBytes& bytes, const std::string& argName) {
+  if (!bytes.arrayBuffer.IsArrayBuffer())
+    Fail(ErrorKind::kArgument, argName + ": expected a view of an ArrayBuffer, got a " + bytes.viewKind +
+                                   " over a SharedArrayBuffer");
+}
+
 }  // namespace
 
 JsBytes ReadJsBytes(const Napi::Value& value, const std::string& argName) {
@@ -54,6 +61,7 @@ JsBytes ReadJsBytes(const Napi::Value& value, const std::string& argName) {
     auto ta = value.As<Napi::TypedArray>();
     out.arrayBuffer = ta.ArrayBuffer();
     out.viewKind = TypedArrayName(ta.TypedArrayType());
+    RequirePlainArrayBuffer(out, argName);
     if (IsDetached(env, out.arrayBuffer))
       Fail(ErrorKind::kArgument, argName + ": expected live binary data, got a detached " + out.viewKind);
     out.data = static_cast<uint8_t*>(out.arrayBuffer.As<Napi::ArrayBuffer>().Data()) + ta.ByteOffset();
@@ -63,6 +71,7 @@ JsBytes ReadJsBytes(const Napi::Value& value, const std::string& argName) {
     auto dv = value.As<Napi::DataView>();
     out.arrayBuffer = dv.ArrayBuffer();
     out.viewKind = "DataView";
+    RequirePlainArrayBuffer(out, argName);
     if (IsDetached(env, out.arrayBuffer))
       Fail(ErrorKind::kArgument, argName + ": expected live binary data, got a detached DataView");
     out.data = static_cast<uint8_t*>(out.arrayBuffer.As<Napi::ArrayBuffer>().Data()) + dv.ByteOffset();

@@ -118,6 +118,7 @@ cv::Mat PointsArg(const Napi::Value& value, const std::string& name, bool allowF
                                 std::to_string(length / 2));
   if (length / 2 > static_cast<size_t>(INT_MAX)) Fail(ErrorKind::kLimit, name + ": too many points");
   Napi::ArrayBuffer buffer = array.ArrayBuffer();
+  if (!buffer.IsArrayBuffer()) Fail(ErrorKind::kArgument, name + ": expected a typed array over an ArrayBuffer, got one over a SharedArrayBuffer");
   if (buffer.Data() == nullptr && length > 0) Fail(ErrorKind::kArgument, name + ": expected live memory, got a detached array");
   auto* data = static_cast<uint8_t*>(buffer.Data()) + array.ByteOffset();
   return cv::Mat(static_cast<int>(length / 2), 1, kind == napi_int32_array ? CV_32SC2 : CV_32FC2, data);
