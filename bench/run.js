@@ -13,7 +13,7 @@ const { machine } = require('./lib/report');
 const ORDER = ['model-latency', 'handoff', 'event-loop', 'preprocess', 'end-to-end', 'metrics', 'server-load'];
 const NODE_FLAGS = { 'event-loop': ['--expose-gc'] };
 // Keeps the whole run under 15 minutes on 2 cores (preprocess alone defaults to 9 rounds).
-const SCRIPT_ARGS = { preprocess: ['--runs', '5'] };
+const SCRIPT_ARGS = { preprocess: ['--runs', '4'] };
 
 function parseList(flag) {
   const i = process.argv.indexOf(flag);
