@@ -26,14 +26,10 @@ int main(int argc, char** argv) {
   const int iterations = std::atoi(argv[6]);
   const std::string config = FromHex(argv[7]);
 
-  TF_Status* status = TF_NewStatus();
-  TF_SessionOptions* options = TF_NewSessionOptions();
-  TF_SetConfig(options, config.data(), config.size(), status);
-  Check(status, "config");
-  TF_Graph* graph = TF_NewGraph();
-  const char* tags[] = {"serve"};
-  TF_Session* session = TF_LoadSessionFromSavedModel(options, nullptr, argv[1], tags, 1, graph, nullptr, status);
-  Check(status, "load");
+  LoadedModel model = LoadSavedModel(argv[1], config);
+  TF_Graph* graph = model.graph;
+  TF_Session* session = model.session;
+  TF_Status* status = model.status;
   TF_Output input = Resolve(graph, argv[2]), output = Resolve(graph, argv[3]);
 
   std::vector<double> ms;
@@ -65,10 +61,6 @@ int main(int argc, char** argv) {
   std::sort(ms.begin(), ms.end());
   std::printf("{\"median_ms\":%.6f,\"p99_ms\":%.6f,\"iterations\":%d,\"top1\":%d}\n", ms[ms.size() / 2],
               ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.99))], iterations, top[0]);
-  TF_CloseSession(session, status);
-  TF_DeleteSession(session, status);
-  TF_DeleteGraph(graph);
-  TF_DeleteSessionOptions(options);
-  TF_DeleteStatus(status);
+  CloseModel(model);
   return 0;
 }

@@ -22,14 +22,10 @@ int main(int argc, char** argv) {
   const int iterations = std::atoi(argv[8]);
   const std::string config = FromHex(argv[9]);
 
-  TF_Status* status = TF_NewStatus();
-  TF_SessionOptions* options = TF_NewSessionOptions();
-  TF_SetConfig(options, config.data(), config.size(), status);
-  Check(status, "config");
-  TF_Graph* graph = TF_NewGraph();
-  const char* tags[] = {"serve"};
-  TF_Session* session = TF_LoadSessionFromSavedModel(options, nullptr, argv[1], tags, 1, graph, nullptr, status);
-  Check(status, "load");
+  LoadedModel model = LoadSavedModel(argv[1], config);
+  TF_Graph* graph = model.graph;
+  TF_Session* session = model.session;
+  TF_Status* status = model.status;
   TF_Output input = Resolve(graph, argv[2]);
   TF_Output output = Resolve(graph, argv[3]);
 
@@ -50,10 +46,6 @@ int main(int argc, char** argv) {
   PrintTimings(ms, iterations);
 
   TF_DeleteTensor(x);
-  TF_CloseSession(session, status);
-  TF_DeleteSession(session, status);
-  TF_DeleteGraph(graph);
-  TF_DeleteSessionOptions(options);
-  TF_DeleteStatus(status);
+  CloseModel(model);
   return 0;
 }
