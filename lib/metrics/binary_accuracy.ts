@@ -25,11 +25,6 @@ export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   }
 
   /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return accuracyOf(matrix, 2).value;
-  }
-
-  /** @internal */
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, 2);
   }

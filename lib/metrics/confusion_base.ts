@@ -137,8 +137,13 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     return this.perSample(raw, count);
   }
 
-  /** @internal The headline value of one matrix (per-sample values use it on each image's matrix). */
-  protected abstract matrixValue(matrix: Float64Array): number;
+  /**
+   * @internal The headline value of one matrix (per-sample values use it on each image's
+   * matrix). A subclass overrides it when its full result costs more than the value.
+   */
+  protected matrixValue(matrix: Float64Array): number {
+    return this.resultOf(matrix).value;
+  }
 
   override result(): TResult {
     return this.resultOf(this.state.matrix as Float64Array);

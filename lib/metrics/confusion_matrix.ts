@@ -22,8 +22,8 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
     super(o.name, 'confusion-matrix', confusionConfig(opt.numClasses(numClasses), o));
   }
 
-  /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
+  /** @internal Per-sample values need only the accuracy, not the matrix rows resultOf builds. */
+  protected override matrixValue(matrix: Float64Array): number {
     return accuracyOf(matrix, this.config.numClasses).value;
   }
 

@@ -4,7 +4,7 @@
 import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
 import { targetClassIds } from './iou';
 import { MetricResult, registerMetricKind } from './metric';
-import { IoUOptions } from './mean_iou';
+import { IoUOptions, meanOverClasses } from './mean_iou';
 import * as opt from './options';
 
 export interface DiceOptions extends IoUOptions {
@@ -34,11 +34,6 @@ export class Dice extends ConfusionMetric<DiceResult> {
   }
 
   /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return this.resultOf(matrix).value;
-  }
-
-  /** @internal */
   protected resultOf(matrix: Float64Array): DiceResult {
     const k = this.config.numClasses;
     const { truth, predicted, diagonal } = marginals(matrix, k);
@@ -46,9 +41,7 @@ export class Dice extends ConfusionMetric<DiceResult> {
       const denominator = truth[c]! + predicted[c]!;  // 2TP + FP + FN
       return denominator > 0 ? (2 * tp) / denominator : NaN;
     });
-    const used = (this.config.targetClassIds as number[]).map((c) => perClass[c]!).filter((x) => !Number.isNaN(x));
-    const value = used.length > 0 ? used.reduce((a, b) => a + b, 0) / used.length : this.config.emptyPolicy === 'zero' ? 0 : NaN;
-    return { value, perClass, validClasses: used.length };
+    return { ...meanOverClasses(perClass, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan'), perClass };
   }
 }
 

@@ -26,11 +26,6 @@ export class IoU extends ConfusionMetric<IoUResult> {
   }
 
   /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return this.resultOf(matrix).value;
-  }
-
-  /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
   }

@@ -26,9 +26,21 @@ export function iouOf(matrix: Float64Array, k: number, targets: readonly number[
     const denominator = truth[c]! + predicted[c]! - tp;
     return denominator > 0 ? tp / denominator : NaN;
   });
+  return { ...meanOverClasses(perClass, targets, emptyPolicy), perClass };
+}
+
+/**
+ * @internal The mean of per-class values over `targets` (every class when null), skipping
+ * classes where the value is undefined (NaN); none defined: 0 or NaN per emptyPolicy.
+ */
+export function meanOverClasses(
+  perClass: readonly number[],
+  targets: readonly number[] | null,
+  emptyPolicy: 'zero' | 'nan',
+): { value: number; validClasses: number } {
   const used = (targets ?? perClass.map((_, c) => c)).map((c) => perClass[c]!).filter((x) => !Number.isNaN(x));
   const value = used.length > 0 ? used.reduce((a, b) => a + b, 0) / used.length : emptyPolicy === 'zero' ? 0 : NaN;
-  return { value, perClass, validClasses: used.length };
+  return { value, validClasses: used.length };
 }
 
 /** Keras-compatible mean IoU over pixels: yTrue class ids [N,H,W], yPred class ids, scores or probabilities. */
@@ -41,11 +53,6 @@ export class MeanIoU extends ConfusionMetric<IoUResult> {
       ...confusionConfig(opt.numClasses(numClasses), o),
       emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['zero', 'nan'] as const, 'zero'),
     });
-  }
-
-  /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return this.resultOf(matrix).value;
   }
 
   /** @internal */

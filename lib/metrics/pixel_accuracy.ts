@@ -32,11 +32,6 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
   }
 
   /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return accuracyOf(matrix, this.config.numClasses).value;
-  }
-
-  /** @internal */
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, this.config.numClasses);
   }

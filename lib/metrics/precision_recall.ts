@@ -58,11 +58,6 @@ export class Precision extends ConfusionMetric<PrecisionResult> {
   }
 
   /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return this.resultOf(matrix).value;
-  }
-
-  /** @internal */
   protected resultOf(matrix: Float64Array): PrecisionResult {
     const { tp, fp } = counts(matrix, this.config.numClasses, this.config.classId as number);
     return { value: ratio(tp, tp + fp, this.config.emptyPolicy), truePositives: tp, falsePositives: fp };
@@ -76,11 +71,6 @@ export class Recall extends ConfusionMetric<RecallResult> {
   constructor(options?: PrecisionRecallOptions) {
     const o = opt.metricOptions(options, KEYS);
     super(o.name, 'recall', config(o));
-  }
-
-  /** @internal */
-  protected matrixValue(matrix: Float64Array): number {
-    return this.resultOf(matrix).value;
   }
 
   /** @internal */
