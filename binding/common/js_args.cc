@@ -58,4 +58,14 @@ Shape ShapeArg(const Napi::Value& v, const std::string& name) {
   return shape;
 }
 
+int ChoiceArg(const Napi::Value& v, const std::string& name, std::initializer_list<std::pair<const char*, int>> choices) {
+  std::string s = StringArg(v, name);
+  std::string expected;
+  for (const auto& [label, value] : choices) {
+    if (s == label) return value;
+    expected += (expected.empty() ? "'" : " | '") + std::string(label) + "'";
+  }
+  Fail(ErrorKind::kArgument, name + ": expected " + expected + ", got '" + s + "'");
+}
+
 }  // namespace tfcv

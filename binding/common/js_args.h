@@ -5,7 +5,9 @@
 
 #include <napi.h>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "common/shape.h"
 #include "tf/dtype.h"
@@ -19,5 +21,9 @@ bool BoolArg(const Napi::Value& v, const std::string& name);
 Napi::Object ObjectArg(const Napi::Value& v, const std::string& name);
 const DType& DTypeArg(const Napi::Value& v, const std::string& name);
 Shape ShapeArg(const Napi::Value& v, const std::string& name);
+
+// A string option mapped to a value, e.g. {"minmax", cv::NORM_MINMAX}; anything else is an
+// ArgumentError "name: expected 'a' | 'b', got 'x'" listing the choices in order.
+int ChoiceArg(const Napi::Value& v, const std::string& name, std::initializer_list<std::pair<const char*, int>> choices);
 
 }  // namespace tfcv

@@ -109,12 +109,11 @@ OpJob<cv::Mat> PrepareConvertTo(const Napi::CallbackInfo& info) {
 }
 
 int NormArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "options.norm");
-  if (s == "minmax") return cv::NORM_MINMAX;
-  if (s == "l1") return cv::NORM_L1;
-  if (s == "l2") return cv::NORM_L2;
-  if (s == "inf") return cv::NORM_INF;
-  Fail(ErrorKind::kArgument, "options.norm: expected 'minmax' | 'l1' | 'l2' | 'inf', got '" + s + "'");
+  return ChoiceArg(value, "options.norm", {
+      {"minmax", cv::NORM_MINMAX},
+      {"l1", cv::NORM_L1},
+      {"l2", cv::NORM_L2},
+      {"inf", cv::NORM_INF}});
 }
 
 // normalize(mat, norm, alpha, beta, dtype | undefined): cv::normalize over all channels.

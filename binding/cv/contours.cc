@@ -23,21 +23,19 @@ struct ContoursResult {
 };
 
 int RetrievalArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "options.mode");
-  if (s == "external") return cv::RETR_EXTERNAL;
-  if (s == "list") return cv::RETR_LIST;
-  if (s == "ccomp") return cv::RETR_CCOMP;
-  if (s == "tree") return cv::RETR_TREE;
-  Fail(ErrorKind::kArgument, "options.mode: expected 'external' | 'list' | 'ccomp' | 'tree', got '" + s + "'");
+  return ChoiceArg(value, "options.mode", {
+      {"external", cv::RETR_EXTERNAL},
+      {"list", cv::RETR_LIST},
+      {"ccomp", cv::RETR_CCOMP},
+      {"tree", cv::RETR_TREE}});
 }
 
 int ApproximationArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "options.method");
-  if (s == "none") return cv::CHAIN_APPROX_NONE;
-  if (s == "simple") return cv::CHAIN_APPROX_SIMPLE;
-  if (s == "tc89-l1") return cv::CHAIN_APPROX_TC89_L1;
-  if (s == "tc89-kcos") return cv::CHAIN_APPROX_TC89_KCOS;
-  Fail(ErrorKind::kArgument, "options.method: expected 'none' | 'simple' | 'tc89-l1' | 'tc89-kcos', got '" + s + "'");
+  return ChoiceArg(value, "options.method", {
+      {"none", cv::CHAIN_APPROX_NONE},
+      {"simple", cv::CHAIN_APPROX_SIMPLE},
+      {"tc89-l1", cv::CHAIN_APPROX_TC89_L1},
+      {"tc89-kcos", cv::CHAIN_APPROX_TC89_KCOS}});
 }
 
 Napi::Value ContoursValue(Napi::Env env, ContoursResult& r) {

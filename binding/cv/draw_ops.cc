@@ -94,17 +94,15 @@ Napi::Value DrawContours(const Napi::CallbackInfo& info) {
 }
 
 int FontArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "options.font");
-  if (s == "simplex") return cv::FONT_HERSHEY_SIMPLEX;
-  if (s == "plain") return cv::FONT_HERSHEY_PLAIN;
-  if (s == "duplex") return cv::FONT_HERSHEY_DUPLEX;
-  if (s == "complex") return cv::FONT_HERSHEY_COMPLEX;
-  if (s == "triplex") return cv::FONT_HERSHEY_TRIPLEX;
-  if (s == "complex-small") return cv::FONT_HERSHEY_COMPLEX_SMALL;
-  if (s == "script-simplex") return cv::FONT_HERSHEY_SCRIPT_SIMPLEX;
-  if (s == "script-complex") return cv::FONT_HERSHEY_SCRIPT_COMPLEX;
-  Fail(ErrorKind::kArgument, "options.font: expected 'simplex' | 'plain' | 'duplex' | 'complex' | 'triplex' | "
-                             "'complex-small' | 'script-simplex' | 'script-complex', got '" + s + "'");
+  return ChoiceArg(value, "options.font", {
+      {"simplex", cv::FONT_HERSHEY_SIMPLEX},
+      {"plain", cv::FONT_HERSHEY_PLAIN},
+      {"duplex", cv::FONT_HERSHEY_DUPLEX},
+      {"complex", cv::FONT_HERSHEY_COMPLEX},
+      {"triplex", cv::FONT_HERSHEY_TRIPLEX},
+      {"complex-small", cv::FONT_HERSHEY_COMPLEX_SMALL},
+      {"script-simplex", cv::FONT_HERSHEY_SCRIPT_SIMPLEX},
+      {"script-complex", cv::FONT_HERSHEY_SCRIPT_COMPLEX}});
 }
 
 // putText(mat, text, origin, font, fontScale, color, thickness, lineType, onShared):

@@ -65,13 +65,12 @@ OpJob<cv::Mat> PrepareCrop(const Napi::CallbackInfo& info) {
 }
 
 int BorderArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "options.border");
-  if (s == "constant") return cv::BORDER_CONSTANT;
-  if (s == "replicate") return cv::BORDER_REPLICATE;
-  if (s == "reflect") return cv::BORDER_REFLECT;
-  if (s == "reflect101") return cv::BORDER_REFLECT_101;
-  if (s == "wrap") return cv::BORDER_WRAP;
-  Fail(ErrorKind::kArgument, "options.border: expected 'constant' | 'replicate' | 'reflect' | 'reflect101' | 'wrap', got '" + s + "'");
+  return ChoiceArg(value, "options.border", {
+      {"constant", cv::BORDER_CONSTANT},
+      {"replicate", cv::BORDER_REPLICATE},
+      {"reflect", cv::BORDER_REFLECT},
+      {"reflect101", cv::BORDER_REFLECT_101},
+      {"wrap", cv::BORDER_WRAP}});
 }
 
 // pad(mat, {top, bottom, left, right}, border, value)
