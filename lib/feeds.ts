@@ -1,7 +1,10 @@
 // Turning user feeds into input tensors and checking them against the signature before
 // TensorFlow sees anything: missing or unknown keys, dtype, rank and known dims, each a
 // typed error that names the input, the expected and the actual value. Feeds may be
-// Tensors, typed arrays with a shape, or Mats (converted per the bridge rules).
+// Tensors, typed arrays with a shape, or Mats of the input's dtype. A Mat is never
+// converted to another dtype here: a BGR uint8 image fed to a float32 RGB input would need
+// a scale, a channel order and a normalisation that only the caller knows, so that is a
+// DTypeError pointing at preprocess / specFromSignature / toTensor (or run's `preprocess`).
 import { DType, isDType } from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
 import { Mat } from './mat';
@@ -16,7 +19,8 @@ export interface ArrayFeed {
   shape: readonly number[];
 }
 
-export type Feed = Tensor | Mat | ArrayFeed;
+/** A Tensor, a Mat of the input's dtype, a typed array with its shape, or (with run's `preprocess` option) encoded image bytes. */
+export type Feed = Tensor | Mat | ArrayFeed | Uint8Array;
 export type Feeds = Record<string, Feed>;
 
 export interface PreparedFeeds {
@@ -51,7 +55,7 @@ function checkAgainstSpec(key: string, spec: TensorSpec, tensor: Tensor): void {
 }
 
 // A Mat becomes [1,H,W,C] for a rank-4 input (NCHW when the spec's dim 1 is the channel
-// count and its last dim is not), [H,W,C] otherwise; its dtype follows the spec's.
+// count and its last dim is not), [H,W,C] otherwise. Its dtype must be the input's.
 function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
   const shape = spec.shape;
   const nchw = shape !== null && shape.length === 4 && shape[1] === mat.channels && shape[3] !== mat.channels;
@@ -59,6 +63,13 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
   const dtype = spec.dtype;
   if (!isDType(dtype) || !['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'uint8', 'uint16'].includes(dtype)) {
     throw new DTypeError(`input '${key}': a Mat cannot feed a ${dtype} input`);
+  }
+  if (mat.dtype !== dtype) {
+    throw new DTypeError(
+      `input '${key}': expected ${describeSpec(spec)}, got a ${mat.dtype} Mat (${mat.rows}x${mat.cols}, ${mat.channels} channels); ` +
+        `tfcv does not guess the scale, channel order or normalisation of a Mat feed. Use preprocess(images, specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })), ` +
+        `toTensor(mat, { dtype, layout }) after cvtColor / convertTo with explicit options, or run({ ${key}: mat }, { preprocess: spec })`,
+    );
   }
   return toTensorSync(mat, { layout, dtype: dtype as 'float32', mode: 'share' });
 }
@@ -83,6 +94,11 @@ export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): 
       } else if (feed instanceof Mat) {
         tensor = matFeed(key, spec, feed);
         prepared.temporaries.push(tensor);
+      } else if (v.isBinary(feed)) {
+        throw new ArgumentError(
+          `input '${key}': encoded image bytes need a preprocess spec: run({ ${key}: bytes }, { preprocess: specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... }) }), ` +
+            `or pass a Tensor / { data, shape } (got ${v.describe(feed)})`,
+        );
       } else if (feed !== null && typeof feed === 'object' && 'data' in feed && 'shape' in feed) {
         const dtype = isDType(spec.dtype) ? (spec.dtype as DType) : undefined;
         try {
@@ -104,4 +120,79 @@ export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): 
     throw error;
   }
   return prepared;
+}
+
+/** @internal The keys of feeds that run's `preprocess` option turns into tensors: Mats and encoded image bytes. */
+export function imageFeedKeys(feeds: unknown): string[] {
+  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor || feeds instanceof Mat) return [];
+  return Object.entries(feeds as Record<string, unknown>)
+    .filter(([, feed]) => feed instanceof Mat || v.isBinary(feed))
+    .map(([key]) => key);
+}
+
+function imageKeysFor(feeds: Feeds, spec: unknown): string[] {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new ArgumentError(`options.preprocess: expected a preprocess spec ({ width, height, scale, ... } or specFromSignature(...)), got ${v.describe(spec)}`);
+  }
+  const keys = imageFeedKeys(feeds);
+  if (keys.length === 0) {
+    throw new ArgumentError('options.preprocess: no feed is a Mat or encoded image bytes, so there is nothing to preprocess (Tensors and { data, shape } feeds go in as they are)');
+  }
+  return keys;
+}
+
+function named(key: string, error: unknown): unknown {
+  if (error instanceof Error) error.message = `input '${key}' (options.preprocess): ${error.message}`;
+  return error;
+}
+
+/** @internal The feeds after preprocessing and the tensors made, which the caller disposes once the run holds them. */
+export interface PreprocessedFeeds {
+  feeds: Feeds;
+  made: Tensor[];
+}
+
+/**
+ * @internal Applies run's `preprocess` spec to every Mat / encoded-image feed (one image
+ * each, batch 1) with `make` (preprocess or preprocessSync).
+ */
+export async function preprocessFeeds(feeds: Feeds, spec: unknown, make: (image: Mat | Uint8Array) => Tensor | Promise<Tensor>): Promise<PreprocessedFeeds> {
+  const keys = imageKeysFor(feeds, spec);
+  const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
+  try {
+    for (const key of keys) {
+      try {
+        const tensor = await make((feeds as Record<string, Mat | Uint8Array>)[key]!);
+        out.made.push(tensor);
+        out.feeds[key] = tensor;
+      } catch (error) {
+        throw named(key, error);
+      }
+    }
+  } catch (error) {
+    for (const t of out.made) t.dispose();
+    throw error;
+  }
+  return out;
+}
+
+/** @internal Synchronous twin of preprocessFeeds. */
+export function preprocessFeedsSync(feeds: Feeds, spec: unknown, make: (image: Mat | Uint8Array) => Tensor): PreprocessedFeeds {
+  const keys = imageKeysFor(feeds, spec);
+  const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
+  try {
+    for (const key of keys) {
+      try {
+        const tensor = make((feeds as Record<string, Mat | Uint8Array>)[key]!);
+        out.made.push(tensor);
+        out.feeds[key] = tensor;
+      } catch (error) {
+        throw named(key, error);
+      }
+    }
+  } catch (error) {
+    for (const t of out.made) t.dispose();
+    throw error;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // Mat: an OpenCV cv::Mat owned natively. Memory shared with another owner (a tensor, a JS
 // buffer, another Mat through roi()) is read-only for OpenCV in-place writes: they throw
 // ReadOnlyError, or copy first with { onShared: 'copy' }, so the other owner never changes.
+import { trackInScope } from './scope';
 import { markAsUntransferable } from 'node:worker_threads';
 import { MatDType, TypedArrayOf, checkArrayMatches, isMatDType, viewAs } from './dtype';
 import { ArgumentError, DTypeError } from './errors';
@@ -105,6 +106,7 @@ export class Mat<D extends MatDType = MatDType> {
       throw new ArgumentError('Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()');
     }
     this[kNative] = handle;
+    trackInScope(this);
   }
 
   /** @internal */
@@ -272,6 +274,11 @@ export class Mat<D extends MatDType = MatDType> {
   /** Releases this handle now (idempotent). Later use throws DisposedError. */
   dispose(): void {
     this[kNative].dispose();
+  }
+
+  /** dispose() for `using` (TypeScript 5.2+ / explicit resource management). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -5,11 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { withCallerStack } from './async_stack';
 import { AbortError, ArgumentError, TfError } from './errors';
-import { Feeds, prepareFeeds } from './feeds';
+import { Feeds, PreparedFeeds, PreprocessedFeeds, prepareFeeds, preprocessFeeds, preprocessFeedsSync } from './feeds';
+import { preprocess, preprocessSync } from './preprocess';
+import type { PreprocessSpec } from './preprocess_spec';
 import { native } from './native';
 import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './session_options';
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
 import { Tensor } from './tensor';
+import { trackInScope } from './scope';
 import * as v from './validate';
 
 /** @internal */
@@ -43,6 +46,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Rejects the promise at once with AbortError; outputs of the native run are freed when it ends. */
   signal?: AbortSignal;
+  /**
+   * Turns every Mat or encoded-image (Buffer) feed into a [1,H,W,C] tensor with
+   * preprocess(image, spec) first: the spec states size, channel order and normalisation
+   * (e.g. specFromSignature(model.inputs().image, { scale: 1 / 255 })). Without it a Mat
+   * must already have the input's dtype (tfcv never guesses scale or channel order).
+   */
+  preprocess?: PreprocessSpec;
 }
 
 export type Outputs = Record<string, Tensor>;
@@ -77,6 +87,7 @@ export class Model {
     this.metaGraph = meta;
     this.signatures = Object.freeze(meta ? meta.signatures : { graph: graphSignature(handle.operations()) });
     this.defaultSignature = defaultSignature;
+    trackInScope(this);
     if (!(defaultSignature in this.signatures)) {
       handle.dispose();
       throw new ArgumentError(`options.signature: unknown signature '${defaultSignature}' (available: ${Object.keys(this.signatures).join(', ') || 'none'})`);
@@ -147,7 +158,8 @@ export class Model {
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
     if (signal?.aborted) throw new AbortError('run: aborted before it started');
     const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
-    const prepared = prepareFeeds(feeds, sig.inputs);
+    const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : await preprocessFeeds(feeds, o.preprocess, (image) => preprocess(image, o.preprocess!));
+    const prepared = withMade(fed, sig.inputs);
     let pending: Promise<unknown[]>;
     try {
       pending = this[kNative].run(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions);
@@ -185,7 +197,8 @@ export class Model {
   runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
     const o = v.optionsObject(options, 'options');
     const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
-    const prepared = prepareFeeds(feeds, sig.inputs);
+    const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : preprocessFeedsSync(feeds, o.preprocess, (image) => preprocessSync(image, o.preprocess!));
+    const prepared = withMade(fed, sig.inputs);
     try {
       return toOutputs(outputKeys, this[kNative].runSync(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions));
     } finally {
@@ -196,6 +209,11 @@ export class Model {
   /** Releases the model. Runs in flight finish first (the session closes after them); later calls throw DisposedError. */
   dispose(): void {
     this[kNative].dispose();
+  }
+
+  /** dispose() for `using` (TypeScript 5.2+ / explicit resource management). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   private signature(key: string): SignatureInfo {
@@ -284,6 +302,18 @@ export class Model {
       (error as { tfCode: string }).tfCode = 'FAILED_PRECONDITION';
       throw error;
     }
+  }
+}
+
+// Checks the (preprocessed) feeds; the tensors preprocessing made become temporaries of the run.
+function withMade(fed: PreprocessedFeeds, inputs: SignatureInfo['inputs']): PreparedFeeds {
+  try {
+    const prepared = prepareFeeds(fed.feeds, inputs);
+    prepared.temporaries.push(...fed.made);
+    return prepared;
+  } catch (error) {
+    for (const t of fed.made) t.dispose();
+    throw error;
   }
 }
 

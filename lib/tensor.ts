@@ -2,6 +2,7 @@
 // dispose() releases this handle at once; views already handed out stay valid because
 // each holds its own reference to the native memory (no order of dispose / GC can leave
 // one dangling).
+import { trackInScope } from './scope';
 import { markAsUntransferable } from 'node:worker_threads';
 import { DType, NumericDType, TypedArrayOf, checkArrayMatches, dtypeOfArray, isDType, bytesPerElement, viewAs } from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
@@ -51,6 +52,7 @@ export class Tensor<D extends DType = DType> {
       throw new ArgumentError('Tensor: not constructible directly; use Tensor.from(), Tensor.alloc() or toTensor()');
     }
     this[kNative] = handle;
+    trackInScope(this);
   }
 
   /** @internal The live native handle, or DisposedError. */
@@ -186,6 +188,11 @@ export class Tensor<D extends DType = DType> {
   dispose(): void {
     this[kNative].dispose();
     this.#view = undefined;
+  }
+
+  /** dispose() for `using` (TypeScript 5.2+ / explicit resource management). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

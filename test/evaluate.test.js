@@ -105,7 +105,30 @@ describe('evaluate', () => {
     const binary = await evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2)]);
     const asIds = await evaluate(model, shapes.map((s, i) => ({ image: s.image, mask: ids[i] })), [new MeanIoU(2)], { masks: 'ids' });
     assert.deepEqual(asIds.states, binary.states);
-    await rejectsTyped(evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2)], { masks: 'ids' }), ArgumentError, /class id 255/);
+    await rejectsTyped(evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2, { masks: 'ids' })], { masks: 'ids' }), ArgumentError, /class id 255/);
+    // masks 'auto': 0/255 masks become 0/1 like 'binary', 0/1 masks stay as they are.
+    const auto255 = await evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2)], { masks: 'auto' });
+    const auto01 = await evaluate(model, shapes.map((s, i) => ({ image: s.image, mask: ids[i] })), [new MeanIoU(2)], { masks: 'auto' });
+    assert.deepEqual(auto255.states, binary.states);
+    assert.deepEqual(auto01.states, binary.states);
+  });
+
+  it('onBatch truth is 0/1 class ids whose circularity (threshold auto) equals that of the 0/255 masks', async () => {
+    const shapes = syntheticShapes(6, { seed: 4 });
+    const fromTruth = new Circularity();
+    const seen = [];
+    await evaluate(model, shapes.map((s) => ({ image: s.image, mask: s.mask })), [new MeanIoU(2)], {
+      batchSize: 3,
+      onBatch: async ({ truth }) => {
+        assert.ok(truth.data.every((x) => x === 0 || x === 1), 'truth holds class ids 0/1');
+        seen.push(...(await fromTruth.update(null, truth)));
+      },
+    });
+    const fromMasks = new Circularity();
+    const expected = await fromMasks.update(null, shapes.map((s) => s.mask));
+    assert.equal(fromTruth.result().empty, fromMasks.result().empty);
+    assert.ok(fromTruth.result().empty < shapes.length, 'not every truth mask is empty');
+    seen.forEach((c, i) => assert.equal(c, expected[i], `image ${i}`));
   });
 
   it('any number of concurrent updates of one metric add up to the sequential state', async () => {

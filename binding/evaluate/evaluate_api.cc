@@ -65,7 +65,7 @@ Napi::Value InputBatch(const Napi::CallbackInfo& info) {
   });
 }
 
-// evalMaskBatch(masks, { height, width, mode: 'binary'|'ids' })
+// evalMaskBatch(masks, { height, width, mode: 'binary'|'ids'|'auto' })
 template <bool Async>
 Napi::Value MaskBatch(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -74,9 +74,11 @@ Napi::Value MaskBatch(const Napi::CallbackInfo& info) {
     MaskBatchSpec spec;
     spec.height = IntArg(o.Get("height"), "spec.height", 1, 65536);
     spec.width = IntArg(o.Get("width"), "spec.width", 1, 65536);
-    const std::string mode = StringArg(o.Get("mode"), "spec.mode");
-    if (mode != "binary" && mode != "ids") Fail(ErrorKind::kArgument, "spec.mode: expected 'binary' | 'ids', got '" + mode + "'");
-    spec.binary = mode == "binary";
+    spec.mode = static_cast<MaskBatchMode>(ChoiceArg(o.Get("mode"), "spec.mode", {
+        {"binary", static_cast<int>(MaskBatchMode::kBinary)},
+        {"ids", static_cast<int>(MaskBatchMode::kIds)},
+        {"auto", static_cast<int>(MaskBatchMode::kAuto)},
+    }));
     return Run(info, Async, "tfcv.evaluate.maskBatch", [masks, spec] { return MakeMaskBatch(*masks, spec); });
   });
 }

@@ -25,7 +25,14 @@ TensorRef MakeMaskBatch(const std::vector<cv::Mat>& masks, const MaskBatchSpec& 
       cv::resize(src, resized, dst.size(), 0, 0, cv::INTER_NEAREST);
       src = resized;
     }
-    if (spec.binary) cv::threshold(src, dst, 0, 1, cv::THRESH_BINARY);  // non-zero -> 1
+    bool binary = spec.mode == MaskBatchMode::kBinary;
+    if (spec.mode == MaskBatchMode::kAuto) {
+      // Only 0 and 255: the same as "no value in 1..254".
+      cv::Mat between;
+      cv::inRange(src, 1, 254, between);
+      binary = cv::countNonZero(between) == 0;
+    }
+    if (binary) cv::threshold(src, dst, 0, 1, cv::THRESH_BINARY);  // non-zero -> 1
     else src.copyTo(dst);
   });
   return tensor;

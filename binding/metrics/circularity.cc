@@ -14,7 +14,7 @@
 
 namespace tfcv {
 
-std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, double threshold) {
+std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, const ThresholdRule& rule) {
   std::vector<ContourMeasure> out(batch.size());
   ParallelForImages(batch.size(), [&](size_t i) {
     thread_local cv::Mat binary;
@@ -22,7 +22,14 @@ std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, doub
     const std::string label = batch.Label(i);
     ContourMeasure& m = out[i];
     m.circularity = std::numeric_limits<double>::quiet_NaN();
-    const cv::Rect box = ThresholdWithBox(Grayscale(batch.Header(i, "circularity"), label), threshold, binary, label);
+    const cv::Mat gray = Grayscale(batch.Header(i, "circularity"), label);
+    cv::Rect box = ThresholdWithBox(gray, rule.threshold, binary, label);
+    const double total = static_cast<double>(gray.total());
+    // Every pixel set only when the box is the whole image; count then, not before.
+    const double set = box.empty() ? 0 : box.area() == total ? cv::countNonZero(binary) : 1;
+    bool useZero = false;
+    m.thresholdFlag = CheckThreshold(gray, rule, set, total, useZero);
+    if (useZero) box = ThresholdWithBox(gray, 0, binary, label);
     if (box.empty()) return;
     contours.clear();
     cv::findContours(binary, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "metrics/image_batch.h"
+#include "metrics/threshold_rule.h"
 
 namespace tfcv {
 
@@ -14,8 +15,9 @@ struct ContourMeasure {
   double area = 0;
   double perimeter = 0;
   double circularity = 0;  // NaN when there is no contour or the perimeter is 0
+  double thresholdFlag = kThresholdAsGiven;  // see threshold_rule.h
 };
 
-std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, double threshold);
+std::vector<ContourMeasure> MeasureLargestContours(const ImageBatch& batch, const ThresholdRule& rule);
 
 }  // namespace tfcv

@@ -3,6 +3,7 @@
 // take a branch-free path that counts with sums instead of a histogram.
 #include "metrics/confusion_matrix.h"
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -45,6 +46,8 @@ struct Checked {
   const ImageBatch& pred;
   const ConfusionOptions& o;
   size_t i;
+  bool binaryTruth = false;  // this image's truth reads as 0 / non-zero
+  bool binaryPred = false;   // this image's predicted ids read as 0 / non-zero
 };
 
 constexpr int64_t kIgnored = -1;
@@ -64,9 +67,11 @@ void TruthRow(const Checked& k, int r, int64_t* ids) {
       ids[c] = kIgnored;
       continue;
     }
+    if (k.binaryTruth) id = id != 0 ? 1 : 0;
     if (id < 0 || id >= classes)
       Fail(ErrorKind::kArgument, k.truth.Label(k.i) + ": class id " + ValueString(t[c]) + At(r, c) + " is outside 0.." +
-                                     std::to_string(classes - 1) + " (numClasses " + std::to_string(classes) + ")");
+                                     std::to_string(classes - 1) + " (numClasses " + std::to_string(classes) + ")" +
+                                     (classes == 2 ? "; for 0/255 masks pass masks: 'binary'" : ""));
     ids[c] = id;
   }
 }
@@ -92,10 +97,12 @@ void CountImage(const Checked& k, void (*truthRow)(const Checked&, int, int64_t*
       if (truth[c] == kIgnored) continue;
       int64_t predicted = 0;
       if constexpr (Mode == PredictionMode::kClassIds) {
-        if (!ClassId(p[c], predicted) || predicted < 0 || predicted >= classes)
+        const bool integral = ClassId(p[c], predicted);
+        if (integral && k.binaryPred) predicted = predicted != 0 ? 1 : 0;
+        if (!integral || predicted < 0 || predicted >= classes)
           Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": predicted class id " + ValueString(p[c]) + At(r, c) +
                                          " is outside 0.." + std::to_string(classes - 1) + " (numClasses " +
-                                         std::to_string(classes) + ")");
+                                         std::to_string(classes) + ")" + (classes == 2 ? "; for 0/255 masks pass masks: 'binary'" : ""));
       } else if constexpr (Mode == PredictionMode::kProbability) {
         const P v = p[c];
         if (std::isnan(AsDouble(v))) Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": NaN" + At(r, c) + "; predictions must be numbers");
@@ -119,8 +126,11 @@ void CountImage(const Checked& k, void (*truthRow)(const Checked&, int, int64_t*
 }
 
 // Binary uint8 truth and uint8 predicted ids without an ignored class: values are checked
-// to be 0/1 with one max per row, then counted with sums the compiler vectorises.
+// to be 0/1 with one max per row, then counted with sums the compiler vectorises. A side read
+// as binary maps through min(x, 1) (0 stays 0, anything else is 1) and needs no check.
 bool CountBinaryBytes(const Checked& k, double* cm) {
+  const uint8_t capT = k.binaryTruth ? 1 : 255;
+  const uint8_t capP = k.binaryPred ? 1 : 255;
   const ImageView& tv = k.truth.images[k.i];
   const ImageView& pv = k.pred.images[k.i];
   int64_t truthOnes = 0, predOnes = 0, both = 0;
@@ -130,11 +140,13 @@ bool CountBinaryBytes(const Checked& k, double* cm) {
     uint8_t maxT = 0, maxP = 0;
     uint32_t sumT = 0, sumP = 0, sumB = 0;
     for (int c = 0; c < tv.cols; ++c) {
-      maxT = std::max(maxT, t[c]);
-      maxP = std::max(maxP, p[c]);
-      sumT += t[c];
-      sumP += p[c];
-      sumB += t[c] & p[c];
+      const uint8_t tc = std::min(t[c], capT);
+      const uint8_t pc = std::min(p[c], capP);
+      maxT = std::max(maxT, tc);
+      maxP = std::max(maxP, pc);
+      sumT += tc;
+      sumP += pc;
+      sumB += tc & pc;
     }
     if (maxT > 1 || maxP > 1) return false;  // the checked path reports where
     truthOnes += sumT;
@@ -147,6 +159,53 @@ bool CountBinaryBytes(const Checked& k, double* cm) {
   cm[1] = static_cast<double>(predOnes - both);                     // true 0, predicted 1
   cm[0] = static_cast<double>(total - truthOnes - predOnes + both);  // true 0, predicted 0
   return true;
+}
+
+// Which of the values 0..255 a uint8 image holds, as "0, 128, 255".
+std::string ValuesSeen(const ImageView& v, std::array<bool, 256>& seen) {
+  seen.fill(false);
+  for (int r = 0; r < v.rows; ++r) {
+    const uint8_t* row = v.data + v.step * r;
+    for (int c = 0; c < v.cols; ++c) seen[row[c]] = true;
+  }
+  std::string list;
+  for (int x = 0; x < 256; ++x)
+    if (seen[x]) list += (list.empty() ? "" : ", ") + std::to_string(x);
+  return list;
+}
+
+// masks 'auto' for image i of `batch` (truth, or predicted ids): true when it reads as a
+// binary mask, false for class ids; anything that could mean either is an ArgumentError
+// naming the values seen. Only uint8 images are inspected; other dtypes are class ids.
+bool AutoBinary(const ImageBatch& batch, size_t i, const ConfusionOptions& o, bool isTruth) {
+  if (batch.dtype->tf != TF_UINT8) return false;
+  std::array<bool, 256> seen;
+  const std::string values = ValuesSeen(batch.images[i], seen);
+  const int k = o.numClasses;
+  const bool ignore = isTruth && o.hasIgnoreClass && o.ignoreClass >= 0 && o.ignoreClass < 256;
+  const std::string setting = " (numClasses " + std::to_string(k) +
+                              (isTruth ? ", ignoreClass " + (o.hasIgnoreClass ? std::to_string(o.ignoreClass) : std::string("none")) : "") + ")";
+  int distinct = 0;
+  bool validIds = true, zeroOr255 = true;
+  for (int x = 0; x < 256; ++x) {
+    if (!seen[x]) continue;
+    ++distinct;
+    if (x >= k && !(ignore && x == o.ignoreClass)) validIds = false;
+    if (x != 0 && x != 255) zeroOr255 = false;
+  }
+  // The trap of a 0/255 PNG under ignoreClass 255: every foreground pixel would be ignored.
+  if (ignore && k == 2 && o.ignoreClass >= 2 && distinct == 2 && seen[0] && seen[o.ignoreClass])
+    Fail(ErrorKind::kArgument, batch.Label(i) + ": masks 'auto' cannot tell a binary 0/" + std::to_string(o.ignoreClass) +
+                                   " mask from class ids with ignoreClass " + std::to_string(o.ignoreClass) +
+                                   ": the mask holds only the values " + values + setting + ". Pass masks: 'binary' (" +
+                                   std::to_string(o.ignoreClass) + " is foreground; drop ignoreClass) or masks: 'ids' (" +
+                                   std::to_string(o.ignoreClass) + " pixels are ignored)");
+  if (validIds) return false;
+  if (k == 2 && zeroOr255) return true;
+  Fail(ErrorKind::kArgument, batch.Label(i) + ": masks 'auto' found the values " + values + setting +
+                                 ": neither class ids 0.." + std::to_string(k - 1) +
+                                 " nor a 0/1 or 0/255 binary mask. Pass masks: 'binary' (0 is background, any other value "
+                                 "foreground) or masks: 'ids' (values are class ids)");
 }
 
 void CheckShapes(const ImageBatch& truth, const ImageBatch& pred, const ConfusionOptions& o) {
@@ -170,6 +229,8 @@ void CheckShapes(const ImageBatch& truth, const ImageBatch& pred, const Confusio
                                    o.prediction == PredictionMode::kProbability ? "a probability" : "class ids") +
                                   ", got " + std::to_string(p.channels));
   }
+  if (o.masks == MaskMode::kBinary && o.numClasses != 2)
+    Fail(ErrorKind::kArgument, "options.masks: 'binary' masks have two classes, got numClasses " + std::to_string(o.numClasses));
   if (o.prediction == PredictionMode::kProbability && o.numClasses != 2)
     Fail(ErrorKind::kArgument, "yPred: a one-channel probability needs numClasses 2, got " + std::to_string(o.numClasses));
 }
@@ -191,7 +252,18 @@ std::vector<double> ConfusionPerImage(const ImageBatch& truth, const ImageBatch&
     ParallelForImages(truth.size(), [&](size_t i) {
       Checked k{truth, pred, o, i};
       double* cm = out.data() + i * block;
+      const bool predIds = o.prediction == PredictionMode::kClassIds;
+      if (o.masks == MaskMode::kBinary) {
+        k.binaryTruth = true;
+        k.binaryPred = predIds;
+      }
+      // 0/1 masks read the same as ids and as binary: counted before any inspection.
       if (binaryBytes && CountBinaryBytes(k, cm)) return;
+      if (o.masks == MaskMode::kAuto) {
+        k.binaryTruth = AutoBinary(truth, i, o, true);
+        k.binaryPred = predIds && AutoBinary(pred, i, o, false);
+        if (binaryBytes && CountBinaryBytes(k, cm)) return;
+      }
       switch (o.prediction) {
         case PredictionMode::kClassIds: CountImage<P, PredictionMode::kClassIds>(k, truthRow, cm); break;
         case PredictionMode::kScores: CountImage<P, PredictionMode::kScores>(k, truthRow, cm); break;

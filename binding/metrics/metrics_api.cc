@@ -46,29 +46,41 @@ double ThresholdArg(const Napi::Value& v) {
   return t;
 }
 
-// metricCircularity(batch, threshold): [area, perimeter, circularity] per image.
+// A threshold and how it meets integer images (threshold_rule.h): 'given' | 'auto' | 'quiet'.
+ThresholdRule ThresholdRuleArgs(const Napi::Value& threshold, const Napi::Value& mode) {
+  ThresholdRule rule;
+  rule.threshold = ThresholdArg(threshold);
+  rule.mode = static_cast<ThresholdMode>(ChoiceArg(mode, "thresholdMode", {
+      {"given", static_cast<int>(ThresholdMode::kGiven)},
+      {"auto", static_cast<int>(ThresholdMode::kAuto)},
+      {"quiet", static_cast<int>(ThresholdMode::kQuiet)},
+  }));
+  return rule;
+}
+
+// metricCircularity(batch, threshold, thresholdMode): [area, perimeter, circularity, flag] per image.
 template <bool Async>
 Napi::Value Circularity(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     auto batch = std::make_shared<ImageBatch>(ReadImageBatch(info[0], "yPred"));
-    double threshold = ThresholdArg(info[1]);
-    return Run(info, Async, "tfcv.metrics.circularity", [batch, threshold] {
+    ThresholdRule rule = ThresholdRuleArgs(info[1], info[2]);
+    return Run(info, Async, "tfcv.metrics.circularity", [batch, rule] {
       Numbers out;
-      for (const ContourMeasure& m : MeasureLargestContours(*batch, threshold))
-        out.insert(out.end(), {m.area, m.perimeter, m.circularity});
+      for (const ContourMeasure& m : MeasureLargestContours(*batch, rule))
+        out.insert(out.end(), {m.area, m.perimeter, m.circularity, m.thresholdFlag});
       return out;
     });
   });
 }
 
-// metricPixelCount(batch, threshold, argName): pixels above the threshold per image.
+// metricPixelCount(batch, threshold, thresholdMode, argName): [pixels above the threshold, flag] per image.
 template <bool Async>
 Napi::Value PixelCount(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    std::string argName = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "yPred";
+    std::string argName = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "yPred";
     auto batch = std::make_shared<ImageBatch>(ReadImageBatch(info[0], argName));
-    double threshold = ThresholdArg(info[1]);
-    return Run(info, Async, "tfcv.metrics.pixelCount", [batch, threshold] { return CountAboveThreshold(*batch, threshold); });
+    ThresholdRule rule = ThresholdRuleArgs(info[1], info[2]);
+    return Run(info, Async, "tfcv.metrics.pixelCount", [batch, rule] { return CountAboveThreshold(*batch, rule); });
   });
 }
 
@@ -100,6 +112,11 @@ ConfusionOptions ReadConfusionOptions(const Napi::Value& value) {
   else if (mode == "probability") out.prediction = PredictionMode::kProbability;
   else Fail(ErrorKind::kArgument, "options.predictions: expected 'class-ids' | 'scores' | 'probability', got '" + mode + "'");
   out.threshold = ThresholdArg(o.Get("threshold"));
+  out.masks = static_cast<MaskMode>(ChoiceArg(o.Get("masks"), "options.masks", {
+      {"ids", static_cast<int>(MaskMode::kIds)},
+      {"binary", static_cast<int>(MaskMode::kBinary)},
+      {"auto", static_cast<int>(MaskMode::kAuto)},
+  }));
   return out;
 }
 

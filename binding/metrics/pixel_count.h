@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "metrics/image_batch.h"
+#include "metrics/threshold_rule.h"
 
 namespace tfcv {
 
-std::vector<double> CountAboveThreshold(const ImageBatch& batch, double threshold);
+// [count, threshold flag] per image (flags: threshold_rule.h).
+std::vector<double> CountAboveThreshold(const ImageBatch& batch, const ThresholdRule& rule);
 
 }  // namespace tfcv

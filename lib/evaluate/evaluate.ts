@@ -44,7 +44,7 @@ export interface EvaluateProgress {
 export interface EvaluatedBatch {
   ids: string[];
   images: Mat[];
-  /** The truth class-id tensor [N,H,W] (uint8) when samples have masks. */
+  /** The truth class-id tensor [N,H,W] (uint8, 0/1 for binary masks: not 0/255) when samples have masks. */
   truth: Tensor | null;
   /** The output fed to the metrics. */
   predictions: Tensor;
@@ -70,8 +70,13 @@ export interface EvaluateOptions {
   channelOrder?: 'rgb' | 'bgr';
   /** Default preprocessing of float inputs: pixel / pixelDivisor. Default 255. */
   pixelDivisor?: number;
-  /** Truth masks: 'binary' (default: non-zero is class 1, for 0 / 255 masks) or 'ids' (pixel values are class ids). */
-  masks?: 'binary' | 'ids';
+  /**
+   * Truth masks: 'binary' (default: non-zero is class 1, for 0 / 255 masks), 'ids' (pixel
+   * values are class ids), or 'auto' (a mask holding only 0 and 255 is binary, any other
+   * keeps its values as class ids, which the metrics check against numClasses / ignoreClass).
+   * The truth tensor onBatch sees and the metrics get holds the class ids after this step.
+   */
+  masks?: 'binary' | 'ids' | 'auto';
   /** A sample that cannot be read or decoded: 'throw' (default) or 'skip' (listed in `skipped`). */
   onError?: 'throw' | 'skip';
   onProgress?: (progress: EvaluateProgress) => void;
@@ -178,7 +183,7 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
   const o = v.optionsObject(options, 'options');
   const batchSize = o.batchSize === undefined ? 16 : v.integer(o.batchSize, 'options.batchSize', 1, 65536);
   const concurrency = o.concurrency === undefined ? 4 : v.integer(o.concurrency, 'options.concurrency', 1, 1024);
-  const maskMode = v.oneOf(o.masks, ['binary', 'ids'] as const, 'options.masks', 'binary');
+  const maskMode = v.oneOf(o.masks, ['binary', 'ids', 'auto'] as const, 'options.masks', 'binary');
   const onError = v.oneOf(o.onError, ['throw', 'skip'] as const, 'options.onError', 'throw');
   const channelOrder = v.oneOf(o.channelOrder, ['rgb', 'bgr'] as const, 'options.channelOrder', 'rgb');
   const divisor = o.pixelDivisor === undefined ? 255 : v.finiteNumber(o.pixelDivisor, 'options.pixelDivisor');

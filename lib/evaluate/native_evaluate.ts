@@ -15,8 +15,8 @@ export interface NativeInputSpec {
 export interface EvaluateBinding {
   evalInputBatch(images: NativeMat[], spec: NativeInputSpec): NativeTensor;
   evalInputBatchAsync(images: NativeMat[], spec: NativeInputSpec): Promise<NativeTensor>;
-  evalMaskBatch(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' }): NativeTensor;
-  evalMaskBatchAsync(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' }): Promise<NativeTensor>;
+  evalMaskBatch(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' }): NativeTensor;
+  evalMaskBatchAsync(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' }): Promise<NativeTensor>;
 }
 
 /** @internal */

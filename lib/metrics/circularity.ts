@@ -7,10 +7,16 @@ import { Measurement, Metric, MetricResult, registerMetricKind } from './metric'
 import { metricsNative } from './native_metrics';
 import * as opt from './options';
 
+/** Native numbers per image: area, perimeter, circularity, threshold flag. */
+const STRIDE = 4;
+
 export interface CircularityOptions {
   /**
    * Pixels above it are foreground. 'auto' (default): 127 for integer images (the
-   * original's threshold on 0..255) and 0.5 for float images (probabilities).
+   * original's threshold on 0..255), except 0/1 masks (integer images whose values all lie
+   * in 0..1, e.g. evaluate's truth tensors), which are thresholded at 0; 0.5 for float
+   * images (probabilities). A threshold that puts every pixel of an integer image on one
+   * side although its values vary emits a process warning (code TFCV_THRESHOLD_ONE_SIDED).
    */
   threshold?: opt.Threshold;
   /** Images without a contour (or with a zero perimeter). Default 'zero' (the original's behaviour). */
@@ -50,10 +56,17 @@ export class Circularity extends Metric<CircularityResult> {
   protected measure(_yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
     const batch = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : this.config.threshold;
+    const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
+    const checked = (raw: Float64Array) => {
+      for (let i = 0; i < batch.count; i++) {
+        if (raw[i * STRIDE + 3] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(this, this.kind, t, `yPred[${i}]`);
+      }
+      return raw;
+    };
     return {
       count: batch.count,
-      sync: () => metricsNative.metricCircularity(batch.handle, t),
-      async: () => metricsNative.metricCircularityAsync(batch.handle, t),
+      sync: () => checked(metricsNative.metricCircularity(batch.handle, t, mode)),
+      async: async () => checked(await metricsNative.metricCircularityAsync(batch.handle, t, mode)),
     };
   }
 
@@ -66,7 +79,7 @@ export class Circularity extends Metric<CircularityResult> {
   protected perSample(raw: Float64Array, count: number): number[] {
     const out: number[] = [];
     for (let i = 0; i < count; i++) {
-      const c = raw[i * 3 + 2]!;
+      const c = raw[i * STRIDE + 2]!;
       out.push(Number.isNaN(c) && this.config.emptyPolicy === 'zero' ? 0 : c);
     }
     return out;
@@ -78,7 +91,7 @@ export class Circularity extends Metric<CircularityResult> {
     const values = this.perSample(raw, count);
     values.forEach((c, i) => {
       s.images!++;
-      const isEmpty = Number.isNaN(raw[i * 3 + 2]!);
+      const isEmpty = Number.isNaN(raw[i * STRIDE + 2]!);
       if (isEmpty) s.empty!++;
       if (isEmpty && this.config.emptyPolicy !== 'zero') return;
       const w = weights === null ? 1 : weights[i]!;

@@ -19,6 +19,14 @@ export interface ConfusionOptions {
   predictions?: opt.PredictionKind;
   /** For probabilities: class 1 when the probability is greater than this. Default 0.5. */
   threshold?: number;
+  /**
+   * What mask pixel values mean (truth, and predictions given as class ids): 'ids' (class
+   * ids as they are), 'binary' (0 is class 0, any other value class 1; numClasses 2, no
+   * ignoreClass), or 'auto' (default): per uint8 mask, class ids when every value is one
+   * (or the ignored class), binary for 0/255 masks, otherwise an ArgumentError naming the
+   * values seen. A 0/255 mask under ignoreClass 255 is refused as ambiguous.
+   */
+  masks?: opt.MaskConvention;
   name?: string;
 }
 
@@ -28,16 +36,29 @@ export interface ConfusionConfig {
   ignoreClass: number | null;
   predictions: opt.PredictionKind;
   threshold: number;
+  masks: opt.MaskConvention;
   [key: string]: unknown;
 }
 
 /** @internal Reads the options every confusion-matrix metric shares. */
 export function confusionConfig(numClasses: number, o: Partial<ConfusionOptions>): ConfusionConfig {
+  const ignoreClass = opt.ignoreClass(o.ignoreClass);
+  const masks = opt.maskConvention(o.masks);
+  if (masks === 'binary' && numClasses !== 2) {
+    throw new ArgumentError(`options.masks: 'binary' masks have two classes (0 and non-zero), got numClasses ${numClasses}; use masks: 'ids' for multi-class masks`);
+  }
+  if (masks === 'binary' && ignoreClass !== null) {
+    throw new ArgumentError(
+      `options.ignoreClass: ${ignoreClass} is ${ignoreClass === 0 ? 'the background' : 'a foreground value'} of a binary mask (masks 'binary': 0 is background, every other value foreground), so it cannot be ignored; ` +
+        `use masks: 'ids' for masks with an ignore label (e.g. 0/1 with 255 ignored)`,
+    );
+  }
   return {
     numClasses,
-    ignoreClass: opt.ignoreClass(o.ignoreClass),
+    ignoreClass,
     predictions: o.predictions === undefined ? 'auto' : (['auto', 'class-ids', 'scores', 'probability'] as const).find((p) => p === o.predictions) ?? badPredictions(o.predictions),
     threshold: opt.numberOption(o.threshold, 'options.threshold', 0.5),
+    masks,
   };
 }
 
@@ -45,7 +66,7 @@ function badPredictions(value: unknown): never {
   throw new ArgumentError(`options.predictions: expected 'auto' | 'class-ids' | 'scores' | 'probability', got ${JSON.stringify(value) ?? String(value)}`);
 }
 
-export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold'] as const;
+export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold', 'masks'] as const;
 
 /** The base of the pixel-classification metrics: a confusion matrix over pixels, read in different ways. */
 export abstract class ConfusionMetric<TResult extends MetricResult> extends Metric<TResult> {
@@ -85,6 +106,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
       ignoreClass: this.config.ignoreClass,
       prediction: this.predictionKind(pred),
       threshold: this.config.threshold,
+      masks: this.config.masks,
     };
     return {
       count: truth.count,

@@ -2,7 +2,7 @@
 export { Metric } from './metric';
 export type { MetricResult, MetricJSON, MetricState, TruthInput } from './metric';
 export type { MetricInput, LabelInput, SampleWeight } from './inputs';
-export type { EmptyPolicy, Threshold, PredictionKind } from './options';
+export type { EmptyPolicy, Threshold, PredictionKind, MaskConvention } from './options';
 export { Circularity } from './circularity';
 export type { CircularityOptions, CircularityResult } from './circularity';
 export { SegmentationAccuracy } from './segmentation_accuracy';
@@ -27,3 +27,5 @@ export { ConfusionMatrix } from './confusion_matrix';
 export type { ConfusionMatrixResult } from './confusion_matrix';
 export { metricByName, METRIC_NAMES } from './by_name';
 export type { MetricName, MetricSettings } from './by_name';
+export { circularity, circularitySync, foregroundFraction, foregroundFractionSync, meanIoU, meanIoUSync, dice, diceSync } from './one_shot';
+export type { OneImage, CircularityOfOptions, ForegroundFractionOptions, MeanIoUOfOptions, DiceOfOptions } from './one_shot';

@@ -9,7 +9,12 @@ import { metricsNative } from './native_metrics';
 import * as opt from './options';
 
 export interface SegmentationAccuracyOptions {
-  /** Pixels above it count. 'auto' (default): 100 for integer images (the original) and 0.5 for float images. */
+  /**
+   * Pixels above it count. 'auto' (default): 100 for integer images (the original), except
+   * 0/1 masks (integer images whose values all lie in 0..1), counted above 0; 0.5 for float
+   * images. A threshold that puts every pixel of an integer image on one side although its
+   * values vary emits a process warning (code TFCV_THRESHOLD_ONE_SIDED).
+   */
   threshold?: opt.Threshold;
   /** A sample is positive when its count is greater than this. Default 500. */
   minPixels?: number;
@@ -55,28 +60,31 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     if (yTrue === undefined || yTrue === null) throw new ArgumentError('yTrue: SegmentationAccuracy needs labels or truth masks, got ' + v.describe(yTrue));
     const pred = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(pred.dtype) ? 0.5 : 100) : this.config.threshold;
+    const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
     const labels = readLabels(yTrue, 'yTrue');
     const truth = labels === null ? readBatch(yTrue, 'yTrue') : null;
     const count = labels?.length ?? truth!.count;
     if (count !== pred.count) {
       throw new ShapeError(`yTrue / yPred: expected one label or mask per image, got ${count} in yTrue and ${pred.count} in yPred`);
     }
-    // Labels travel with the counts: [count, label] per sample.
+    // Labels travel with the counts: [count, label] per sample. The native counts come as
+    // [count, threshold flag] per image.
     const join = (predCounts: Float64Array, truthCounts: Float64Array | null) => {
       const out = new Float64Array(count * 2);
       for (let i = 0; i < count; i++) {
-        out[i * 2] = predCounts[i]!;
-        out[i * 2 + 1] = labels ? labels[i]! : truthCounts![i]! > this.config.minPixels ? 1 : 0;
+        out[i * 2] = predCounts[i * 2]!;
+        out[i * 2 + 1] = labels ? labels[i]! : truthCounts![i * 2]! > this.config.minPixels ? 1 : 0;
+        if (predCounts[i * 2 + 1] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(this, this.kind, t, `yPred[${i}]`);
       }
       return out;
     };
     return {
       count,
-      sync: () => join(metricsNative.metricPixelCount(pred.handle, t, 'yPred'), truth ? metricsNative.metricPixelCount(truth.handle, 0, 'yTrue') : null),
+      sync: () => join(metricsNative.metricPixelCount(pred.handle, t, mode, 'yPred'), truth ? metricsNative.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null),
       async: async () => {
         const [p, tr] = await Promise.all([
-          metricsNative.metricPixelCountAsync(pred.handle, t, 'yPred'),
-          truth ? metricsNative.metricPixelCountAsync(truth.handle, 0, 'yTrue') : Promise.resolve(null),
+          metricsNative.metricPixelCountAsync(pred.handle, t, mode, 'yPred'),
+          truth ? metricsNative.metricPixelCountAsync(truth.handle, 0, 'quiet', 'yTrue') : Promise.resolve(null),
         ]);
         return join(p, tr);
       },
