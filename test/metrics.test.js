@@ -369,7 +369,8 @@ describe('metrics', () => {
 
     it('class ids out of range, fractional ids and NaN predictions', () => {
       throwsTyped(() => new MeanIoU(2, { masks: 'ids' }).updateSync(u8(1, 2, 2, (i, r, c) => (r && c ? 255 : 0)), u8(1, 2, 2, () => 0)), ArgumentError, /yTrue\[0\]: class id 255 at row 1, col 1 is outside 0..1 \(numClasses 2\); for 0\/255 masks pass masks: 'binary'/);
-      throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 1, 2, () => 0), u8(1, 1, 2, (i, r, c) => c * 7)), ArgumentError, /yPred\[0\]: predicted class id 7 at row 0, col 1 is outside 0..1/);
+      throwsTyped(() => new MeanIoU(2, { masks: 'ids' }).updateSync(u8(1, 1, 2, () => 0), u8(1, 1, 2, (i, r, c) => c * 7)), ArgumentError, /yPred\[0\]: predicted class id 7 at row 0, col 1 is outside 0..1/);
+      throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 1, 2, () => 0), u8(1, 1, 2, (i, r, c) => c * 7)), ArgumentError, /yPred\[0\]: masks 'auto' found the values 0, 7 \(numClasses 2\)/);
       throwsTyped(() => new MeanIoU(2).updateSync(Tensor.from(new Float32Array([0, 0.5]), { shape: [1, 1, 2] }), u8(1, 1, 2, () => 0)), ArgumentError, /yTrue\[0\]: class ids must be integers, got 0.5/);
       throwsTyped(() => new MeanIoU(2).updateSync(Tensor.from(new Int32Array([0, -1]), { shape: [1, 1, 2] }), u8(1, 1, 2, () => 0)), ArgumentError, /class id -1/);
       const nan = Tensor.from(new Float32Array([0.2, NaN, 0.9, 0.1]), { shape: [1, 2, 2, 1] });
