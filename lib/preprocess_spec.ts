@@ -59,7 +59,8 @@ export type ResolvedPreprocessSpec<D extends PreprocessDType = PreprocessDType> 
 /** What specFromSignature reads from a model input: its dtype name and shape (-1 for unknown dims). */
 export interface InputSignature {
   dtype: string;
-  shape: readonly number[];
+  /** null (unknown rank, as a TensorSpec may say) is a ShapeError at run time. */
+  shape: readonly number[] | null;
 }
 
 const RESIZE_MODES: readonly ResizeMode[] = ['stretch', 'letterbox', 'center-crop'];

@@ -27,7 +27,7 @@ async function metricsUsage(): Promise<void> {
   new MeanIoU(2, { predictions: 'logits' });
   // @ts-expect-error metric names are a literal union
   metricByName('f1');
-  // @ts-expect-error masks is 'binary' | 'ids'
+  // @ts-expect-error masks is 'binary' | 'ids' | 'auto'
   await evaluate(model, samples, [c], { masks: 'rgb' });
   void [perImage, counted, perClass, again, imagesPerSecond];
 }
