@@ -31,7 +31,7 @@ export interface EvaluateCommandOptions {
   ignoreClass?: number;
   emptyPolicy: EmptyPolicy;
   minPixels?: number;
-  maskMode: 'binary' | 'ids';
+  maskMode: 'binary' | 'ids' | 'auto';
   channelOrder: 'rgb' | 'bgr';
   divisor: number;
   batchSize: number;
