@@ -4,7 +4,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { tfcv, throwsTyped, rejectsTyped } = require('./helpers');
+const { tfcv, throwsTyped, rejectsTyped, collect } = require('./helpers');
 const { Mat, Tensor, scope, scopeSync, keep, loadSavedModel, ArgumentError } = tfcv;
 
 const SEGNET = path.join(__dirname, 'fixtures/models/segnet');
@@ -123,6 +123,26 @@ describe('scope() and Symbol.dispose', () => {
     const free = Tensor.alloc('uint8', [1]);
     assert.equal(free.disposed, false);
     free.dispose();
+  });
+
+  it('many concurrent scopes, some failing, leave no Tensor or Mat behind', async () => {
+    await collect();
+    const before = tfcv.stats();
+    const jobs = Array.from({ length: 200 }, (_, i) =>
+      scope(async () => {
+        const m = Mat.zeros(16, 16, { channels: 3 });
+        await tick();
+        const t = await tfcv.toTensor(m, { dtype: 'float32' });
+        if (i % 7 === 0) throw new Error(`job ${i}`);
+        return t.shape[0];
+      }).catch((e) => e.message),
+    );
+    const results = await Promise.all(jobs);
+    assert.equal(results.filter((r) => typeof r === 'string').length, 29);
+    await collect();
+    const after = tfcv.stats();
+    assert.equal(after.liveTensors, before.liveTensors);
+    assert.equal(after.liveMats, before.liveMats);
   });
 
   it('bad calls are typed errors', async () => {
