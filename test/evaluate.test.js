@@ -111,6 +111,21 @@ describe('evaluate', () => {
     const auto01 = await evaluate(model, shapes.map((s, i) => ({ image: s.image, mask: ids[i] })), [new MeanIoU(2)], { masks: 'auto' });
     assert.deepEqual(auto255.states, binary.states);
     assert.deepEqual(auto01.states, binary.states);
+    // The default is 'auto': other masks keep their values for the metrics to check. A 0/1 mask
+    // with an ignored 255 border counts only the inside; a stray 2 under numClasses 2 is named.
+    const bordered = ids.map((m) => {
+      const copy = Mat.fromBuffer(m.data, { rows: m.rows, cols: m.cols });
+      copy.data.fill(255, 0, m.cols); // first row ignored
+      return copy;
+    });
+    const withIgnore = await evaluate(model, shapes.map((s, i) => ({ image: s.image, mask: bordered[i] })), [new MeanIoU(2, { ignoreClass: 255 })]);
+    const total = withIgnore.metrics['mean-iou'];
+    assert.ok(total.value > 0.5, `mean IoU ${total.value}`);
+    const counted = withIgnore.states['mean-iou'].state.matrix.flat().reduce((a, b) => a + b, 0);
+    assert.equal(counted, shapes.length * (64 * 64 - 64), 'the 255 row is left out');
+    bordered.forEach((m) => m.data.fill(2, 0, m.cols));
+    await rejectsTyped(evaluate(model, shapes.map((s, i) => ({ image: s.image, mask: bordered[i] })), [new MeanIoU(2)]), ArgumentError, /masks 'auto' found the values 0, 1, 2 \(numClasses 2/);
+    bordered.forEach((m) => m.dispose());
   });
 
   it('onBatch truth is 0/1 class ids whose circularity (threshold auto) equals that of the 0/255 masks', async () => {

@@ -168,9 +168,14 @@ std::string ValuesSeen(const ImageView& v, std::array<bool, 256>& seen) {
     const uint8_t* row = v.data + v.step * r;
     for (int c = 0; c < v.cols; ++c) seen[row[c]] = true;
   }
+  // A noisy mask (a JPEG, a resized PNG) can hold all 256 values: name the first few and the count.
   std::string list;
-  for (int x = 0; x < 256; ++x)
-    if (seen[x]) list += (list.empty() ? "" : ", ") + std::to_string(x);
+  int distinct = 0;
+  for (int x = 0; x < 256; ++x) {
+    if (!seen[x]) continue;
+    if (++distinct <= 12) list += (list.empty() ? "" : ", ") + std::to_string(x);
+  }
+  if (distinct > 12) list += ", ... (" + std::to_string(distinct) + " distinct values)";
   return list;
 }
 

@@ -32,7 +32,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--ignore-class <id>', 'truth class left out of the pixel metrics', integerOption(-(2 ** 31), 2 ** 31 - 1))
     .addOption(new Option('--empty-policy <policy>', 'circularity of an image without a contour').choices(['zero', 'skip', 'nan']).default('zero'))
     .option('--min-pixels <n>', 'segmentation-accuracy: positive when more pixels than this (default 500)', integerOption(0))
-    .addOption(new Option('--mask-mode <mode>', "'binary': non-zero is class 1 (0/255 masks); 'ids': pixel values are class ids; 'auto': 0/255 masks as binary, others as ids").choices(['binary', 'ids', 'auto']).default('binary'))
+    .addOption(new Option('--mask-mode <mode>', "'auto': 0/255 masks as binary, others as class ids (checked against --num-classes); 'binary': non-zero is class 1; 'ids': pixel values are class ids").choices(['auto', 'binary', 'ids']).default('auto'))
     .addOption(new Option('--channel-order <order>', 'channel order fed to the model').choices(['rgb', 'bgr']).default('rgb'))
     .option('--divisor <d>', 'float inputs get pixel / divisor', numberOption, 255)
     .option('--batch-size <n>', 'images per model run', integerOption(1, 65536), 16)

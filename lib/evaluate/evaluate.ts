@@ -71,10 +71,11 @@ export interface EvaluateOptions {
   /** Default preprocessing of float inputs: pixel / pixelDivisor. Default 255. */
   pixelDivisor?: number;
   /**
-   * Truth masks: 'binary' (default: non-zero is class 1, for 0 / 255 masks), 'ids' (pixel
-   * values are class ids), or 'auto' (a mask holding only 0 and 255 is binary, any other
-   * keeps its values as class ids, which the metrics check against numClasses / ignoreClass).
-   * The truth tensor onBatch sees and the metrics get holds the class ids after this step.
+   * Truth masks: 'auto' (default: a mask holding only 0 and 255 is binary, any other keeps its
+   * values as class ids, which the metrics check against numClasses / ignoreClass, naming
+   * values that fit neither), 'binary' (non-zero is class 1, whatever the values) or 'ids'
+   * (pixel values are class ids). The truth tensor onBatch sees and the metrics get holds the
+   * class ids after this step.
    */
   masks?: 'binary' | 'ids' | 'auto';
   /** A sample that cannot be read or decoded: 'throw' (default) or 'skip' (listed in `skipped`). */
@@ -183,7 +184,7 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
   const o = v.optionsObject(options, 'options');
   const batchSize = o.batchSize === undefined ? 16 : v.integer(o.batchSize, 'options.batchSize', 1, 65536);
   const concurrency = o.concurrency === undefined ? 4 : v.integer(o.concurrency, 'options.concurrency', 1, 1024);
-  const maskMode = v.oneOf(o.masks, ['binary', 'ids', 'auto'] as const, 'options.masks', 'binary');
+  const maskMode = v.oneOf(o.masks, ['auto', 'binary', 'ids'] as const, 'options.masks', 'auto');
   const onError = v.oneOf(o.onError, ['throw', 'skip'] as const, 'options.onError', 'throw');
   const channelOrder = v.oneOf(o.channelOrder, ['rgb', 'bgr'] as const, 'options.channelOrder', 'rgb');
   const divisor = o.pixelDivisor === undefined ? 255 : v.finiteNumber(o.pixelDivisor, 'options.pixelDivisor');
