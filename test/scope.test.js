@@ -164,13 +164,25 @@ describe('scope() and Symbol.dispose', () => {
       x[Symbol.dispose]();
       x.dispose();
     }
-    // What `using` compiles to (the typings test compiles the real syntax).
-    const { DisposableStack } = globalThis;
-    if (DisposableStack) {
-      const stack = new DisposableStack();
-      const u = stack.use(Tensor.alloc('uint8', [1]));
-      stack.dispose();
-      assert.equal(u.disposed, true);
-    }
+  });
+
+  it('`using` (compiled by the project\'s TypeScript for Node 20) disposes at the end of the block, also on a throw', () => {
+    const ts = require('typescript');
+    const source = `
+      export function run(tfcv: any, seen: any[]): void {
+        {
+          using t = tfcv.Tensor.alloc('uint8', [1]);
+          using m = tfcv.Mat.zeros(1, 1);
+          seen.push(t, m);
+          if (seen.length > 0) throw new Error('inside');
+        }
+      }`;
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
+    const mod = { exports: {} };
+    new Function('module', 'exports', 'require', outputText)(mod, mod.exports, require);
+    const seen = [];
+    assert.throws(() => mod.exports.run(tfcv, seen), /inside/);
+    assert.equal(seen.length, 2);
+    assert.ok(seen.every((x) => x.disposed), 'both disposed by using');
   });
 });
