@@ -27,6 +27,7 @@ export * from './ops/color';
 export * from './ops/analysis';
 export * from './ops/draw';
 export * from './contours';
+export * from './detection/index';
 export { preprocess } from './preprocess';
 export type { ImageInput } from './preprocess';
 export { specFromSignature } from './preprocess_spec';

@@ -25,5 +25,7 @@ export { Precision, Recall } from './precision_recall';
 export type { PrecisionRecallOptions, PrecisionResult, RecallResult } from './precision_recall';
 export { ConfusionMatrix } from './confusion_matrix';
 export type { ConfusionMatrixResult } from './confusion_matrix';
-export { metricByName, METRIC_NAMES } from './by_name';
+export { MeanAveragePrecision } from './mean_average_precision';
+export type { MeanAveragePrecisionOptions, MeanAveragePrecisionResult, CocoStats, DetectionTruth, DetectionPrediction } from './mean_average_precision';
+export { metricByName, METRIC_NAMES, DETECTION_METRIC_NAMES } from './by_name';
 export type { MetricName, MetricSettings } from './by_name';
