@@ -4,7 +4,10 @@
 #include "detection/nms.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 namespace tfcv {
@@ -76,16 +79,74 @@ std::vector<int32_t> NonMaximumSuppression(const std::vector<double>& coords, co
     b.empty = b.w <= 0 || b.h <= 0;
   }
 
+  // Keeping a box needs its overlap with every kept box to be <= the threshold, in any
+  // order. Boxes that do not intersect have overlap exactly 0, which always passes (the
+  // threshold is >= 0), so only kept boxes near the candidate need the exact test: a hash
+  // grid finds them. Boxes outside the grid's assumptions (empty, tiny, or spanning many
+  // cells) are compared with everything, as OpenCV does.
+  double cellSum = 0;
+  size_t cellCount = 0;
+  for (const auto& c : candidates) {
+    const Box& b = boxes[static_cast<size_t>(c.second)];
+    if (!b.empty) {
+      cellSum += std::max(b.w, b.h);
+      ++cellCount;
+    }
+  }
+  const double cell = cellCount > 0 && cellSum / cellCount > 0 && std::isfinite(cellSum) ? cellSum / cellCount : 1.0;
+  auto cellOf = [cell](double v) -> int64_t {
+    const double c = std::floor(v / cell);
+    return c < -4e18 ? INT64_MIN / 2 : c > 4e18 ? INT64_MAX / 2 : static_cast<int64_t>(c);
+  };
+  auto key = [](int64_t cx, int64_t cy) {
+    return static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ull ^ (static_cast<uint64_t>(cy) + 0x632BE59BD9B4E019ull);
+  };
+  struct Span {
+    int64_t x0, x1, y0, y1;
+  };
+  constexpr int64_t kMaxCells = 16;
+  auto spanOf = [&](const Box& b, Span& s) {
+    // One cell of margin on each side absorbs any rounding in the cell arithmetic.
+    s = {cellOf(b.x) - 1, cellOf(b.x + b.w) + 1, cellOf(b.y) - 1, cellOf(b.y + b.h) + 1};
+    const bool normal = !b.empty && b.area > std::numeric_limits<double>::epsilon() && std::isfinite(b.area);
+    return normal && s.x1 - s.x0 <= kMaxCells && s.y1 - s.y0 <= kMaxCells;
+  };
+
   std::vector<int32_t> kept;
-  std::vector<const Box*> keptBoxes;
+  std::vector<const Box*> keptBoxes;    // all kept boxes
+  std::vector<const Box*> keptOutside;  // kept boxes that are not in the grid
+  std::unordered_map<uint64_t, std::vector<const Box*>> grid;
   float threshold = options.iouThreshold;
+  Span span{};
   for (const auto& c : candidates) {
     const Box& box = boxes[static_cast<size_t>(c.second)];
+    const bool gridded = spanOf(box, span);
     bool keep = true;
-    for (size_t k = 0; k < keptBoxes.size() && keep; ++k) keep = Overlap(box, *keptBoxes[k]) <= threshold;
+    if (!gridded) {
+      for (size_t k = 0; k < keptBoxes.size() && keep; ++k) keep = Overlap(box, *keptBoxes[k]) <= threshold;
+    } else {
+      for (size_t k = 0; k < keptOutside.size() && keep; ++k) keep = Overlap(box, *keptOutside[k]) <= threshold;
+      for (int64_t cx = span.x0; cx <= span.x1 && keep; ++cx)
+        for (int64_t cy = span.y0; cy <= span.y1 && keep; ++cy) {
+          auto it = grid.find(key(cx, cy));
+          if (it == grid.end()) continue;
+          for (const Box* other : it->second)
+            if (!(Overlap(box, *other) <= threshold)) {
+              keep = false;
+              break;
+            }
+        }
+    }
     if (keep) {
       kept.push_back(c.second);
       keptBoxes.push_back(&box);
+      if (gridded) {
+        // Registered in its own cells only (no margin): a query's margin covers the rest.
+        for (int64_t cx = span.x0 + 1; cx <= span.x1 - 1; ++cx)
+          for (int64_t cy = span.y0 + 1; cy <= span.y1 - 1; ++cy) grid[key(cx, cy)].push_back(&box);
+      } else {
+        keptOutside.push_back(&box);
+      }
       if (options.eta < 1 && threshold > 0.5f) threshold *= options.eta;
     }
   }
