@@ -187,3 +187,34 @@ describe('mat.drawDetections', () => {
     throwsTyped(() => m.drawDetections([[0, 0, 1, 1]], { classNames: [1] }), ArgumentError, /classNames/);
   });
 });
+
+describe('detection in worker_threads', () => {
+  const { Worker } = require('node:worker_threads');
+  function run(hang) {
+    const worker = new Worker(path.join(__dirname, 'workers/detection-worker.js'), { workerData: { hang } });
+    const message = new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    return { worker, message, exit: new Promise((resolve) => worker.once('exit', resolve)) };
+  }
+
+  it('nms and MeanAveragePrecision work in a worker; its state merges on the main thread', async () => {
+    const w = run(false);
+    const msg = await w.message;
+    assert.equal(msg.error, undefined, msg.error);
+    assert.ok(msg.kept > 0);
+    const merged = new tfcv.MeanAveragePrecision().merge(tfcv.Metric.fromJSON(msg.state));
+    assert.ok(Math.abs(merged.result().ap - 1) < 1e-12);
+    assert.equal(await w.exit, 0);
+  });
+
+  it('a worker terminated with NMS jobs in flight exits without crashing the process', async () => {
+    const w = run(true);
+    const msg = await w.message;
+    assert.equal(msg.error, undefined, msg.error);
+    await w.worker.terminate();
+    await w.exit;
+    assert.deepEqual(Array.from(nmsSync([[0, 0, 1, 1]], [1])), [0], 'the main thread still works');
+  });
+});

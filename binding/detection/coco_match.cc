@@ -99,18 +99,26 @@ void MatchClass(const ImageBoxes& truth, const ImageBoxes& pred, const std::vect
 }  // namespace
 
 void MatchImage(const ImageBoxes& truth, const ImageBoxes& predictions, int maxDet, std::vector<double>& out) {
-  std::vector<int32_t> classes(truth.classes, truth.classes + truth.count);
-  classes.insert(classes.end(), predictions.classes, predictions.classes + predictions.count);
-  std::sort(classes.begin(), classes.end());
-  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  // Indices grouped by class in one sort (stable: input order within a class), so an image
+  // with many classes costs n log n, not classes x n.
+  auto byClass = [](const ImageBoxes& b) {
+    std::vector<size_t> order(b.count);
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.classes[x] < b.classes[y]; });
+    return order;
+  };
+  const std::vector<size_t> t = byClass(truth), p = byClass(predictions);
+  size_t ti = 0, pi = 0;
   std::vector<size_t> gts, dts;
-  for (int32_t c : classes) {
+  while (ti < t.size() || pi < p.size()) {
+    int32_t c;
+    if (ti == t.size()) c = predictions.classes[p[pi]];
+    else if (pi == p.size()) c = truth.classes[t[ti]];
+    else c = std::min(truth.classes[t[ti]], predictions.classes[p[pi]]);
     gts.clear();
     dts.clear();
-    for (size_t i = 0; i < truth.count; ++i)
-      if (truth.classes[i] == c) gts.push_back(i);
-    for (size_t i = 0; i < predictions.count; ++i)
-      if (predictions.classes[i] == c) dts.push_back(i);
+    while (ti < t.size() && truth.classes[t[ti]] == c) gts.push_back(t[ti++]);
+    while (pi < p.size() && predictions.classes[p[pi]] == c) dts.push_back(p[pi++]);
     MatchClass(truth, predictions, gts, dts, c, maxDet, out);
   }
 }

@@ -96,7 +96,10 @@ std::vector<int32_t> NonMaximumSuppression(const std::vector<double>& coords, co
   const double cell = cellCount > 0 && cellSum / cellCount > 0 && std::isfinite(cellSum) ? cellSum / cellCount : 1.0;
   auto cellOf = [cell](double v) -> int64_t {
     const double c = std::floor(v / cell);
-    return c < -4e18 ? INT64_MIN / 2 : c > 4e18 ? INT64_MAX / 2 : static_cast<int64_t>(c);
+    if (std::isnan(c)) return int64_t{0};
+    // Clamped far inside int64 so spans never overflow; such boxes span many cells and take
+    // the exhaustive path anyway.
+    return c < -1e15 ? int64_t{-1000000000000000} : c > 1e15 ? int64_t{1000000000000000} : static_cast<int64_t>(c);
   };
   auto key = [](int64_t cx, int64_t cy) {
     return static_cast<uint64_t>(cx) * 0x9E3779B97F4A7C15ull ^ (static_cast<uint64_t>(cy) + 0x632BE59BD9B4E019ull);
