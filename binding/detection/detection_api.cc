@@ -14,7 +14,6 @@
 
 #include "common/errors.h"
 #include "common/js_args.h"
-#include "cv/cv_args.h"
 #include "cv/mat_wrap.h"
 #include "detection/coco_accumulate.h"
 #include "detection/coco_match.h"
