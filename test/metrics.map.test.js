@@ -124,6 +124,13 @@ describe('MeanAveragePrecision (COCO mAP)', () => {
       });
     }
 
+    it('refuses to merge other kinds or configs', () => {
+      const m = new MeanAveragePrecision();
+      throwsTyped(() => m.merge(new tfcv.MeanIoU(2)), ArgumentError, /cannot merge a MeanIoU into a MeanAveragePrecision/);
+      throwsTyped(() => m.merge(new MeanAveragePrecision({ boxFormat: 'xyxy' })), ArgumentError, /boxFormat "xyxy"/);
+      throwsTyped(() => m.merge({}), ArgumentError, /others\[0\]/);
+    });
+
     it('merging an empty metric changes nothing; reset() forgets everything', () => {
       const doc = DATASETS[0];
       const m = new MeanAveragePrecision();

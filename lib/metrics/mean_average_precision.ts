@@ -230,7 +230,12 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   }
 
   override merge(...others: Metric[]): this {
-    others.forEach((other, i) => this.checkMergeable(other, `others[${i}]`));
+    others.forEach((other, i) => {
+      if (!(other instanceof MeanAveragePrecision)) throw new ArgumentError(`others[${i}]: cannot merge a ${other instanceof Metric ? other.kind : v.describe(other)} into a MeanAveragePrecision`);
+      if (other.config.boxFormat !== this.config.boxFormat) {
+        throw new ArgumentError(`others[${i}]: cannot merge a MeanAveragePrecision with config boxFormat "${other.config.boxFormat}" into one with boxFormat "${this.config.boxFormat}"`);
+      }
+    });
     for (const other of others as MeanAveragePrecision[]) {
       this.#records.push(...other.#records);
       (this.state as Record<string, number>).images! += (other.state as Record<string, number>).images!;

@@ -185,8 +185,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
   }
 
-  /** @internal */
-  protected checkMergeable(other: unknown, label: string): void {
+  private checkMergeable(other: unknown, label: string): void {
     if (!(other instanceof Metric)) throw new ArgumentError(`${label}: expected a Metric, got ${v.describe(other)}`);
     if (other.kind !== this.kind) throw new ArgumentError(`${label}: cannot merge a ${other.kind} into a ${this.kind}`);
     for (const key of new Set([...Object.keys(this.config), ...Object.keys(other.config)])) {
