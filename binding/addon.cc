@@ -18,6 +18,7 @@
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
 #include "demo/demo_api.h"
+#include "detection/detection_api.h"
 #include "evaluate/evaluate_api.h"
 #include "metrics/metrics_api.h"
 #include "tf/model_api.h"
@@ -94,6 +95,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMetricsApi(env, exports);
   RegisterEvaluateApi(env, exports);
   RegisterDemoApi(env, exports);
+  RegisterDetectionApi(env, exports);
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));

@@ -37,6 +37,18 @@ class PromiseWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    // When the environment is being torn down (a worker terminated with this job in flight),
+    // nothing can be created or settled any more and node-addon-api throws from Resolve /
+    // Reject; an exception leaving OnOK would abort the whole process. Nobody can observe the
+    // promise then, so the result is dropped.
+    try {
+      Settle();
+    } catch (...) {
+    }
+  }
+
+ private:
+  void Settle() {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (failure_) {
@@ -52,7 +64,6 @@ class PromiseWorker : public Napi::AsyncWorker {
     }
   }
 
- private:
   PromiseWorker(Napi::Env env, const char* name, Work work, Finish finish)
       : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)),
         work_(std::move(work)), finish_(std::move(finish)) {}

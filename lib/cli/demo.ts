@@ -16,6 +16,7 @@ import { versions } from '../stats';
 import { Tensor } from '../tensor';
 import { CliError, EXIT_OK } from './cli_error';
 import { buildMetrics, overlayThreshold } from './evaluate_command';
+import { detectionDemo } from './demo_detection';
 import { CliIo } from './io';
 import { formatNumber, renderTable, tableRows } from './results_table';
 import { ResultsFile, writeResultsFile } from './results_file';
@@ -89,6 +90,7 @@ export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<num
       `${result.images} images in ${(t.totalMs / 1000).toFixed(2)} s (${t.imagesPerSecond.toFixed(0)} images/s); busy time: ` +
       `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
   );
+  await detectionDemo(shapes, o.batchSize, io);
   for (const s of shapes) {
     s.image.dispose();
     s.mask.dispose();

@@ -14,12 +14,13 @@ import { Model } from '../model';
 import { HtmlReport } from '../report/html_report';
 import { versions } from '../stats';
 import { CliError, EXIT_OK, usageError } from './cli_error';
+import { DetectionCommandOptions, detectionCommand } from './detection_command';
 import { CliIo } from './io';
 import { ProgressDisplay } from './progress';
 import { renderTable, tableRows } from './results_table';
 import { ResultsFile, writeResultsFile } from './results_file';
 
-export interface EvaluateCommandOptions {
+export interface EvaluateCommandOptions extends Partial<Omit<DetectionCommandOptions, keyof EvaluateCommonOptions>> {
   model: string;
   images: string;
   masks?: string;
@@ -42,6 +43,8 @@ export interface EvaluateCommandOptions {
   keepGoing: boolean;
   progress: boolean;
 }
+
+type EvaluateCommonOptions = Pick<DetectionCommandOptions, 'model' | 'images' | 'signature' | 'channelOrder' | 'divisor' | 'batchSize' | 'shard' | 'json' | 'report' | 'keepGoing' | 'progress'>;
 
 /** Metrics when --metrics is not given: the pixel metrics and circularity with masks, else what needs no truth. */
 export function defaultMetricNames(hasMasks: boolean): MetricName[] {
@@ -66,6 +69,10 @@ export function overlayThreshold(batch: EvaluatedBatch, threshold: number | unde
 }
 
 export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Promise<number> {
+  if (o.coco !== undefined) {
+    if (o.masks !== undefined || o.metrics !== undefined) throw usageError('--coco evaluates detections (COCO mAP); --masks and --metrics are for masks and images');
+    return detectionCommand(o as DetectionCommandOptions, io);
+  }
   const resolve = (p: string) => path.resolve(io.cwd, p);
   let shard: Shard | null = null;
   if (o.shard !== undefined) {

@@ -19,6 +19,12 @@ export async function mergeCommand(files: string[], o: MergeCommandOptions, io: 
   if (files.length === 0) throw usageError('merge: expected one or more results files (tfcv evaluate --json)');
   const resolved = files.map((f) => path.resolve(io.cwd, f));
   const inputs = resolved.map((file) => ({ file, ...readResultsFile(file) }));
+  // Shards merge in shard order when every file is one: metrics whose result depends on the
+  // order images were seen (MeanAveragePrecision breaks score ties by it) then see contiguous
+  // shards in the order one run would.
+  if (inputs.every((i) => Array.isArray(i.data.shards) && i.data.shards.length > 0)) {
+    inputs.sort((a, b) => a.data.shards[0]!.index - b.data.shards[0]!.index);
+  }
 
   const first = inputs[0]!;
   const names = [...first.metrics.keys()];

@@ -33,6 +33,8 @@ function details(kind: string, config: Record<string, unknown>, r: Record<string
       return `TP ${r.truePositives}, FP ${r.falsePositives} pixels`;
     case 'Recall':
       return `TP ${r.truePositives}, FN ${r.falseNegatives} pixels`;
+    case 'MeanAveragePrecision':
+      return `AP50 ${formatNumber(r.ap50 as number)}, AP75 ${formatNumber(r.ap75 as number)}, AP small/medium/large ${list([r.apSmall, r.apMedium, r.apLarge])}, AR@1/10/100 ${list([r.ar1, r.ar10, r.ar100])} (${r.images} images, ${(r.perClass as unknown[]).length} classes)`;
     case 'ConfusionMatrix':
       return `rows = truth: ${JSON.stringify(r.matrix)}`;
     default:

@@ -20,7 +20,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
   root
     .command('evaluate')
-    .description('run a SavedModel over a folder of images (and masks) and report metrics')
+    .description('run a SavedModel over a folder of images (and masks, or COCO annotations for detection) and report metrics')
     .requiredOption('--model <dir>', 'SavedModel directory')
     .requiredOption('--images <dir>', 'directory of images (png, jpg, bmp, tif, webp, ...)')
     .option('--masks <dir>', 'directory of truth masks, paired with images by file name (cat.jpg <-> cat.png)')
@@ -40,6 +40,16 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--shard <I/N>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge')
     .option('--json <file>', 'write results, metric states and per-image values')
     .option('--report <dir>', 'write an HTML report with per-image overlays')
+    .option('--coco <file>', 'detection: a COCO-format annotations file for the images (reports COCO mAP; needs --boxes and --scores)')
+    .option('--boxes <output>', 'detection: the output holding boxes [N,K,4]')
+    .option('--scores <output>', 'detection: the output holding scores [N,K]')
+    .option('--classes <output>', 'detection: the output holding class ids [N,K] (default: one class)')
+    .addOption(new Option('--box-format <format>', 'detection: layout of the boxes').choices(['yxyx', 'xyxy', 'xywh', 'cxcywh']).default('yxyx'))
+    .option('--pixel-boxes', 'detection: boxes are in model-input pixels (default: normalized to [0, 1])')
+    .option('--class-offset <n>', "detection: added to the model's class ids to give the annotation category ids", integerOption(-(2 ** 30), 2 ** 30), 0)
+    .addOption(new Option('--resize <mode>', 'detection: how images are fitted to the model input').choices(['stretch', 'letterbox', 'center-crop']).default('stretch'))
+    .option('--nms-iou <t>', 'detection: per-class NMS IoU threshold', numberOption, 0.5)
+    .option('--score-threshold <t>', 'detection: detections scoring at most this are dropped', numberOption, 0.05)
     .option('--keep-going', 'skip (and list) unreadable images and images without a mask instead of failing', false)
     .option('--no-progress', 'no progress bar')
     .action(async (opts: EvaluateCommandOptions) => done(await evaluateCommand(opts, io)));

@@ -13,6 +13,7 @@ import { Tensor, tensorFromNative } from '../tensor';
 import * as v from '../validate';
 import { InputRecipe, buildInput, defaultRecipe } from './input_plan';
 import { LoadedSample, loadSample } from './load_sample';
+import { DetectionOptions, evaluateDetection } from './evaluate_detection';
 import { evaluateNative } from './native_evaluate';
 import { Dataset, Sample } from './sample';
 import { StageTimer, StageTimes } from './stage_timer';
@@ -87,6 +88,12 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** The dataset's size, for progress ETA when the dataset is not an array. */
   total?: number;
+  /**
+   * Evaluates a detection model instead: samples are { image, detections: { boxes, classes,
+   * iscrowd?, area? } }, the metrics detection metrics (MeanAveragePrecision), and these
+   * options say which outputs hold boxes / scores / classes (see README "Detection").
+   */
+  detection?: DetectionOptions;
 }
 
 export interface SkippedSample {
@@ -194,6 +201,10 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
   }
   const signal = o.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+  if (o.detection !== undefined) {
+    const total = o.total !== undefined ? v.integer(o.total, 'options.total', 0) : Array.isArray(dataset) ? dataset.length : null;
+    return evaluateDetection(model, dataset, list, o.detection, { batchSize, signature: o.signature, channelOrder, pixelDivisor: divisor, onError, onProgress: o.onProgress, signal, total });
+  }
   const signatureKey = o.signature ?? model.defaultSignature;
   const sig = model.signatures[signatureKey];
   if (typeof signatureKey !== 'string' || sig === undefined) {

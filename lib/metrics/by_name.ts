@@ -8,6 +8,7 @@ import { ConfusionMatrix } from './confusion_matrix';
 import { Dice } from './dice';
 import { IoU } from './iou';
 import { MeanIoU } from './mean_iou';
+import { MeanAveragePrecision } from './mean_average_precision';
 import { Metric } from './metric';
 import { EmptyPolicy } from './options';
 import { PixelAccuracy } from './pixel_accuracy';
@@ -25,7 +26,8 @@ export type MetricName =
   | 'binary-accuracy'
   | 'precision'
   | 'recall'
-  | 'confusion-matrix';
+  | 'confusion-matrix'
+  | 'mean-average-precision';
 
 export const METRIC_NAMES: readonly MetricName[] = [
   'circularity',
@@ -40,6 +42,9 @@ export const METRIC_NAMES: readonly MetricName[] = [
   'recall',
   'confusion-matrix',
 ];
+
+/** Metrics of detections ({ boxes, classes, scores } per image) rather than of masks or images. */
+export const DETECTION_METRIC_NAMES: readonly MetricName[] = ['mean-average-precision'];
 
 export interface MetricSettings {
   /** Classes of the masks (confusion-matrix metrics). Default 2. */
@@ -82,7 +87,9 @@ export function metricByName(name: MetricName, settings: MetricSettings = {}): M
       return new Recall({ numClasses: k, ...pixel });
     case 'confusion-matrix':
       return new ConfusionMatrix(k, pixel);
+    case 'mean-average-precision':
+      return new MeanAveragePrecision();
     default:
-      throw new ArgumentError(`metric: expected one of ${METRIC_NAMES.join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
+      throw new ArgumentError(`metric: expected one of ${[...METRIC_NAMES, ...DETECTION_METRIC_NAMES].join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
   }
 }

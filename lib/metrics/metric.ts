@@ -195,7 +195,8 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
   }
 
-  private restoreState(state: unknown): void {
+  /** @internal */
+  protected restoreState(state: unknown): void {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
       throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
     }

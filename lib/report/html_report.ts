@@ -50,8 +50,18 @@ export class HtmlReport {
     });
   }
 
+  /** Adds one ready-made picture (PNG bytes) with its values: detection reports draw their own. */
+  addImage(id: string, png: Buffer, values: Record<string, number>, note = ''): void {
+    this.ready ??= mkdir(path.join(this.dir, 'images'), { recursive: true });
+    const file = `images/${String(this.cards.length).padStart(5, '0')}.png`;
+    this.cards.push({ id, file, values, note });
+    const written = this.ready.then(() => writeFile(path.join(this.dir, file), png));
+    written.catch(() => undefined);
+    this.writes.push(written);
+  }
+
   /** Writes index.html; returns its path. `sortBy` orders the cards, lowest value first. */
-  async write(title: string, summary: string, rows: ReportRow[], sortBy: string | null): Promise<string> {
+  async write(title: string, summary: string, rows: ReportRow[], sortBy: string | null, drawn: 'Contours' | 'Boxes' = 'Contours'): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     await Promise.all(this.writes);
     const cards = this.cards.slice();
@@ -81,7 +91,7 @@ figcaption span{color:#666}.legend b{padding:0 6px}
 <table><tr><th>metric</th><th>value</th><th>details</th></tr>
 ${table}
 </table>
-<p class="legend">Contours: <b style="color:#e62828">predicted</b> <b style="color:#3cc83c">true</b>${sortBy ? ` — images sorted by ${escape(sortBy)}, lowest first` : ''}</p>
+<p class="legend">${drawn}: <b style="color:#e62828">predicted</b> <b style="color:#3cc83c">true</b>${sortBy ? ` — images sorted by ${escape(sortBy)}, lowest first` : ''}</p>
 <div class="grid">
 ${grid}
 </div></body></html>
