@@ -13,6 +13,7 @@
 #include "bridge/preprocess_api.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/stats.h"
 #include "cv/image_ops.h"
 #include "cv/mat_api.h"
@@ -52,6 +53,21 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
   out.Set("tensorflow", Napi::String::New(info.Env(), TF_Version()));
   out.Set("opencv", Napi::String::New(info.Env(), CV_VERSION));
   return out;
+}
+
+// setMaxAllocationBytes(n): lib/limits.ts has validated n (a safe integer >= 0).
+Napi::Value SetAllocationLimit(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) Fail(ErrorKind::kArgument, "maxAllocationBytes: expected a number");
+    const double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!(n >= 0 && n <= 9007199254740991.0)) Fail(ErrorKind::kArgument, "maxAllocationBytes: expected 0..2^53-1");
+    SetMaxAllocationBytes(static_cast<uint64_t>(n));
+    return Napi::Number::New(info.Env(), static_cast<double>(MaxAllocationBytes()));
+  });
+}
+
+Napi::Value AllocationLimit(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(MaxAllocationBytes()));
 }
 
 // registerErrors([ArgumentError, ShapeError, ...]) in ErrorKind order (lib/errors.ts).
@@ -97,6 +113,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
+  exports.Set("setMaxAllocationBytes", Napi::Function::New<SetAllocationLimit>(env, "setMaxAllocationBytes"));
+  exports.Set("maxAllocationBytes", Napi::Function::New<AllocationLimit>(env, "maxAllocationBytes"));
   exports.Set("registerErrors", Napi::Function::New<RegisterErrors>(env, "registerErrors"));
   exports.Set("errorKindCount", Napi::Number::New(env, static_cast<int>(ErrorKind::kCount)));
   return exports;

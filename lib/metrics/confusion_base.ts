@@ -4,7 +4,7 @@
 // pixel / binary accuracy, precision and recall are different reads of the same matrix.
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { Batch, checkSameImages, isFloat, readBatch, sizeOf } from './inputs';
-import { Measurement, Metric, MetricResult } from './metric';
+import { Measurement, Metric, MetricResult, matrixRows } from './metric';
 import { NativeConfusionOptions, metricsNative } from './native_metrics';
 import * as opt from './options';
 
@@ -64,7 +64,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
 
   /** The accumulated matrix, rows = true class, columns = predicted class (a copy). */
   matrix(): number[][] {
-    return this.matrixRows(this.state.matrix as Float64Array);
+    return matrixRows(this.state.matrix as Float64Array);
   }
 
   /** @internal */

@@ -118,7 +118,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * batches too. Returns this metric.
    */
   merge(...others: Metric[]): this {
-    others.forEach((other, i) => this.checkMergeable(other, `others[${i}]`));
+    others.forEach((other, i) => this.#checkMergeable(other, `others[${i}]`));
     for (const other of others) {
       for (const [key, value] of Object.entries(other.state)) {
         const mine = this.state[key];
@@ -137,7 +137,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   toJSON(): MetricJSON {
     const state: MetricJSON['state'] = {};
     for (const [key, value] of Object.entries(this.state)) {
-      state[key] = value instanceof Float64Array ? this.matrixRows(value) : value;
+      state[key] = value instanceof Float64Array ? matrixRows(value) : value;
     }
     return { kind: this.kind, version: 1, name: this.name, config: { ...this.config }, state };
   }
@@ -166,7 +166,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
     if (typeof j.name !== 'string') throw new ArgumentError(`json.name: expected a string, got ${v.describe(j.name)}`);
     const metric = factory(j.config as Record<string, unknown>, j.name);
-    metric.restoreState(j.state);
+    metric.#restoreState(j.state);
     return metric;
   }
 
@@ -179,13 +179,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   /** @internal */
   protected abstract emptyState(): MetricState;
 
-  /** @internal Side length of a square matrix in the state (confusion matrices). */
-  protected matrixRows(flat: Float64Array): number[][] {
-    const k = Math.round(Math.sqrt(flat.length));
-    return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
-  }
-
-  private checkMergeable(other: unknown, label: string): void {
+  #checkMergeable(other: unknown, label: string): void {
     if (!(other instanceof Metric)) throw new ArgumentError(`${label}: expected a Metric, got ${v.describe(other)}`);
     if (other.kind !== this.kind) throw new ArgumentError(`${label}: cannot merge a ${other.kind} into a ${this.kind}`);
     for (const key of new Set([...Object.keys(this.config), ...Object.keys(other.config)])) {
@@ -195,7 +189,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
   }
 
-  private restoreState(state: unknown): void {
+  #restoreState(state: unknown): void {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
       throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
     }
@@ -227,4 +221,10 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
     this.state = empty;
   }
+}
+
+/** @internal The rows of a square matrix kept flat in a state (confusion matrices). */
+export function matrixRows(flat: Float64Array): number[][] {
+  const k = Math.round(Math.sqrt(flat.length));
+  return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
 }
