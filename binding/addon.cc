@@ -14,6 +14,7 @@
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/limits.h"
+#include "common/type_tags.h"
 #include "common/stats.h"
 #include "cv/image_ops.h"
 #include "cv/mat_api.h"
@@ -53,6 +54,14 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
   out.Set("tensorflow", Napi::String::New(info.Env(), TF_Version()));
   out.Set("opencv", Napi::String::New(info.Env(), CV_VERSION));
   return out;
+}
+
+// isNative(value, 'tensor' | 'mat' | 'model'): the facade's constructors check the type tag,
+// which a spoofed prototype does not carry (instanceof would pass).
+Napi::Value IsNative(const Napi::CallbackInfo& info) {
+  const std::string kind = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  NativeKind k = kind == "tensor" ? NativeKind::kTensor : kind == "mat" ? NativeKind::kMat : NativeKind::kModel;
+  return Napi::Boolean::New(info.Env(), (kind == "tensor" || kind == "mat" || kind == "model") && HasTag(info[0], k));
 }
 
 // setMaxAllocationBytes(n): lib/limits.ts has validated n (a safe integer >= 0).
@@ -113,6 +122,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
+  exports.Set("isNative", Napi::Function::New<IsNative>(env, "isNative"));
   exports.Set("setMaxAllocationBytes", Napi::Function::New<SetAllocationLimit>(env, "setMaxAllocationBytes"));
   exports.Set("maxAllocationBytes", Napi::Function::New<AllocationLimit>(env, "maxAllocationBytes"));
   exports.Set("registerErrors", Napi::Function::New<RegisterErrors>(env, "registerErrors"));

@@ -105,7 +105,7 @@ export class Mat<D extends MatDType = MatDType> {
 
   /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */
   constructor(handle: NativeMat) {
-    if (!(handle instanceof (native.NativeMat as unknown as new () => object))) {
+    if (!native.isNative(handle, 'mat')) {
       throw new ArgumentError('Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()');
     }
     this.#native = handle;

@@ -74,6 +74,7 @@ export interface NativeBinding {
   flushDeferred(): void;
   versions(): { tensorflow: string; opencv: string };
   registerErrors(ctors: readonly Function[]): void;
+  isNative(value: unknown, kind: 'tensor' | 'mat' | 'model'): boolean;
   errorKindCount: number;
 }
 

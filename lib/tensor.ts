@@ -51,7 +51,7 @@ export class Tensor<D extends DType = DType> {
 
   /** @internal Use Tensor.from / Tensor.alloc / toTensor. */
   constructor(handle: NativeTensor) {
-    if (!(handle instanceof (native.NativeTensor as unknown as new () => object))) {
+    if (!native.isNative(handle, 'tensor')) {
       throw new ArgumentError('Tensor: not constructible directly; use Tensor.from(), Tensor.alloc() or toTensor()');
     }
     this.#native = handle;

@@ -29,7 +29,8 @@ async function decodeSource(source: unknown, flags: 'color' | 'grayscale', what:
       bytes = await readRegularFile(source, what);
     } catch (error) {
       // Special files (FIFOs, devices, directories) are refused before any read: no hang.
-      const reason = error instanceof TfcvError ? error.message.replace(/^[^:]*: /, '') : fileErrorReason(error);
+      const cause = (error as { cause?: unknown }).cause;
+      const reason = cause !== undefined ? fileErrorReason(cause) : error instanceof TfcvError ? error.message.slice(what.length + 2) : fileErrorReason(error);
       throw new ArgumentError(`sample '${id}': cannot read the ${what} file ${source}: ${reason}`);
     }
   } else if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
