@@ -238,7 +238,7 @@ export class Mat<D extends MatDType = MatDType> {
     if (!Array.isArray(values) || values.length === 0 || values.length > 4) {
       throw new ArgumentError(`value: expected a number or 1..4 numbers, got ${v.describe(value)}`);
     }
-    values.forEach((x, i) => v.finiteNumber(x, `value[${i}]`));
+    for (let i = 0; i < values.length; i++) v.finiteNumber(values[i], `value[${i}]`); // holes included
     const scalar = typeof value === 'number' ? [value, value, value, value] : values;
     const onShared = v.oneOf(v.optionsObject(options, 'options').onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
     matHandle(this).setTo(scalar.slice(), onShared);

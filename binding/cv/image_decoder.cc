@@ -5,12 +5,14 @@
 #include <opencv2/imgproc.hpp>
 
 #include <climits>
+#include <cstring>
 
 #include "common/errors.h"
 #include "common/limits.h"
 #include "cv/exif_orientation.h"
 #include "cv/image_header.h"
 #include "cv/jpeg_decoder.h"
+#include "cv/png_integrity.h"
 
 namespace tfcv {
 namespace {
@@ -90,6 +92,9 @@ DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& 
   if (header.truncated)
     Fail(ErrorKind::kDecode, argName + ": truncated " + header.format + " (" + std::to_string(size) +
                                  " bytes end before the image data does)");
+
+  // By signature, not by header: a PNG whose IHDR our header reader cannot parse still goes through the check.
+  if (size >= 8 && std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) CheckPngIntegrity(data, size, argName);
 
   DecodedImage out;
   const bool jpeg = size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;

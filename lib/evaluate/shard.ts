@@ -11,7 +11,8 @@ export interface Shard {
 }
 
 /** Parses "I/N" (1 <= I <= N). */
-export function parseShard(text: unknown, name = 'shard'): Shard {
+export function parseShard(text: unknown, name: string = 'shard'): Shard {
+  if (typeof name !== 'string') name = 'shard';
   const m = typeof text === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text) : null;
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;

@@ -64,12 +64,15 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
 
   /** @internal */
   protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
+    if (typeof (this as unknown as { emptyState?: unknown }).emptyState !== 'function') {
+      throw new ArgumentError('Metric: an abstract class; construct one of its subclasses (MeanIoU, Dice, Circularity, ...)');
+    }
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw new ArgumentError(`options.name: expected a non-empty string, got ${v.describe(name)}`);
     }
     this.name = name ?? defaultName;
     this.config = Object.freeze({ ...config });
-    this.state = this.emptyState();
+    this.state = internalCall(() => this.emptyState());
   }
 
   /**
@@ -78,19 +81,19 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * the native work runs. A reset() while an update is in flight discards that update.
    */
   async update(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
-    const m = this.measure(yTrue, yPred);
+    const m = internalCall(() => this.measure(yTrue, yPred));
     const weights = readWeights(sampleWeight, m.count);
     const generation = this.#generation;
     const raw = await withCallerStack(m.async());
-    if (generation !== this.#generation) return this.perSample(raw, m.count);
-    return this.accumulate(raw, m.count, weights);
+    if (generation !== this.#generation) return internalCall(() => this.perSample(raw, m.count));
+    return internalCall(() => this.accumulate(raw, m.count, weights));
   }
 
   /** Synchronous twin of update() (blocks the event loop for the native work). */
   updateSync(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): number[] {
-    const m = this.measure(yTrue, yPred);
+    const m = internalCall(() => this.measure(yTrue, yPred));
     const weights = readWeights(sampleWeight, m.count);
-    return this.accumulate(m.sync(), m.count, weights);
+    return internalCall(() => this.accumulate(m.sync(), m.count, weights));
   }
 
   /** Keras' name for update(). */
@@ -104,7 +107,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   /** Forgets everything seen. Updates still in flight are discarded when they finish. */
   reset(): void {
     this.#generation++;
-    this.state = this.emptyState();
+    this.state = internalCall(() => this.emptyState());
   }
 
   /** Keras' name for reset(). */
@@ -193,7 +196,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
       throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
     }
-    const empty = this.emptyState();
+    const empty = internalCall(() => this.emptyState());
     const given = state as Record<string, unknown>;
     for (const key of Object.keys(given)) {
       if (!(key in empty)) throw new ArgumentError(`json.state.${key}: not part of a ${this.kind} state (expected ${Object.keys(empty).join(', ')})`);
@@ -227,4 +230,38 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
 export function matrixRows(flat: Float64Array): number[][] {
   const k = Math.round(Math.sqrt(flat.length));
   return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
+}
+
+// The hooks subclasses implement (measure, accumulate, ...) live on the prototypes, where
+// any caller could reach them with garbage and get a TypeError, or an array of 2^31 elements
+// that kills V8. They are wrapped (guardMetricHooks, lib/metrics/index.ts) to answer an
+// ArgumentError unless the base class itself is calling them.
+const HOOKS = ['measure', 'accumulate', 'perSample', 'emptyState', 'resultOf', 'matrixValue'] as const;
+let internalDepth = 0;
+
+/** @internal Runs `fn` as the metric machinery: hooks may be called inside it. */
+export function internalCall<T>(fn: () => T): T {
+  internalDepth++;
+  try {
+    return fn();
+  } finally {
+    internalDepth--;
+  }
+}
+
+/** @internal Wraps the hooks a metric class defines so that only the machinery can call them. */
+export function guardMetricHooks(cls: Function): void {
+  const proto = cls.prototype as Record<string, unknown>;
+  for (const name of HOOKS) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (d === undefined || typeof d.value !== 'function') continue;
+    const hook = d.value as (...args: unknown[]) => unknown;
+    Object.defineProperty(proto, name, {
+      ...d,
+      value: function guardedHook(this: unknown, ...args: unknown[]) {
+        if (internalDepth === 0) throw new ArgumentError(`${name}: an internal hook of the metric classes, not callable directly`);
+        return hook.apply(this, args);
+      },
+    });
+  }
 }
