@@ -216,8 +216,8 @@ export class Model {
     if (o.outputs === undefined) {
       outputKeys = Object.keys(sig.outputs);
     } else {
-      if (!Array.isArray(o.outputs) || o.outputs.length === 0) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
-      outputKeys = o.outputs.map((key) => {
+      if (!Array.isArray(o.outputs) || o.outputs.length === 0 || o.outputs.length > 100_000) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
+      outputKeys = v.arrayItems(o.outputs, 'options.outputs', 100_000).map((key) => {
         // A frozen graph may fetch any tensor by name ('output:0'); the native side resolves
         // it and reports an unknown operation as an ArgumentError.
         if (this.format === 'frozen-graph' && typeof key === 'string') return key;
@@ -342,7 +342,7 @@ function readSavedModelOptions(dir: string, options: SavedModelOptions | undefin
   checkSavedModelFiles(dir);
   const o = v.optionsObject(options, 'options');
   const tags = o.tags ?? ['serve'];
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
+  if (!Array.isArray(tags) || tags.length > 1000 || v.arrayItems(tags, 'options.tags', 1000).some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
   const signature = o.signature ?? 'serving_default';
   if (typeof signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
   return { tags, signature, ...readLoadOptions(o) };

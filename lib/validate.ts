@@ -88,6 +88,18 @@ export function shape(value: unknown, name: string): number[] {
 }
 
 /**
+ * The elements of an array argument as a dense copy, read index by index after the length
+ * check: holes become undefined (for the element checks to refuse) instead of being skipped
+ * by map/forEach, and a sparse array of length 2^32-1 is refused before any iteration.
+ */
+export function arrayItems(value: unknown, name: string, max: number, what = 'an array'): unknown[] {
+  const length = arrayLength(value, name, max, what);
+  const items = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) items[i] = (value as unknown[])[i];
+  return items;
+}
+
+/**
  * An array-like argument's length, checked before anything iterates it: a real Array
  * (not a Proxy-sized or sparse monster) of at most `max` elements.
  */

@@ -126,7 +126,7 @@ function release(p: Prepared | null): void {
 }
 
 function readMetrics(metrics: unknown): Metric[] {
-  const list = Array.isArray(metrics) ? metrics : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric) ? Object.values(metrics) : null;
+  const list = Array.isArray(metrics) ? v.arrayItems(metrics, 'metrics', 1000, 'an array of Metrics') : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric) ? Object.values(metrics) : null;
   if (list === null || list.length === 0) throw new ArgumentError(`metrics: expected a non-empty array of Metrics, got ${v.describe(metrics)}`);
   const names = new Set<string>();
   list.forEach((m, i) => {

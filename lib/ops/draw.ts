@@ -95,15 +95,15 @@ Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Col
 };
 
 Mat.prototype.drawContours = function drawContours(this: Mat, contours: readonly Int32Array[], color: Color, options?: DrawContoursOptions) {
-  if (!Array.isArray(contours)) throw new ArgumentError(`contours: expected an array of Int32Arrays, got ${v.describe(contours)}`);
-  contours.forEach((c, i) => {
+  const list = v.arrayItems(contours, 'contours', 1_000_000, 'an array of Int32Arrays') as Int32Array[];
+  list.forEach((c, i) => {
     if (!(c instanceof Int32Array) || c.length % 2 !== 0) {
       throw new ArgumentError(`contours[${i}]: expected an Int32Array of x, y pairs, got ${v.describe(c)}`);
     }
   });
   const s = stroke(options, true);
-  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, contours.length - 1));
-  nativeImage.drawContours(matHandle(this), contours.slice(), index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, list.length - 1));
+  nativeImage.drawContours(matHandle(this), list, index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
