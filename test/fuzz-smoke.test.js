@@ -17,7 +17,7 @@ describe('fuzz smoke (fixed seed)', function () {
     const json = path.join(out, 'summary.json');
     const r = spawnSync(
       process.execPath,
-      [path.join(__dirname, '../scripts/fuzz/run.js'), '--seed', '1', '--decoder', '1500', '--loader', '30', '--api', '1500', '--batch', '750', '--seconds', '150', '--out', out, '--json', json, '--quiet'],
+      [path.join(__dirname, '../scripts/fuzz/run.js'), '--seed', '1', '--decoder', '4000', '--loader', '60', '--api', '4000', '--batch', '1000', '--seconds', '100', '--out', out, '--json', json, '--quiet'],
       { encoding: 'utf8', timeout: 230000 },
     );
     assert.equal(r.signal, null, r.stderr);
