@@ -102,6 +102,34 @@ describe('reliability (issue 10 reproducers)', function () {
       const cutPng = Buffer.concat([png.subarray(0, idat + 4 + Math.floor(length / 2)), png.subarray(png.length - 12)]);
       assert.throws(() => tfcv.Mat.decodeSync(cutPng), tfcv.DecodeError);
     });
+
+    it('a PNG whose image data libpng only warns about is a DecodeError: checksum, too much data, CRC', () => {
+      const zlib = require('node:zlib');
+      const png = fs.readFileSync(path.join(FIXTURES, 'images/rgba_160x120.png'));
+      const chunk = (name) => {
+        const at = png.indexOf(name) - 4;
+        return { at, length: png.readUInt32BE(at) };
+      };
+      const fixCrc = (b, c) => b.writeUInt32BE(zlib.crc32(b.subarray(c.at + 4, c.at + 8 + c.length)) >>> 0, c.at + 8 + c.length);
+      // A flipped bit in the zlib stream's Adler-32 checksum, the chunk CRC fixed: "incorrect data check".
+      const badCheck = Buffer.from(png);
+      const idat = chunk('IDAT');
+      badCheck[idat.at + 8 + idat.length - 1] ^= 0x01;
+      fixCrc(badCheck, idat);
+      assert.throws(() => tfcv.Mat.decodeSync(badCheck), (e) => e instanceof tfcv.DecodeError && /corrupt PNG/.test(e.message));
+      // Fewer rows in IHDR than the data holds: "Too much image data".
+      const tooMuch = Buffer.from(png);
+      const ihdr = chunk('IHDR');
+      tooMuch.writeUInt32BE(60, ihdr.at + 12);
+      fixCrc(tooMuch, ihdr);
+      assert.throws(() => tfcv.Mat.decodeSync(tooMuch), (e) => e instanceof tfcv.DecodeError && /too much image data/.test(e.message));
+      // A CRC error in any chunk.
+      const badCrc = Buffer.from(png);
+      badCrc[ihdr.at + 8 + ihdr.length] ^= 0xff;
+      assert.throws(() => tfcv.Mat.decodeSync(badCrc), (e) => e instanceof tfcv.DecodeError && /CRC/.test(e.message));
+      // The intact file still decodes, and so does every PNG fixture.
+      assert.equal(tfcv.Mat.decodeSync(png).rows, 120);
+    });
   });
 
   describe('special files and paths', () => {
