@@ -39,14 +39,17 @@ export function fileErrorReason(error: unknown): string {
     EPERM: 'operation not permitted',
     ENXIO: 'no such device or address (a socket or a device without a reader?)',
     EMFILE: 'too many open files',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    EEXIST: 'the file exists',
   };
   const reason = (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : 'unknown error');
   return `${reason}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
 /** A Node file-system error as a typed tfcv error naming `name` and the path. */
-export function fileError(error: unknown, name: string, file: string): Error {
-  const out = new ArgumentError(`${name}: cannot read ${v.describe(file)}: ${fileErrorReason(error)}`);
+export function fileError(error: unknown, name: string, file: string, verb = 'read'): Error {
+  const out = new ArgumentError(`${name}: cannot ${verb} ${v.describe(file)}: ${fileErrorReason(error)}`);
   (out as { cause?: unknown }).cause = error;
   return out;
 }
@@ -145,4 +148,49 @@ export function regularFileProblem(file: string, maxBytes = MAX_FILE_BYTES): str
   if (!stat.isFile()) return `${fileKind(stat)}, not a regular file`;
   if (stat.size > maxBytes) return `${stat.size} bytes, over the limit of ${maxBytes} bytes`;
   return null;
+}
+
+// Writing: O_NONBLOCK so that a FIFO without a reader is ENXIO at once instead of a hang.
+const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
+
+/** Writes `data` to a regular file (created or truncated); anything else is an ArgumentError. */
+export function writeRegularFileSync(file: unknown, name: string, data: Uint8Array): void {
+  const path = pathArgument(file, name);
+  let fd: number;
+  try {
+    fd = fs.openSync(path, WRITE_FLAGS, 0o666);
+  } catch (error) {
+    throw fileError(error, name, path, 'write');
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
+    for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
+  } catch (error) {
+    if (error instanceof ArgumentError) throw error;
+    throw fileError(error, name, path, 'write');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Async twin of writeRegularFileSync(). */
+export async function writeRegularFile(file: unknown, name: string, data: Uint8Array): Promise<void> {
+  const path = pathArgument(file, name);
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(path, WRITE_FLAGS, 0o666);
+  } catch (error) {
+    throw fileError(error, name, path, 'write');
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
+    for (let done = 0; done < data.length; ) done += (await handle.write(data, done, data.length - done)).bytesWritten;
+  } catch (error) {
+    if (error instanceof ArgumentError) throw error;
+    throw fileError(error, name, path, 'write');
+  } finally {
+    await handle.close();
+  }
 }

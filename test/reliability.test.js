@@ -164,6 +164,18 @@ describe('reliability (issue 10 reproducers)', function () {
       await rejectsTyped(() => tfcv.Mat.readSync('x'.repeat(100000)), tfcv.ArgumentError, 2000, /too long/);
       await rejectsTyped(() => tfcv.Mat.read('x'.repeat(100000)), tfcv.ArgumentError, 2000, /too long/);
     });
+    it('Mat.write / writeSync: a FIFO, a too-long name or a missing directory are ArgumentErrors, no hang', async () => {
+      const mat = tfcv.Mat.zeros(4, 4, { channels: 3 });
+      const fifo = path.join(dir, 'out.png');
+      execFileSync('mkfifo', [fifo]);
+      for (const p of [fifo, 'y'.repeat(100000) + '.png', path.join(dir, 'no/such/dir.png')]) {
+        await rejectsTyped(() => mat.writeSync(p), tfcv.ArgumentError, 2000, /cannot write/);
+        await rejectsTyped(() => mat.write(p), tfcv.ArgumentError, 2000, /cannot write/);
+      }
+      mat.writeSync(path.join(dir, 'fine.png'));
+      assert.equal(tfcv.Mat.readSync(path.join(dir, 'fine.png')).cols, 4);
+      mat.dispose();
+    });
     it('a SavedModel whose saved_model.pb or variables file links to /dev/zero is refused before TensorFlow reads it', async () => {
       for (const target of ['saved_model.pb', 'variables/variables.index']) {
         const copy = path.join(dir, `model-${target.replace(/\W/g, '_')}`);

@@ -1,7 +1,6 @@
 // Encoding Mats to image bytes (cv::imencode) and writing image files. Decoding and
 // reading live on Mat itself (Mat.decode, Mat.read).
-import { writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { writeRegularFile, writeRegularFileSync } from '../files';
 import { extname } from 'node:path';
 import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
@@ -76,10 +75,10 @@ Mat.prototype.encodeSync = function encodeSync(this: Mat, format: ImageFormat, o
 
 Mat.prototype.write = async function write(this: Mat, path: string, options?: WriteOptions): Promise<void> {
   const [file, f, quality, compression] = writeArgs(path, options);
-  await writeFile(file, await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)));
+  await writeRegularFile(file, 'path', await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)));
 };
 
 Mat.prototype.writeSync = function writeSync(this: Mat, path: string, options?: WriteOptions): void {
   const [file, f, quality, compression] = writeArgs(path, options);
-  writeFileSync(file, nativeImage.encode(matHandle(this), f, quality, compression));
+  writeRegularFileSync(file, 'path', nativeImage.encode(matHandle(this), f, quality, compression));
 };
