@@ -89,6 +89,16 @@ describe('reliability (issue 10 reproducers)', function () {
       const junk = Buffer.concat([full.subarray(0, app0End), Buffer.from([0x00, 0x00]), full.subarray(app0End)]);
       await rejectsTyped(() => tfcv.Mat.decodeSync(junk), tfcv.DecodeError, 2000, /extraneous|Corrupt/);
     });
+    it('a CMYK JPEG (left to OpenCV for the colour conversion) is checked strictly first: cut, it is a DecodeError', async () => {
+      const sharp = require('sharp');
+      const cmyk = await sharp(photo()).toColourspace('cmyk').jpeg({ quality: 90 }).toBuffer();
+      const whole = tfcv.Mat.decodeSync(cmyk);
+      assert.deepEqual([whole.rows, whole.cols, whole.channels], [480, 640, 3]);
+      whole.dispose();
+      for (const fraction of [0.5, 0.9]) {
+        assert.throws(() => tfcv.Mat.decodeSync(cmyk.subarray(0, Math.floor(cmyk.length * fraction))), (e) => e instanceof tfcv.DecodeError && /JPEG/.test(e.message));
+      }
+    });
     it('a JPEG cut anywhere in its entropy-coded data is a DecodeError', () => {
       const full = photo();
       for (const fraction of [0.3, 0.6, 0.9, 0.99]) {
