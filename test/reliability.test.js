@@ -229,6 +229,15 @@ describe('reliability (issue 10 reproducers)', function () {
         assert.match(r.stderr, /maskzero\.png: its mask maskzero\.png is a character device/);
       }
     });
+    it('tfcv merge of /dev/zero, a FIFO or a directory fails at once (exit 1) naming the cause', async () => {
+      const fifo = path.join(dir, 'results.json');
+      execFileSync('mkfifo', [fifo]);
+      for (const [file, reason] of [['/dev/zero', /character device/], [fifo, /FIFO/], [dir, /directory/]]) {
+        const r = await cli(['merge', file]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, reason);
+      }
+    });
     it('--divisor 0 (and other bad divisors) exit 2, as the README says for a bad value', async () => {
       for (const bad of ['0', '-1', 'abc', 'NaN', 'Infinity']) {
         const r = await cli(['evaluate', '--model', SEGNET, '--images', dir, '--divisor', bad, '--no-progress']);
