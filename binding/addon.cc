@@ -17,6 +17,7 @@
 #include "common/type_tags.h"
 #include "common/stats.h"
 #include "cv/image_ops.h"
+#include "cv/limited_allocator.h"
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
 #include "demo/demo_api.h"
@@ -102,6 +103,7 @@ void InitLibrariesOnce() {
   std::call_once(once, [] {
     if (std::getenv("OPENCV_LOG_LEVEL") == nullptr)
       cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    InstallLimitedAllocator();
   });
 }
 

@@ -259,6 +259,28 @@ describe('reliability (issue 10 reproducers)', function () {
       await rejectsTyped(() => tfcv.selectShard(a, { index: 1, count: 1 }), tfcv.ArgumentError, 500);
       t.dispose();
     });
+    it('image operations whose output is over the limit are a LimitError before they allocate (resize, cvtColor)', async () => {
+      const float = tfcv.Mat.zeros(64, 64, { channels: 3, dtype: 'float32' });
+      const before = process.memoryUsage().rss;
+      // 30000 x 30000 x 3 float32 = 10.8 GB (under the 2^30-pixel size rule, over the default
+      // 4 GiB allocation limit): refused at once, nothing touched.
+      await rejectsTyped(() => float.resizeSync({ width: 30000, height: 30000 }), tfcv.LimitError, 1000, /allocation limit/);
+      await rejectsTyped(() => float.resize({ width: 30000, height: 30000 }), tfcv.LimitError, 1000, /allocation limit/);
+      assert.ok(process.memoryUsage().rss - before < 512 * 2 ** 20);
+      float.dispose();
+      const mat = tfcv.Mat.zeros(64, 64, { channels: 3 });
+      try {
+        tfcv.setLimits({ maxAllocationBytes: 10000 });
+        await rejectsTyped(() => mat.resizeSync({ width: 100, height: 100 }), tfcv.LimitError, 1000);
+        await rejectsTyped(() => mat.cvtColorSync('BGR2HSV'), tfcv.LimitError, 1000); // 12,288 bytes
+        const small = mat.resizeSync({ width: 32, height: 32 }); // 3,072 bytes: allowed
+        assert.equal(small.cols, 32);
+        small.dispose();
+      } finally {
+        tfcv.setLimits({ maxAllocationBytes: tfcv.DEFAULT_MAX_ALLOCATION_BYTES });
+      }
+      mat.dispose();
+    });
     it('a sparse array with holes never makes a tensor of uninitialised elements', () => {
       assert.throws(() => tfcv.Tensor.from([1, , 3]), tfcv.ArgumentError); // eslint-disable-line no-sparse-arrays
       assert.throws(() => tfcv.Tensor.from([1n, 1.5], { dtype: 'int64' }), tfcv.ArgumentError);
