@@ -277,6 +277,8 @@ export class Mat<D extends MatDType = MatDType> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    // console.log(Mat.prototype) must not throw: only real Mats describe themselves.
+    if (readMatHandle(this) === undefined) return 'Mat {}';
     if (this.disposed) return 'Mat <disposed>';
     return `Mat<${this.dtype}> ${this.rows}x${this.cols}x${this.channels}${this.readOnly ? ' (read-only)' : ''}`;
   }

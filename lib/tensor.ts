@@ -155,6 +155,8 @@ export class Tensor<D extends DType = DType> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    // console.log(Tensor.prototype) must not throw: only real Tensors describe themselves.
+    if (readTensorHandle(this) === undefined) return 'Tensor {}';
     if (this.disposed) return 'Tensor <disposed>';
     return `Tensor<${this.dtype}> [${this.shape.join(',')}]${this.shared ? ' (shared)' : ''}`;
   }
