@@ -13,8 +13,11 @@
 #include "bridge/preprocess_api.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/limits.h"
+#include "common/type_tags.h"
 #include "common/stats.h"
 #include "cv/image_ops.h"
+#include "cv/limited_allocator.h"
 #include "cv/mat_api.h"
 #include "cv/mat_wrap.h"
 #include "demo/demo_api.h"
@@ -55,6 +58,29 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// isNative(value, 'tensor' | 'mat' | 'model'): the facade's constructors check the type tag,
+// which a spoofed prototype does not carry (instanceof would pass).
+Napi::Value IsNative(const Napi::CallbackInfo& info) {
+  const std::string kind = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  NativeKind k = kind == "tensor" ? NativeKind::kTensor : kind == "mat" ? NativeKind::kMat : NativeKind::kModel;
+  return Napi::Boolean::New(info.Env(), (kind == "tensor" || kind == "mat" || kind == "model") && HasTag(info[0], k));
+}
+
+// setMaxAllocationBytes(n): lib/limits.ts has validated n (a safe integer >= 0).
+Napi::Value SetAllocationLimit(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) Fail(ErrorKind::kArgument, "maxAllocationBytes: expected a number");
+    const double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!(n >= 0 && n <= 9007199254740991.0)) Fail(ErrorKind::kArgument, "maxAllocationBytes: expected 0..2^53-1");
+    SetMaxAllocationBytes(static_cast<uint64_t>(n));
+    return Napi::Number::New(info.Env(), static_cast<double>(MaxAllocationBytes()));
+  });
+}
+
+Napi::Value AllocationLimit(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(MaxAllocationBytes()));
+}
+
 // registerErrors([ArgumentError, ShapeError, ...]) in ErrorKind order (lib/errors.ts).
 Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -78,6 +104,7 @@ void InitLibrariesOnce() {
   std::call_once(once, [] {
     if (std::getenv("OPENCV_LOG_LEVEL") == nullptr)
       cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    InstallLimitedAllocator();
   });
 }
 
@@ -99,6 +126,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsSnapshot>(env, "stats"));
   exports.Set("flushDeferred", Napi::Function::New<FlushDeferred>(env, "flushDeferred"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
+  exports.Set("isNative", Napi::Function::New<IsNative>(env, "isNative"));
+  exports.Set("setMaxAllocationBytes", Napi::Function::New<SetAllocationLimit>(env, "setMaxAllocationBytes"));
+  exports.Set("maxAllocationBytes", Napi::Function::New<AllocationLimit>(env, "maxAllocationBytes"));
   exports.Set("registerErrors", Napi::Function::New<RegisterErrors>(env, "registerErrors"));
   exports.Set("errorKindCount", Napi::Number::New(env, static_cast<int>(ErrorKind::kCount)));
   return exports;

@@ -6,9 +6,9 @@
 import { withCallerStack } from './async_stack';
 import { MatDType, MAT_DTYPES, isMatDType } from './dtype';
 import { DTypeError, ShapeError } from './errors';
-import { Mat } from './mat';
+import { Mat, matHandle } from './mat';
 import { NativeMatToTensorOptions, native } from './native';
-import { Tensor } from './tensor';
+import { Tensor, tensorHandle } from './tensor';
 import * as v from './validate';
 
 export type TransferMode = 'copy' | 'share' | 'move';
@@ -52,7 +52,7 @@ function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
   if (dtype !== undefined && !isMatDType(dtype)) {
     throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')} (a dtype OpenCV can convert to), got ${v.describe(dtype)}`);
   }
-  const handle = Mat.handle(mat);
+  const handle = matHandle(mat);
   const nativeOptions: NativeMatToTensorOptions = {
     mode,
     fallback,
@@ -65,7 +65,7 @@ function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
 
 function tensorToMatOptions(tensor: Tensor, options: ToMatOptions | undefined) {
   const { mode, fallback, onCopy } = readCommon(options);
-  const handle = Tensor.handle(tensor);
+  const handle = tensorHandle(tensor);
   // Checked here so that a wrong dtype or layout never reaches native code.
   const dtype = handle.dtype;
   if (!isMatDType(dtype)) {

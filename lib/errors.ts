@@ -7,8 +7,20 @@ export class TfcvError extends Error {
   /** Stable machine-readable code, e.g. `ERR_TFCV_SHAPE`. */
   readonly code: string = 'ERR_TFCV';
   constructor(message: string) {
-    super(message);
+    super(messageText(message));
     this.name = new.target.name;
+  }
+}
+
+// Error classes are public and constructible: whatever they are given (a Symbol, an array
+// with a Symbol, an object whose toString throws) becomes a message, never a TypeError.
+function messageText(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (message === undefined) return '';
+  try {
+    return typeof message === 'symbol' ? message.toString() : String(message);
+  } catch {
+    return Object.prototype.toString.call(message);
   }
 }
 

@@ -64,7 +64,7 @@ export function color(value: unknown, name: string): number[] {
   if (!Array.isArray(value) || value.length < 1 || value.length > 4) {
     throw new ArgumentError(`${name}: expected a number or 1..4 numbers, got ${v.describe(value)}`);
   }
-  return value.map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
+  return v.arrayItems(value, name, 4).map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
 }
 
 /** One number per channel: a single number is repeated `channels` times. */
@@ -73,7 +73,7 @@ export function perChannel(value: unknown, name: string, channels: number): numb
   if (!Array.isArray(value) || value.length !== channels) {
     throw new ArgumentError(`${name}: expected a number or ${channels} numbers (one per channel), got ${v.describe(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`);
   }
-  return value.map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
+  return v.arrayItems(value, name, channels).map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
 }
 
 export function interpolation(value: unknown, name: string, fallback: Interpolation): Interpolation {

@@ -11,6 +11,8 @@ export type { MatFromBufferOptions, DecodeOptions, DecodeFlags, InPlaceOptions, 
 export { toTensor, toTensorSync, toMat, toMatSync } from './convert';
 export type { ToTensorOptions, ToMatOptions, ConversionOptions, TransferMode, TensorLayout } from './convert';
 export { stats, versions } from './stats';
+export { limits, setLimits, DEFAULT_MAX_ALLOCATION_BYTES } from './limits';
+export type { Limits } from './limits';
 export type { Stats } from './stats';
 export { nativePath } from './native';
 export { Model, loadSavedModel, loadSavedModelSync, loadFrozenGraph, loadFrozenGraphSync } from './model';

@@ -9,8 +9,7 @@ import { NativeMat, native } from './native';
 import * as v from './validate';
 import { withCallerStack } from './async_stack';
 import { nativeImage } from './native_image';
-import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readRegularFile, readRegularFileSync } from './files';
 
 export interface MatFromBufferOptions {
   rows: number;
@@ -93,26 +92,25 @@ export interface Rect {
   height: number;
 }
 
-const kNative = Symbol('tfcv.native');
+// Module-private access to a Mat's native handle (an ES private field: unreachable from
+// user code, and `#native in x` is a brand check a spoofed prototype cannot pass).
+let readMatHandle: (mat: unknown) => NativeMat | undefined;
 const THRESHOLD_TYPES: readonly ThresholdType[] = ['binary', 'binary-inv', 'trunc', 'tozero', 'tozero-inv', 'otsu', 'binary-inv-otsu'];
 
 export class Mat<D extends MatDType = MatDType> {
-  /** @internal */
-  [kNative]: NativeMat;
+  #native: NativeMat;
+
+  static {
+    readMatHandle = (mat) => (typeof mat === 'object' && mat !== null && #native in mat ? (mat as unknown as Mat).#native : undefined);
+  }
 
   /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */
   constructor(handle: NativeMat) {
-    if (!(handle instanceof (native.NativeMat as unknown as new () => object))) {
+    if (!native.isNative(handle, 'mat')) {
       throw new ArgumentError('Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()');
     }
-    this[kNative] = handle;
+    this.#native = handle;
     trackInScope(this);
-  }
-
-  /** @internal */
-  static handle(mat: unknown, name = 'mat'): NativeMat {
-    if (!(mat instanceof Mat)) throw new ArgumentError(`${name}: expected a Mat, got ${v.describe(mat)}`);
-    return mat[kNative];
   }
 
   /** A Mat over raw pixel data (row-major, channels interleaved). */
@@ -158,54 +156,58 @@ export class Mat<D extends MatDType = MatDType> {
     return new Mat(nativeImage.matDecode(...decodeArgs(data, options)));
   }
 
-  /** Reads and decodes an image file (the file is read with fs.promises, then decoded off the event loop). */
+  /**
+   * Reads and decodes an image file (read with fs.promises, then decoded off the event loop).
+   * Only regular files of at most 2 GiB - 1 are read: a directory, FIFO, device or socket is
+   * an ArgumentError before any read, a larger file a LimitError.
+   */
   static async read(path: string, options?: DecodeOptions): Promise<Mat> {
     const file = pathArg(path);
     decodeOptions(options);
-    return Mat.decode(await readFile(file), options);
+    return Mat.decode(await readRegularFile(file, 'path'), options);
   }
 
   /** Synchronous twin of read(). */
   static readSync(path: string, options?: DecodeOptions): Mat {
     const file = pathArg(path);
     decodeOptions(options);
-    return Mat.decodeSync(readFileSync(file), options);
+    return Mat.decodeSync(readRegularFileSync(file, 'path'), options);
   }
 
   get rows(): number {
-    return this[kNative].rows;
+    return matHandle(this).rows;
   }
   get cols(): number {
-    return this[kNative].cols;
+    return matHandle(this).cols;
   }
   get channels(): number {
-    return this[kNative].channels;
+    return matHandle(this).channels;
   }
   get dtype(): D {
-    return this[kNative].dtype as D;
+    return matHandle(this).dtype as D;
   }
   /** OpenCV type code (CV_8UC3 = 16, ...). */
   get type(): number {
-    return this[kNative].type;
+    return matHandle(this).type;
   }
   /** Bytes per row (larger than cols * channels * elemSize for an ROI view). */
   get step(): number {
-    return this[kNative].step;
+    return matHandle(this).step;
   }
   /** Bytes of pixel data (rows * cols * channels * elemSize). */
   get byteLength(): number {
-    return this[kNative].byteLength;
+    return matHandle(this).byteLength;
   }
   /** False for an ROI view whose rows are not adjacent in memory. */
   get isContinuous(): boolean {
-    return this[kNative].isContinuous;
+    return matHandle(this).isContinuous;
   }
   /** True while another owner (tensor, JS buffer, Mat) can see this memory: in-place OpenCV writes are refused. */
   get readOnly(): boolean {
-    return this[kNative].readOnly;
+    return matHandle(this).readOnly;
   }
   get disposed(): boolean {
-    return this[kNative].disposed;
+    return matHandle(this).disposed;
   }
 
   /**
@@ -214,12 +216,12 @@ export class Mat<D extends MatDType = MatDType> {
    * every owner of the memory), a packed copy otherwise.
    */
   get data(): TypedArrayOf<D> {
-    return viewAs(this.dtype, this[kNative].data()) as TypedArrayOf<D>;
+    return viewAs(this.dtype, matHandle(this).data()) as TypedArrayOf<D>;
   }
 
   /** A deep copy with its own, writable memory. */
   clone(): Mat<D> {
-    return new Mat<D>(this[kNative].clone());
+    return new Mat<D>(matHandle(this).clone());
   }
 
   /** A view of a rectangle (no copy). While both live, the view and its parent are read-only for in-place writes. */
@@ -229,7 +231,7 @@ export class Mat<D extends MatDType = MatDType> {
     const y = v.integer(rect.y, 'rect.y', 0, 2 ** 31 - 1);
     const w = v.integer(rect.width, 'rect.width', 1, 2 ** 31 - 1);
     const h = v.integer(rect.height, 'rect.height', 1, 2 ** 31 - 1);
-    return new Mat<D>(this[kNative].roi(x, y, w, h));
+    return new Mat<D>(matHandle(this).roi(x, y, w, h));
   }
 
   /** Sets every pixel to `value` (a number, or one number per channel), in place. */
@@ -238,10 +240,10 @@ export class Mat<D extends MatDType = MatDType> {
     if (!Array.isArray(values) || values.length === 0 || values.length > 4) {
       throw new ArgumentError(`value: expected a number or 1..4 numbers, got ${v.describe(value)}`);
     }
-    values.forEach((x, i) => v.finiteNumber(x, `value[${i}]`));
+    for (let i = 0; i < values.length; i++) v.finiteNumber(values[i], `value[${i}]`); // holes included
     const scalar = typeof value === 'number' ? [value, value, value, value] : values;
     const onShared = v.oneOf(v.optionsObject(options, 'options').onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
-    this[kNative].setTo(scalar.slice(), onShared);
+    matHandle(this).setTo(scalar.slice(), onShared);
     return this;
   }
 
@@ -250,7 +252,7 @@ export class Mat<D extends MatDType = MatDType> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
     const type = v.oneOf(v.optionsObject(options, 'options').type, THRESHOLD_TYPES, 'options.type', 'binary');
-    return new Mat<D>(await withCallerStack(nativeImage.thresholdAsync(this[kNative], thresh, maxval, type)));
+    return new Mat<D>(await withCallerStack(nativeImage.thresholdAsync(matHandle(this), thresh, maxval, type)));
   }
 
   /** Synchronous twin of threshold(): a new Mat, or this Mat when `inPlace` (read-only rules apply). */
@@ -261,19 +263,19 @@ export class Mat<D extends MatDType = MatDType> {
     const type = v.oneOf(o.type, THRESHOLD_TYPES, 'options.type', 'binary');
     const onShared = v.oneOf(o.onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
     const inPlace = o.inPlace === true;
-    const result = this[kNative].threshold(thresh, maxval, type, inPlace, onShared);
+    const result = matHandle(this).threshold(thresh, maxval, type, inPlace, onShared);
     return inPlace ? this : new Mat<D>(result);
   }
 
   /** Copies the pixels when another owner can see them, so that in-place writes are allowed. */
   makeWritable(): this {
-    this[kNative].makeWritable();
+    matHandle(this).makeWritable();
     return this;
   }
 
   /** Releases this handle now (idempotent). Later use throws DisposedError. */
   dispose(): void {
-    this[kNative].dispose();
+    matHandle(this).dispose();
   }
 
   /** dispose() for `using` (TypeScript 5.2+ / explicit resource management). */
@@ -282,7 +284,16 @@ export class Mat<D extends MatDType = MatDType> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    // console.log(Mat.prototype) must not throw: only real Mats describe themselves.
+    if (readMatHandle(this) === undefined) return 'Mat {}';
     if (this.disposed) return 'Mat <disposed>';
     return `Mat<${this.dtype}> ${this.rows}x${this.cols}x${this.channels}${this.readOnly ? ' (read-only)' : ''}`;
   }
+}
+
+/** @internal The native handle of a Mat (disposed ones included: native calls then throw DisposedError). */
+export function matHandle(mat: unknown, name = 'mat'): NativeMat {
+  const handle = readMatHandle(mat);
+  if (handle === undefined) throw new ArgumentError(`${name}: expected a Mat, got ${v.describe(mat)}`);
+  return handle;
 }

@@ -1,17 +1,18 @@
 // Model: a SavedModel or frozen graph loaded through the TensorFlow C API. Loading and
 // running happen on the libuv pool (sync twins exist for scripts); feeds are checked
 // against the signature first; outputs are Tensors the caller owns, without a copy.
-import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { withCallerStack } from './async_stack';
 import { AbortError, ArgumentError, TfError } from './errors';
 import { Feeds, PreparedFeeds, PreprocessedFeeds, prepareFeeds, preprocessFeeds, preprocessFeedsSync } from './feeds';
+import { MAX_FILE_BYTES, fileKind, readRegularFile, readRegularFileSync, regularFileProblem, requireDirectorySync } from './files';
 import { preprocess, preprocessSync } from './preprocess';
 import type { PreprocessSpec } from './preprocess_spec';
 import { native } from './native';
 import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './session_options';
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
-import { Tensor } from './tensor';
+import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
 import * as v from './validate';
 
@@ -57,7 +58,9 @@ export interface RunOptions {
 
 export type Outputs = Record<string, Tensor>;
 
-const kNative = Symbol('tfcv.model');
+// Only this module creates Models: the constructor wants this token, so `new Model(...)`
+// from user code is an ArgumentError rather than a half-built object.
+const kCreate = Symbol('tfcv.Model.create');
 
 function loadedBinding() {
   return native as unknown as {
@@ -69,8 +72,7 @@ function loadedBinding() {
 }
 
 export class Model {
-  /** @internal */
-  [kNative]: NativeModel;
+  #native: NativeModel;
   /** 'saved-model' or 'frozen-graph'. */
   readonly format: 'saved-model' | 'frozen-graph';
   /** Every signature with its inputs and outputs (a frozen graph has one: 'graph'). */
@@ -80,9 +82,10 @@ export class Model {
   /** MetaGraph facts (SavedModel only). */
   readonly metaGraph: MetaGraphInfo | null;
 
-  /** @internal */
-  constructor(handle: NativeModel, format: 'saved-model' | 'frozen-graph', meta: MetaGraphInfo | null, defaultSignature: string) {
-    this[kNative] = handle;
+  /** @internal Use loadSavedModel / loadFrozenGraph. */
+  constructor(token: symbol, handle: NativeModel, format: 'saved-model' | 'frozen-graph', meta: MetaGraphInfo | null, defaultSignature: string) {
+    if (token !== kCreate) throw new ArgumentError('Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()');
+    this.#native = handle;
     this.format = format;
     this.metaGraph = meta;
     this.signatures = Object.freeze(meta ? meta.signatures : { graph: graphSignature(handle.operations()) });
@@ -92,15 +95,15 @@ export class Model {
       handle.dispose();
       throw new ArgumentError(`options.signature: unknown signature '${defaultSignature}' (available: ${Object.keys(this.signatures).join(', ') || 'none'})`);
     }
-    if (meta) this.checkVariablesRestored(meta);
+    if (meta) this.#checkVariablesRestored(meta);
   }
 
   /** Loads a SavedModel directory off the event loop. */
   static async loadSavedModel(dir: string, options?: SavedModelOptions): Promise<Model> {
     const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
     const loaded = await withCallerStack(loadedBinding().loadSavedModel(dir, tags, config));
-    const model = new Model(loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
-    if (warmup) await model.warmup();
+    const model = new Model(kCreate, loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
+    if (warmup) await model.#warmup();
     return model;
   }
 
@@ -108,47 +111,47 @@ export class Model {
   static loadSavedModelSync(dir: string, options?: SavedModelOptions): Model {
     const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
     const loaded = loadedBinding().loadSavedModelSync(dir, tags, config);
-    const model = new Model(loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
-    if (warmup) model.warmupSync();
+    const model = new Model(kCreate, loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
+    if (warmup) model.#warmupSync();
     return model;
   }
 
   /** Loads a frozen GraphDef (a file path or its bytes) off the event loop. Inputs and outputs are keyed by tensor name ('input:0'). */
   static async loadFrozenGraph(graph: string | Uint8Array, options?: LoadOptions): Promise<Model> {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? await readFile(graph) : graphBytes(graph);
+    const bytes = typeof graph === 'string' ? await readRegularFile(graph, 'graph') : graphBytes(graph);
     const loaded = await withCallerStack(loadedBinding().loadFrozenGraph(bytes, config));
-    const model = new Model(loaded.model, 'frozen-graph', null, 'graph');
-    if (warmup) await model.warmup();
+    const model = new Model(kCreate, loaded.model, 'frozen-graph', null, 'graph');
+    if (warmup) await model.#warmup();
     return model;
   }
 
   /** Synchronous twin of loadFrozenGraph(). */
   static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? readFileSync(graph) : graphBytes(graph);
-    const model = new Model(loadedBinding().loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
-    if (warmup) model.warmupSync();
+    const bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
+    const model = new Model(kCreate, loadedBinding().loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
+    if (warmup) model.#warmupSync();
     return model;
   }
 
   /** The graph's operations (name, type, first output's dtype and shape): placeholders are discoverable here. */
   operations(): GraphOperation[] {
-    return this[kNative].operations();
+    return this.#native.operations();
   }
 
   /** The inputs of the default (or given) signature. */
-  inputs(signature = this.defaultSignature): SignatureInfo['inputs'] {
-    return this.signature(signature).inputs;
+  inputs(signature: string = this.defaultSignature): SignatureInfo['inputs'] {
+    return this.#signature(signature).inputs;
   }
 
   /** The outputs of the default (or given) signature. */
-  outputs(signature = this.defaultSignature): SignatureInfo['outputs'] {
-    return this.signature(signature).outputs;
+  outputs(signature: string = this.defaultSignature): SignatureInfo['outputs'] {
+    return this.#signature(signature).outputs;
   }
 
   get disposed(): boolean {
-    return this[kNative].disposed;
+    return this.#native.disposed;
   }
 
   /** Runs the model on the libuv pool. Resolves with the requested outputs, owned by the caller. */
@@ -157,12 +160,12 @@ export class Model {
     const signal = o.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
     if (signal?.aborted) throw new AbortError('run: aborted before it started');
-    const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
+    const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
     const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : await preprocessFeeds(feeds, o.preprocess, (image) => preprocess(image, o.preprocess!));
     const prepared = withMade(fed, sig.inputs);
     let pending: Promise<unknown[]>;
     try {
-      pending = this[kNative].run(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions);
+      pending = this.#native.run(prepared.names, prepared.tensors.map((t) => tensorHandle(t)), outputNames, runOptions);
     } catch (error) {
       for (const t of prepared.temporaries) t.dispose();
       throw error;
@@ -196,11 +199,11 @@ export class Model {
   /** Runs the model on the calling thread (blocks the event loop; for scripts). */
   runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
     const o = v.optionsObject(options, 'options');
-    const { sig, outputKeys, outputNames, runOptions } = this.plan(o);
+    const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
     const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : preprocessFeedsSync(feeds, o.preprocess, (image) => preprocessSync(image, o.preprocess!));
     const prepared = withMade(fed, sig.inputs);
     try {
-      return toOutputs(outputKeys, this[kNative].runSync(prepared.names, prepared.tensors.map((t) => Tensor.handle(t)), outputNames, runOptions));
+      return toOutputs(outputKeys, this.#native.runSync(prepared.names, prepared.tensors.map((t) => tensorHandle(t)), outputNames, runOptions));
     } finally {
       for (const t of prepared.temporaries) t.dispose();
     }
@@ -208,7 +211,7 @@ export class Model {
 
   /** Releases the model. Runs in flight finish first (the session closes after them); later calls throw DisposedError. */
   dispose(): void {
-    this[kNative].dispose();
+    this.#native.dispose();
   }
 
   /** dispose() for `using` (TypeScript 5.2+ / explicit resource management). */
@@ -216,23 +219,23 @@ export class Model {
     this.dispose();
   }
 
-  private signature(key: string): SignatureInfo {
-    const sig = this.signatures[key];
+  #signature(key: unknown): SignatureInfo {
+    const sig = typeof key === 'string' && Object.hasOwn(this.signatures, key) ? this.signatures[key] : undefined;
     if (sig === undefined) {
-      throw new ArgumentError(`signature: unknown signature '${key}' (available: ${Object.keys(this.signatures).join(', ')})`);
+      throw new ArgumentError(`signature: unknown signature ${v.describe(key)} (available: ${Object.keys(this.signatures).join(', ')})`);
     }
     return sig;
   }
 
-  private plan(o: Partial<RunOptions>) {
+  #plan(o: Partial<RunOptions>) {
     if (o.signature !== undefined && typeof o.signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
-    const sig = this.signature(o.signature ?? this.defaultSignature);
+    const sig = this.#signature(o.signature ?? this.defaultSignature);
     let outputKeys: string[];
     if (o.outputs === undefined) {
       outputKeys = Object.keys(sig.outputs);
     } else {
-      if (!Array.isArray(o.outputs) || o.outputs.length === 0) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
-      outputKeys = o.outputs.map((key) => {
+      if (!Array.isArray(o.outputs) || o.outputs.length === 0 || o.outputs.length > 100_000) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
+      outputKeys = v.arrayItems(o.outputs, 'options.outputs', 100_000).map((key) => {
         // A frozen graph may fetch any tensor by name ('output:0'); the native side resolves
         // it and reports an unknown operation as an ArgumentError.
         if (this.format === 'frozen-graph' && typeof key === 'string') return key;
@@ -246,7 +249,7 @@ export class Model {
     return { sig, outputKeys, outputNames, runOptions: encodeRunOptions(o.timeoutMs) };
   }
 
-  private warmupFeeds(): Feeds {
+  #warmupFeeds(): Feeds {
     const feeds: Feeds = {};
     for (const [key, spec] of Object.entries(this.inputs())) {
       if (spec.shape === null) throw new ArgumentError(`warmup: input '${key}' has an unknown rank; warm up with your own run() instead`);
@@ -258,8 +261,8 @@ export class Model {
     return feeds;
   }
 
-  private async warmup(): Promise<void> {
-    const feeds = this.warmupFeeds();
+  async #warmup(): Promise<void> {
+    const feeds = this.#warmupFeeds();
     try {
       for (const t of Object.values(await this.run(feeds))) t.dispose();
     } finally {
@@ -267,8 +270,8 @@ export class Model {
     }
   }
 
-  private warmupSync(): void {
-    const feeds = this.warmupFeeds();
+  #warmupSync(): void {
+    const feeds = this.#warmupFeeds();
     try {
       for (const t of Object.values(this.runSync(feeds))) t.dispose();
     } finally {
@@ -279,9 +282,9 @@ export class Model {
   // A tf.Module holding a Keras 3 layer, saved with tf.saved_model.save, restores copies of
   // its variables while its signatures read the originals, which stay uninitialised: every
   // run would fail with "Could not find variable". Detected here, at load, with a way out.
-  private checkVariablesRestored(meta: MetaGraphInfo): void {
+  #checkVariablesRestored(meta: MetaGraphInfo): void {
     if (!meta.restoreOp) return;
-    const h = this[kNative];
+    const h = this.#native;
     const variablesFeeding = (op: string) =>
       h.operationInputs(op).filter((i) => i.type === 'VarHandleOp').map((i) => i.name);
     const restored = new Set(variablesFeeding(meta.restoreOp));
@@ -336,11 +339,40 @@ function readLoadOptions(options: LoadOptions | undefined) {
   return { config: encodeSessionOptions(o), warmup: o.warmup === true };
 }
 
+// TensorFlow reads a SavedModel's files with plain reads: a saved_model.pb that is a FIFO or
+// a link to /dev/zero would block a thread (and the load) forever. So the directory and
+// the files TensorFlow will open are checked to be what they should be, before loading.
+function checkSavedModelFiles(dir: string): void {
+  requireDirectorySync(dir, 'dir');
+  const graph = ['saved_model.pb', 'saved_model.pbtxt'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  if (graph === undefined) throw new ArgumentError(`dir: ${v.describe(dir)} holds no saved_model.pb or saved_model.pbtxt: not a SavedModel directory`);
+  const problem = regularFileProblem(graph, MAX_FILE_BYTES);
+  if (problem !== null) throw new ArgumentError(`dir: ${path.basename(graph)} in ${v.describe(dir)} is ${problem}`);
+  const variables = path.join(dir, 'variables');
+  let entries: string[] = [];
+  try {
+    if (fs.statSync(variables).isDirectory()) entries = fs.readdirSync(variables);
+  } catch {
+    return; // no variables: a graph without any, TensorFlow says so itself if it needs them
+  }
+  for (const name of entries) {
+    const file = path.join(variables, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch (error) {
+      throw new ArgumentError(`dir: variables/${name} in ${v.describe(dir)} cannot be read: ${(error as Error).message}`);
+    }
+    if (!stat.isFile()) throw new ArgumentError(`dir: variables/${name} in ${v.describe(dir)} is ${fileKind(stat)}, expected a regular file`);
+  }
+}
+
 function readSavedModelOptions(dir: string, options: SavedModelOptions | undefined) {
   if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
+  checkSavedModelFiles(dir);
   const o = v.optionsObject(options, 'options');
   const tags = o.tags ?? ['serve'];
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
+  if (!Array.isArray(tags) || tags.length > 1000 || v.arrayItems(tags, 'options.tags', 1000).some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
   const signature = o.signature ?? 'serving_default';
   if (typeof signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
   return { tags, signature, ...readLoadOptions(o) };

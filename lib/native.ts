@@ -74,6 +74,7 @@ export interface NativeBinding {
   flushDeferred(): void;
   versions(): { tensorflow: string; opencv: string };
   registerErrors(ctors: readonly Function[]): void;
+  isNative(value: unknown, kind: 'tensor' | 'mat' | 'model'): boolean;
   errorKindCount: number;
 }
 
@@ -87,7 +88,9 @@ function load(): { binding: NativeBinding; file: string } {
   const { resolveBinary } = require('../scripts/resolve-binary.js') as {
     resolveBinary(dir: string): { kind: 'prebuilt' | 'local' | 'build'; file: string | null };
   };
-  const choice = resolveBinary(packageRoot);
+  // TFCV_BINARY_PATH: an explicit binary (the sanitizer build of `npm run test:asan`).
+  const override = process.env.TFCV_BINARY_PATH;
+  const choice = override ? { kind: 'local' as const, file: path.resolve(override) } : resolveBinary(packageRoot);
   if (choice.file === null) {
     throw new InternalError(
       `tfcv: no native binary found (no prebuild for ${process.platform}-${process.arch} and no local build). ` +

@@ -3,7 +3,7 @@
 // target (size, fit, channels and order, dtype, normalisation, layout, decode scale).
 import { withCallerStack } from './async_stack';
 import { ArgumentError } from './errors';
-import { Mat } from './mat';
+import { Mat, matHandle } from './mat';
 import type { NativeMat } from './native';
 import { nativeImage } from './native_image';
 import { PreprocessDType, PreprocessSpec, nativeSpec, resolveSpec } from './preprocess_spec';
@@ -13,11 +13,14 @@ import * as v from './validate';
 /** An encoded image (JPEG, PNG, ... bytes) or a uint8 Mat (BGR, BGRA or grayscale). */
 export type ImageInput = ArrayBufferView | ArrayBuffer | Mat;
 
+/** Most images one preprocess call takes (a batch tensor is allocated for all of them). */
+const MAX_IMAGES = 65536;
+
 function inputs(images: unknown): Array<ArrayBufferView | ArrayBuffer | NativeMat> {
-  const list = Array.isArray(images) ? images : [images];
+  const list = Array.isArray(images) ? v.arrayItems(images, 'images', MAX_IMAGES, 'an array of images') : [images];
   if (list.length === 0) throw new ArgumentError('images: expected at least one image, got an empty array');
   return list.map((image, i) => {
-    if (image instanceof Mat) return Mat.handle(image);
+    if (image instanceof Mat) return matHandle(image);
     if (v.isBinary(image)) return image;
     throw new ArgumentError(`images[${i}]: expected a Buffer (an encoded image) or a Mat, got ${v.describe(image)}`);
   });

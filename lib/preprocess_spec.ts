@@ -129,7 +129,7 @@ export function specFromSignature<D extends PreprocessDType = PreprocessDType>(
   if (input === null || typeof input !== 'object') throw new ArgumentError(`input: expected { dtype, shape }, got ${v.describe(input)}`);
   const o = v.optionsObject(overrides, 'overrides');
   const shape = input.shape;
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1)) {
+  if (!Array.isArray(shape) || shape.length > 32 || v.arrayItems(shape, 'input.shape', 32).some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1)) {
     throw new ShapeError(`input.shape: expected an array of integers (-1 for unknown), got ${v.describe(shape)}`);
   }
   if (shape.length !== 4) throw new ShapeError(`input.shape: expected a batch of images (rank 4, NHWC or NCHW), got [${shape.join(',')}]`);

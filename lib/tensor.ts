@@ -39,28 +39,24 @@ export type TensorData =
   | readonly string[]
   | readonly Buffer[];
 
-const kNative = Symbol('tfcv.native');
+// Module-private access to a Tensor's native handle (see lib/mat.ts).
+let readTensorHandle: (tensor: unknown) => NativeTensor | undefined;
 
 export class Tensor<D extends DType = DType> {
-  /** @internal */
-  [kNative]: NativeTensor;
+  #native: NativeTensor;
   #view: TypedArrayOf<D> | undefined;
+
+  static {
+    readTensorHandle = (t) => (typeof t === 'object' && t !== null && #native in t ? (t as Tensor).#native : undefined);
+  }
 
   /** @internal Use Tensor.from / Tensor.alloc / toTensor. */
   constructor(handle: NativeTensor) {
-    if (!(handle instanceof (native.NativeTensor as unknown as new () => object))) {
+    if (!native.isNative(handle, 'tensor')) {
       throw new ArgumentError('Tensor: not constructible directly; use Tensor.from(), Tensor.alloc() or toTensor()');
     }
-    this[kNative] = handle;
+    this.#native = handle;
     trackInScope(this);
-  }
-
-  /** @internal The live native handle, or DisposedError. */
-  static handle(tensor: unknown, name = 'tensor'): NativeTensor {
-    if (!(tensor instanceof Tensor)) throw new ArgumentError(`${name}: expected a Tensor, got ${v.describe(tensor)}`);
-    // A disposed handle is returned as is: every native call on it throws DisposedError
-    // saying whether it was disposed or moved.
-    return tensor[kNative];
   }
 
   /**
@@ -74,7 +70,7 @@ export class Tensor<D extends DType = DType> {
     const onUnaligned = v.oneOf(o.onUnaligned, ['copy', 'throw'] as const, 'options.onUnaligned', 'copy');
     if (o.dtype !== undefined && !isDType(o.dtype)) throw new DTypeError(`options.dtype: expected a tfcv dtype, got ${v.describe(o.dtype)}`);
 
-    if (Array.isArray(data)) return Tensor.fromArray(data, o.dtype as D | undefined, o.shape) as Tensor<D>;
+    if (Array.isArray(data)) return tensorFromArray(data, o.dtype as D | undefined, o.shape) as Tensor<D>;
     if (!v.isBinary(data)) {
       throw new ArgumentError(`data: expected a TypedArray, Buffer, DataView, ArrayBuffer or array, got ${v.describe(data)}`);
     }
@@ -98,41 +94,11 @@ export class Tensor<D extends DType = DType> {
     return new Tensor<D>(native.tensorAlloc(dtype, v.shape(shape, 'shape')));
   }
 
-  private static fromArray(data: readonly unknown[], dtype: DType | undefined, shapeOption: readonly number[] | undefined): Tensor {
-    const dims = shapeOption === undefined ? [data.length] : v.shape(shapeOption, 'options.shape');
-    if (v.elementCount(dims) !== data.length) {
-      throw new ShapeError(`options.shape: [${dims.join(',')}] holds ${v.elementCount(dims)} elements, got an array of ${data.length}`);
-    }
-    const first = data[0];
-    const kind = dtype ?? (typeof first === 'string' || Buffer.isBuffer(first) ? 'string' : typeof first === 'bigint' ? 'int64' : typeof first === 'boolean' ? 'bool' : 'float32');
-    if (kind === 'string') {
-      data.forEach((s, i) => {
-        if (typeof s !== 'string' && !ArrayBuffer.isView(s)) throw new ArgumentError(`data[${i}]: expected a string or Buffer, got ${v.describe(s)}`);
-      });
-      return new Tensor(native.tensorFromStrings(dims, data as Array<string | ArrayBufferView>));
-    }
-    const tensor = Tensor.alloc(kind, dims);
-    try {
-      const out = tensor.data as ArrayLike<unknown> & { [i: number]: unknown };
-      const bigints = kind === 'int64' || kind === 'uint64';
-      data.forEach((x, i) => {
-        if (bigints ? typeof x !== 'bigint' && typeof x !== 'number' : typeof x !== 'number' && typeof x !== 'boolean') {
-          throw new ArgumentError(`data[${i}]: expected a ${bigints ? 'bigint' : 'number'} for dtype ${kind}, got ${v.describe(x)}`);
-        }
-        out[i] = bigints ? BigInt(x as number) : kind === 'bool' ? (x ? 1 : 0) : Number(x);
-      });
-    } catch (error) {
-      tensor.dispose();
-      throw error;
-    }
-    return tensor;
-  }
-
   get dtype(): D {
-    return Tensor.handle(this).dtype as D;
+    return tensorHandle(this).dtype as D;
   }
   get shape(): number[] {
-    return Tensor.handle(this).shape;
+    return tensorHandle(this).shape;
   }
   /** Rank (number of dims). */
   get rank(): number {
@@ -143,15 +109,15 @@ export class Tensor<D extends DType = DType> {
     return v.elementCount(this.shape);
   }
   get byteLength(): number {
-    return Tensor.handle(this).byteLength;
+    return tensorHandle(this).byteLength;
   }
   /** True after dispose() or after the tensor was moved into a Mat. */
   get disposed(): boolean {
-    return this[kNative].disposed;
+    return tensorHandle(this).disposed;
   }
   /** True when this tensor was created as a zero-copy share of another owner's memory. */
   get shared(): boolean {
-    return Tensor.handle(this).shared;
+    return tensorHandle(this).shared;
   }
 
   /**
@@ -160,7 +126,7 @@ export class Tensor<D extends DType = DType> {
    * stays valid after dispose().
    */
   get data(): TypedArrayOf<D> {
-    const h = Tensor.handle(this);
+    const h = tensorHandle(this);
     if (this.#view === undefined) {
       const dtype = h.dtype as DType;
       if (dtype === 'string') throw new DTypeError('tensor.data: string tensors have no flat data view; use strings()');
@@ -171,22 +137,22 @@ export class Tensor<D extends DType = DType> {
 
   /** The elements of a string tensor, decoded as UTF-8. */
   strings(): string[] {
-    return Tensor.handle(this).stringBytes().map((b) => b.toString('utf8'));
+    return tensorHandle(this).stringBytes().map((b) => b.toString('utf8'));
   }
 
   /** The elements of a string tensor as Buffers (copies). */
   bytes(): Buffer[] {
-    return Tensor.handle(this).stringBytes();
+    return tensorHandle(this).stringBytes();
   }
 
   /** An independent copy with its own memory. */
   copy(): Tensor<D> {
-    return new Tensor<D>(Tensor.handle(this).copy());
+    return new Tensor<D>(tensorHandle(this).copy());
   }
 
   /** Releases this handle now (idempotent). Later use throws DisposedError. */
   dispose(): void {
-    this[kNative].dispose();
+    tensorHandle(this).dispose();
     this.#view = undefined;
   }
 
@@ -196,9 +162,48 @@ export class Tensor<D extends DType = DType> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    // console.log(Tensor.prototype) must not throw: only real Tensors describe themselves.
+    if (readTensorHandle(this) === undefined) return 'Tensor {}';
     if (this.disposed) return 'Tensor <disposed>';
     return `Tensor<${this.dtype}> [${this.shape.join(',')}]${this.shared ? ' (shared)' : ''}`;
   }
+}
+
+/** Most elements a tensor made from a JS array may have (a typed array has no such cap). */
+const MAX_ARRAY_ELEMENTS = 2 ** 28;
+
+function tensorFromArray(data: readonly unknown[], dtype: DType | undefined, shapeOption: readonly number[] | undefined): Tensor {
+  // Checked before iterating: a sparse array of length 2^32-1 is refused at once.
+  const length = v.arrayLength(data, 'data', MAX_ARRAY_ELEMENTS);
+  const dims = shapeOption === undefined ? [length] : v.shape(shapeOption, 'options.shape');
+  if (v.elementCount(dims) !== data.length) {
+    throw new ShapeError(`options.shape: [${dims.join(',')}] holds ${v.elementCount(dims)} elements, got an array of ${data.length}`);
+  }
+  const first = data[0];
+  const kind = dtype ?? (typeof first === 'string' || Buffer.isBuffer(first) ? 'string' : typeof first === 'bigint' ? 'int64' : typeof first === 'boolean' ? 'bool' : 'float32');
+  if (kind === 'string') {
+    for (let i = 0; i < length; i++) {
+      const s: unknown = data[i];
+      if (typeof s !== 'string' && !ArrayBuffer.isView(s)) throw new ArgumentError(`data[${i}]: expected a string or Buffer, got ${v.describe(s)}`);
+    }
+    return tensorFromNative(native.tensorFromStrings(dims, data as Array<string | ArrayBufferView>));
+  }
+  const tensor = Tensor.alloc(kind, dims);
+  try {
+    const out = tensor.data as ArrayLike<unknown> & { [i: number]: unknown };
+    const bigints = kind === 'int64' || kind === 'uint64';
+    // A for loop, not forEach: holes of a sparse array are errors, never uninitialised elements.
+    for (let i = 0; i < length; i++) {
+      const x: unknown = data[i];
+      const ok = bigints ? typeof x === 'bigint' || Number.isSafeInteger(x) : typeof x === 'number' || typeof x === 'boolean';
+      if (!ok) throw new ArgumentError(`data[${i}]: expected a ${bigints ? 'bigint or safe integer' : 'number'} for dtype ${kind}, got ${v.describe(x)}`);
+      out[i] = bigints ? BigInt(x as number) : kind === 'bool' ? (x ? 1 : 0) : Number(x);
+    }
+  } catch (error) {
+    tensor.dispose();
+    throw error;
+  }
+  return tensor;
 }
 
 /** @internal */
@@ -206,5 +211,12 @@ export function tensorFromNative<D extends DType>(handle: NativeTensor): Tensor<
   return new Tensor<D>(handle);
 }
 
-/** @internal */
-export const tensorHandle = (t: unknown, name?: string): NativeTensor => Tensor.handle(t, name);
+/**
+ * @internal The native handle of a Tensor. A disposed handle is returned as is: every native
+ * call on it throws DisposedError saying whether it was disposed or moved.
+ */
+export function tensorHandle(tensor: unknown, name = 'tensor'): NativeTensor {
+  const handle = readTensorHandle(tensor);
+  if (handle === undefined) throw new ArgumentError(`${name}: expected a Tensor, got ${v.describe(tensor)}`);
+  return handle;
+}

@@ -2,13 +2,31 @@
 // messages users see ("options.mode: expected 'copy' | 'share', got 'shared'").
 import { ArgumentError, ShapeError } from './errors';
 
+/** A short, safe description of any value for messages: never throws (Proxies, throwing getters, Symbols). */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'Array';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
-  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
+  try {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'Array';
+    if (ArrayBuffer.isView(value)) return value.constructor.name;
+    if (typeof value === 'object') {
+      const ctor = (value as object).constructor as unknown;
+      return typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
+    }
+    if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+    return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Dims for messages ("[1,224,224,3]") without calling anything on the elements. */
+export function showDims(dims: readonly unknown[]): string {
+  try {
+    if (dims.length > 8) return `[rank ${dims.length}]`;
+    return `[${Array.from(dims, (d) => (typeof d === 'number' ? String(d) : describe(d))).join(',')}]`;
+  } catch {
+    return '[?]';
+  }
 }
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
@@ -53,16 +71,43 @@ export function binary(value: unknown, name: string): ArrayBufferView | ArrayBuf
 /** A shape: an array of non-negative safe integers; the element count must stay a safe integer. */
 export function shape(value: unknown, name: string): number[] {
   if (!Array.isArray(value)) throw new ShapeError(`${name}: expected an array of non-negative integers, got ${describe(value)}`);
+  // The length is checked before anything is iterated: a sparse array of length 2^32-1 is refused at once.
   if (value.length > 32) throw new ShapeError(`${name}: expected rank <= 32, got rank ${value.length}`);
+  const dims: number[] = [];
   let count = 1;
-  value.forEach((d, i) => {
+  for (let i = 0; i < value.length; i++) {
+    const d: unknown = value[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${name}: expected non-negative integer dims, got ${describe(d)} at index ${i} of [${value.join(',')}]`);
+      throw new ShapeError(`${name}: expected non-negative integer dims, got ${describe(d)} at index ${i} of ${showDims(value)}`);
     }
+    dims.push(d);
     count *= d;
-  });
-  if (!Number.isSafeInteger(count)) throw new ShapeError(`${name}: [${value.join(',')}] has more elements than 2^53`);
-  return value.slice();
+  }
+  if (!Number.isSafeInteger(count)) throw new ShapeError(`${name}: ${showDims(dims)} has more elements than 2^53`);
+  return dims;
+}
+
+/**
+ * The elements of an array argument as a dense copy, read index by index after the length
+ * check: holes become undefined (for the element checks to refuse) instead of being skipped
+ * by map/forEach, and a sparse array of length 2^32-1 is refused before any iteration.
+ */
+export function arrayItems(value: unknown, name: string, max: number, what = 'an array'): unknown[] {
+  const length = arrayLength(value, name, max, what);
+  const items = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) items[i] = (value as unknown[])[i];
+  return items;
+}
+
+/**
+ * An array-like argument's length, checked before anything iterates it: a real Array
+ * (not a Proxy-sized or sparse monster) of at most `max` elements.
+ */
+export function arrayLength(value: unknown, name: string, max: number, what = 'an array'): number {
+  if (!Array.isArray(value)) throw new ArgumentError(`${name}: expected ${what}, got ${describe(value)}`);
+  const length = value.length;
+  if (length > max) throw new ArgumentError(`${name}: expected ${what} of at most ${max} elements, got length ${length}`);
+  return length;
 }
 
 export function elementCount(dims: readonly number[]): number {

@@ -227,7 +227,7 @@ describe('tfcv command', () => {
           assert.equal(r.code, 1, r.stdout);
           assert.match(r.stderr, pattern);
         };
-        await expectMerge([path.join(dir, 'nope.json')], /^tfcv: .*nope\.json: no such file$/m);
+        await expectMerge([path.join(dir, 'nope.json')], /^tfcv: .*nope\.json: no such file or directory \(ENOENT\)$/m);
         await expectMerge([write('text.json', 'hello')], /text\.json: not JSON/);
         await expectMerge([write('other.json', { hello: 1 })], /other\.json: not a tfcv results file \(no "states"/);
         await expectMerge([a, a], /a\.json and .*a\.json both hold shard 1\/2: it would be counted twice/);

@@ -217,9 +217,9 @@ describe('Model', () => {
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    it('a missing model directory', async () => {
-      await rejectsTyped(Model.loadSavedModel(path.join(tmp, 'nope')), TfError, /nope/);
-      throwsTyped(() => Model.loadSavedModelSync(path.join(tmp, 'nope')), TfError);
+    it('a missing model directory (checked before TensorFlow opens anything: ArgumentError naming the cause)', async () => {
+      await rejectsTyped(Model.loadSavedModel(path.join(tmp, 'nope')), ArgumentError, /nope.*no such file/);
+      throwsTyped(() => Model.loadSavedModelSync(path.join(tmp, 'nope')), ArgumentError);
       await rejectsTyped(Model.loadSavedModel(''), ArgumentError, /dir/);
       await rejectsTyped(Model.loadSavedModel(42), ArgumentError);
     });

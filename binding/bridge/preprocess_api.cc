@@ -10,6 +10,7 @@
 #include "bridge/preprocess.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 #include "common/js_args.h"
 #include "cv/cv_args.h"
 #include "cv/image_decoder.h"
@@ -78,8 +79,7 @@ PreprocessSpec SpecArg(const Napi::Value& value) {
 
 PreprocessInput InputArg(Napi::Env env, const Napi::Value& value, const std::string& name) {
   PreprocessInput input;
-  EnvState& state = EnvState::Get(env);
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(state.matConstructor.Value())) {
+  if (HasTag(value, NativeKind::kMat)) {
     input.mat = MatArg(value, name);
     RequireDepth(input.mat, {CV_8U}, name);
     RequireChannels(input.mat, {1, 3, 4}, name);

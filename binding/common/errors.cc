@@ -18,7 +18,10 @@ Failure CurrentFailure() {
     Failure f;
     if (e.code == cv::Error::StsNoMem) {
       f.kind = ErrorKind::kLimit;
-      f.message = "out of memory: OpenCV could not allocate (" + e.func + ")";
+      // The allocation limit's own message says which limit; anything else is a real OOM.
+      f.message = e.err.find("allocation limit") != std::string::npos
+                      ? "OpenCV " + (e.func.empty() ? std::string("call") : e.func) + ": " + e.err
+                      : "out of memory: OpenCV could not allocate (" + e.func + ")";
       return f;
     }
     f.kind = ErrorKind::kCv;

@@ -5,17 +5,25 @@
 #include <opencv2/imgproc.hpp>
 
 #include <climits>
+#include <cstring>
 
 #include "common/errors.h"
+#include "common/limits.h"
 #include "cv/exif_orientation.h"
 #include "cv/image_header.h"
 #include "cv/jpeg_decoder.h"
+#include "cv/png_integrity.h"
 
 namespace tfcv {
 namespace {
 
 void CheckPixels(int64_t width, int64_t height, const DecodeRequest& request, const std::string& argName,
                  const char* format) {
+  // The decoded image (up to 4 channels of up to 2 bytes: 8 bytes a pixel at most; 3 for colour).
+  if (width > 0 && height > 0)
+    CheckAllocation(static_cast<uint64_t>(width) * static_cast<uint64_t>(height) *
+                        (request.mode == DecodeMode::kGrayscale ? 1 : 3),
+                    argName + ": the decoded " + format + " image");
   if (width * height <= request.maxPixels) return;
   Fail(ErrorKind::kLimit, argName + ": the " + format + " image is " + std::to_string(width) + "x" +
                               std::to_string(height) + " (" + std::to_string(width * height) +
@@ -30,11 +38,21 @@ int ImreadFlags(DecodeMode mode) {
   }
 }
 
-// The TurboJPEG path; false when the JPEG is one TurboJPEG leaves to OpenCV.
+// The TurboJPEG path for every JPEG (SOI marker): false only for a CMYK/YCCK JPEG, which it
+// has decoded strictly once (any libjpeg warning is a DecodeError) and leaves to OpenCV's
+// conversion. A header TurboJPEG cannot read is a DecodeError, never a lenient fallback:
+// cv::imdecode prints "Corrupt JPEG data" and returns a partial image.
 bool DecodeJpeg(const uint8_t* data, size_t size, const DecodeRequest& request, const std::string& argName,
                 DecodedImage& out) {
   JpegDecoder decoder;
-  if (!decoder.ReadHeader(data, size)) return false;
+  const JpegDecoder::Header header = decoder.ReadHeader(data, size);
+  if (header == JpegDecoder::Header::kInvalid)
+    Fail(ErrorKind::kDecode, argName + ": not a decodable JPEG (libjpeg-turbo: " + decoder.error() + ")");
+  CheckPixels(decoder.width(), decoder.height(), request, argName, "jpeg");
+  if (header == JpegDecoder::Header::kCmyk) {
+    decoder.Validate(argName);
+    return false;
+  }
   // cv::imdecode turns the image upright for the color and grayscale flags only.
   const int orientation = request.mode == DecodeMode::kUnchanged ? 1 : ReadJpegOrientation(data, size);
   if (request.reduce > 1) {
@@ -75,9 +93,12 @@ DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& 
     Fail(ErrorKind::kDecode, argName + ": truncated " + header.format + " (" + std::to_string(size) +
                                  " bytes end before the image data does)");
 
+  // By signature, not by header: a PNG whose IHDR our header reader cannot parse still goes through the check.
+  if (size >= 8 && std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) CheckPngIntegrity(data, size, argName);
+
   DecodedImage out;
-  if (header.known() && std::string(header.format) == "jpeg" && DecodeJpeg(data, size, request, argName, out))
-    return out;
+  const bool jpeg = size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+  if (jpeg && DecodeJpeg(data, size, request, argName, out)) return out;
 
   try {
     // A header over the caller's bytes: imdecode reads them in place.

@@ -6,8 +6,10 @@
 //   IMREAD_REDUCED_* flags use), which preprocess uses when the target is much smaller;
 // - it is strict: libjpeg warnings (truncated data, corrupt entropy-coded segments) are
 //   errors, where cv::imdecode returns a partly grey image.
-// JPEGs TurboJPEG does not decode to BGR (CMYK/YCCK, 12-bit, odd sampling) are left to
-// cv::imdecode by the caller (ReadHeader returns false).
+// CMYK/YCCK JPEGs are left to cv::imdecode (its CMYK->BGR conversion) by the caller, but
+// only after Validate() has decoded them strictly once: cv::imdecode prints libjpeg's
+// warnings and returns a partial image. A JPEG whose header TurboJPEG cannot read is a
+// DecodeError: no other path may decode it more leniently.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -28,9 +30,12 @@ class JpegDecoder {
   JpegDecoder(const JpegDecoder&) = delete;
   JpegDecoder& operator=(const JpegDecoder&) = delete;
 
-  // Reads the frame header of `data` (kept by pointer: it must outlive Decode). False when
-  // this decoder cannot decode the image to BGR or gray; the caller falls back.
-  bool ReadHeader(const uint8_t* data, size_t size);
+  enum class Header { kOk, kCmyk, kInvalid };
+  // Reads the frame header of `data` (kept by pointer: it must outlive Decode). kCmyk: the
+  // image is CMYK/YCCK (dimensions are set; Decode cannot make BGR of it, Validate can
+  // check it). kInvalid: no readable JPEG header; error() says why.
+  Header ReadHeader(const uint8_t* data, size_t size);
+  std::string error() const;
   int width() const { return width_; }
   int height() const { return height_; }
   bool grayscale() const { return grayscale_; }
@@ -38,6 +43,10 @@ class JpegDecoder {
   // Decodes at 1/scaleDenom (1, 2, 4 or 8) of the full size, rounding up like libjpeg.
   // Throws DecodeError naming `argName` on any libjpeg error or warning.
   cv::Mat Decode(JpegPixels pixels, int scaleDenom, const std::string& argName);
+
+  // Decodes a kCmyk image strictly into scratch memory; DecodeError on any libjpeg
+  // error or warning.
+  void Validate(const std::string& argName);
 
   static int ScaledDim(int dim, int scaleDenom) { return (dim + scaleDenom - 1) / scaleDenom; }
 

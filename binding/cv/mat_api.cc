@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bridge/js_bytes.h"
+#include "common/limits.h"
 #include "common/errors.h"
 #include "common/js_args.h"
 #include "common/stats.h"
@@ -42,11 +43,13 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
     MatGeometry g = GeometryArgs(info);
     JsBytes bytes = ReadJsBytes(info[4], "data");
     std::string mode = StringArg(info[5], "options.mode");
-    size_t expected = static_cast<size_t>(g.rows) * g.cols * g.channels * g.dtype->size;
-    if (bytes.length != expected)
+    const uint64_t needed = SaturatingProduct({static_cast<uint64_t>(g.rows), static_cast<uint64_t>(g.cols),
+                                               static_cast<uint64_t>(g.channels), g.dtype->size});
+    if (needed != bytes.length)
       Fail(ErrorKind::kShape, "data: a " + std::to_string(g.rows) + "x" + std::to_string(g.cols) + "x" +
-                                  std::to_string(g.channels) + " " + g.dtype->name + " Mat needs " + std::to_string(expected) +
+                                  std::to_string(g.channels) + " " + g.dtype->name + " Mat needs " + std::to_string(needed) +
                                   " bytes, got " + std::to_string(bytes.length));
+    const size_t expected = static_cast<size_t>(needed);
     if (mode == "share") {
       auto pin = std::make_shared<JsPin>(env, bytes.arrayBuffer);
       size_t step = static_cast<size_t>(g.cols) * g.channels * g.dtype->size;
@@ -54,6 +57,7 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
       return MatWrap::Wrap(env, WrapForeignMat(g.rows, g.cols, g.type(), bytes.data, step, pin, false), false);
     }
     if (mode != "copy") Fail(ErrorKind::kArgument, "options.mode: expected 'copy' | 'share', got '" + mode + "'");
+    CheckAllocation(expected, "Mat.fromBuffer");
     cv::Mat mat(g.rows, g.cols, g.type());
     std::memcpy(mat.data, bytes.data, expected);
     Stats::Get().RecordCopy(static_cast<int64_t>(expected));
@@ -65,6 +69,9 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
 Napi::Value MatZeros(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MatGeometry g = GeometryArgs(info);
+    CheckAllocation(SaturatingProduct({static_cast<uint64_t>(g.rows), static_cast<uint64_t>(g.cols),
+                                       static_cast<uint64_t>(g.channels), g.dtype->size}),
+                    "Mat.zeros");
     return MatWrap::Wrap(info.Env(), cv::Mat::zeros(g.rows, g.cols, g.type()));
   });
 }

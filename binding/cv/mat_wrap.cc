@@ -6,6 +6,7 @@
 #include "bridge/external_view.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 #include "common/stats.h"
 #include "common/js_args.h"
 #include "cv/cv_args.h"
@@ -62,6 +63,7 @@ MatWrap::MatWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MatWrap>(inf
     PendingMat taken = std::move(pending);
     pending = PendingMat{};
     Reset(info.Env(), std::move(taken.mat), taken.reportsExternal);
+    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kMat);
   });
 }
 
@@ -73,9 +75,7 @@ void MatWrap::Reset(Napi::Env env, cv::Mat mat, bool reportsExternal) {
 }
 
 MatWrap& MatWrap::FromValue(const Napi::Value& value, const std::string& argName) {
-  EnvState& state = EnvState::Get(value.Env());
-  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(state.matConstructor.Value()))
-    Fail(ErrorKind::kArgument, argName + ": expected a Mat");
+  if (!HasTag(value, NativeKind::kMat)) Fail(ErrorKind::kArgument, argName + ": expected a Mat");
   return *Napi::ObjectWrap<MatWrap>::Unwrap(value.As<Napi::Object>());
 }
 

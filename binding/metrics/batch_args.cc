@@ -5,15 +5,13 @@
 
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 #include "cv/mat_wrap.h"
 #include "tf/tensor_wrap.h"
 
 namespace tfcv {
 namespace {
 
-bool IsInstance(const Napi::Value& v, const Napi::FunctionReference& ctor) {
-  return v.IsObject() && !ctor.IsEmpty() && v.As<Napi::Object>().InstanceOf(ctor.Value());
-}
 
 int Dim(int64_t d, const std::string& what, const Shape& shape, const std::string& argName) {
   if (d <= 0 || d > INT_MAX)
@@ -71,11 +69,10 @@ void AddMat(ImageBatch& batch, MatWrap& wrap, const std::string& label) {
 }  // namespace
 
 ImageBatch ReadImageBatch(const Napi::Value& value, const std::string& argName) {
-  EnvState& state = EnvState::Get(value.Env());
-  if (IsInstance(value, state.tensorConstructor)) return FromTensor(TensorWrap::FromValue(value, argName), argName);
+  if (HasTag(value, NativeKind::kTensor)) return FromTensor(TensorWrap::FromValue(value, argName), argName);
   ImageBatch batch;
   batch.name = argName;
-  if (IsInstance(value, state.matConstructor)) {
+  if (HasTag(value, NativeKind::kMat)) {
     AddMat(batch, MatWrap::FromValue(value, argName), argName);
     return batch;
   }
@@ -85,7 +82,7 @@ ImageBatch ReadImageBatch(const Napi::Value& value, const std::string& argName) 
   for (uint32_t i = 0; i < items.Length(); ++i) {
     const std::string label = argName + "[" + std::to_string(i) + "]";
     Napi::Value item = items.Get(i);
-    if (!IsInstance(item, state.matConstructor)) Fail(ErrorKind::kArgument, label + ": expected a Mat");
+    if (!HasTag(item, NativeKind::kMat)) Fail(ErrorKind::kArgument, label + ": expected a Mat");
     AddMat(batch, MatWrap::FromValue(item, label), label);
   }
   if (batch.dtype == nullptr) batch.dtype = DTypeByName("uint8");  // an empty batch

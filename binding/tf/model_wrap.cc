@@ -4,6 +4,7 @@
 #include "bridge/js_bytes.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 #include "common/js_args.h"
 #include "tf/tensor_wrap.h"
 #include "workers/promise_worker.h"
@@ -45,6 +46,7 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     if (!pendingModel) Fail(ErrorKind::kArgument, "Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()");
     model_ = std::move(pendingModel);
     pendingModel.reset();
+    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kModel);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/limits.h"
 #include "common/errors.h"
 
 namespace tfcv {
@@ -28,6 +29,7 @@ std::vector<int64_t> Dims(const Shape& shape) { return std::vector<int64_t>(shap
 
 TensorRef AllocTensor(const DType& dtype, const Shape& shape) {
   size_t count = CheckedElementCount(shape, dtype.size, "tensor");
+  CheckAllocation(static_cast<uint64_t>(count) * dtype.size, "tensor " + ShapeString(shape));
   if (dtype.tf == TF_STRING) return NewStringTensor(shape, std::vector<std::string>(count));
   auto dims = Dims(shape);
   TF_Tensor* t = TF_AllocateTensor(dtype.tf, dims.data(), static_cast<int>(dims.size()), count * dtype.size);
@@ -37,6 +39,7 @@ TensorRef AllocTensor(const DType& dtype, const Shape& shape) {
 
 TensorRef NewStringTensor(const Shape& shape, const std::vector<std::string>& values) {
   size_t count = CheckedElementCount(shape, sizeof(TF_TString), "string tensor");
+  CheckAllocation(static_cast<uint64_t>(count) * sizeof(TF_TString), "string tensor " + ShapeString(shape));
   if (values.size() != count)
     Fail(ErrorKind::kShape, "string tensor: shape " + ShapeString(shape) + " holds " + std::to_string(count) +
                                 " strings, got " + std::to_string(values.size()));

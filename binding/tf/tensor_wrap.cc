@@ -8,6 +8,7 @@
 #include "bridge/external_view.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 #include "common/stats.h"
 #include "tf/tensor_factory.h"
 
@@ -72,14 +73,12 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
     tensor_ = std::move(taken.tensor);
     sharesMemory_ = taken.sharesMemory;
     if (taken.reportsExternal) ticket_ = ExternalMemoryTicket(info.Env(), static_cast<int64_t>(tensor_->byteLength()));
+    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kTensor);
   });
 }
 
 TensorWrap& TensorWrap::FromValue(const Napi::Value& value, const std::string& argName) {
-  Napi::Env env = value.Env();
-  EnvState& state = EnvState::Get(env);
-  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(state.tensorConstructor.Value()))
-    Fail(ErrorKind::kArgument, argName + ": expected a Tensor");
+  if (!HasTag(value, NativeKind::kTensor)) Fail(ErrorKind::kArgument, argName + ": expected a Tensor");
   return *Napi::ObjectWrap<TensorWrap>::Unwrap(value.As<Napi::Object>());
 }
 

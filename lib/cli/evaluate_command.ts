@@ -97,7 +97,8 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  const skipped: SkippedSample[] = [];
+  // Never opened (FIFOs, directories, devices named like images): listed, not fatal.
+  const skipped: SkippedSample[] = listing.unreadable.map((u) => ({ id: u.file, error: u.reason }));
   if (listing.missingMasks.length > 0) {
     const shown = listing.missingMasks.slice(0, 5).join(', ') + (listing.missingMasks.length > 5 ? `, … (${listing.missingMasks.length} in all)` : '');
     if (!o.keepGoing) throw new CliError(`no mask in ${masksDir} for ${shown} (masks pair with images by file name; --keep-going skips such images)`);

@@ -17,6 +17,12 @@ export function numberOption(value: string): number {
   return n;
 }
 
+export function positiveNumberOption(value: string): number {
+  const n = numberOption(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`expected a number > 0, got '${value}'`);
+  return n;
+}
+
 export function metricListOption(value: string): MetricName[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of metric names');

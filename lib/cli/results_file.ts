@@ -1,7 +1,8 @@
 // The JSON the command writes with --json (and `tfcv merge` reads): results for people,
 // metric states for merging, per-image values, skipped files, timing. States are what make
 // a sharded evaluation add up exactly to a single run.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { fileErrorReason, readRegularFileSync } from '../files';
 import { Shard } from '../evaluate/shard';
 import { Metric, MetricJSON, MetricResult } from '../metrics/metric';
 import { CliError } from './cli_error';
@@ -38,10 +39,12 @@ export function writeResultsFile(file: string, data: ResultsFile): void {
 export function readResultsFile(file: string): { data: ResultsFile; metrics: Map<string, Metric> } {
   let data: ResultsFile;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
+    // A regular file of at most 256 MiB: /dev/zero or a FIFO would never end.
+    data = JSON.parse(readRegularFileSync(file, 'file', 256 * 2 ** 20).toString('utf8')) as ResultsFile;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message}`);
+    const cause = (error as { cause?: unknown }).cause;
+    const reason = cause !== undefined ? fileErrorReason(cause) : error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message.replace(/^file: /, '');
+    throw new CliError(`${file}: ${reason}`);
   }
   if (data === null || typeof data !== 'object' || data.states === null || typeof data.states !== 'object' || Array.isArray(data.states)) {
     throw new CliError(`${file}: not a tfcv results file (no "states"; write one with tfcv evaluate --json)`);

@@ -8,7 +8,7 @@ import { demoCommand, DemoCommandOptions } from './demo';
 import { EvaluateCommandOptions, evaluateCommand } from './evaluate_command';
 import { CliIo } from './io';
 import { mergeCommand } from './merge_command';
-import { integerOption, metricListOption, numberOption } from './options';
+import { integerOption, metricListOption, numberOption, positiveNumberOption } from './options';
 
 function program(io: CliIo, done: (code: number) => void): Command {
   const root = new Command('tfcv')
@@ -34,7 +34,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--min-pixels <n>', 'segmentation-accuracy: positive when more pixels than this (default 500)', integerOption(0))
     .addOption(new Option('--mask-mode <mode>', "'auto': 0/255 masks as binary, others as class ids (checked against --num-classes); 'binary': non-zero is class 1; 'ids': pixel values are class ids").choices(['auto', 'binary', 'ids']).default('auto'))
     .addOption(new Option('--channel-order <order>', 'channel order fed to the model').choices(['rgb', 'bgr']).default('rgb'))
-    .option('--divisor <d>', 'float inputs get pixel / divisor', numberOption, 255)
+    .option('--divisor <d>', 'float inputs get pixel / divisor (> 0)', positiveNumberOption, 255)
     .option('--batch-size <n>', 'images per model run', integerOption(1, 65536), 16)
     .option('--concurrency <n>', 'images decoded at once', integerOption(1, 1024), 4)
     .option('--shard <I/N>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge')

@@ -2,7 +2,7 @@
 // like the other drawing calls (memory another owner sees is not drawn on: ReadOnlyError,
 // or a copy first with { onShared: 'copy' }).
 import { ArgumentError } from '../errors';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import * as a from '../image_args';
 import type { Color, OnShared } from '../image_args';
@@ -46,7 +46,7 @@ const PALETTE: readonly number[][] = [
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
 Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesInput, options?: DrawDetectionsOptions) {
-  const handle = Mat.handle(this);
+  const handle = matHandle(this);
   const o = v.optionsObject(options, 'options');
   const xywh = readBoxes(boxes, 'boxes', v.oneOf(o.format, BOX_FORMATS, 'options.format', 'xywh'));
   const n = xywh.length / 4;

@@ -5,7 +5,7 @@
 // value (for per-image reports and for finding the worst images).
 import { AbortError, ArgumentError, DisposedError } from '../errors';
 import { Feeds } from '../feeds';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import { Model } from '../model';
 import { MetricJSON, MetricResult, Metric } from '../metrics/metric';
 import { TensorSpec } from '../signature';
@@ -139,7 +139,7 @@ function release(p: Prepared | null): void {
 }
 
 function readMetrics(metrics: unknown): Metric[] {
-  const list = Array.isArray(metrics) ? metrics : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric) ? Object.values(metrics) : null;
+  const list = Array.isArray(metrics) ? v.arrayItems(metrics, 'metrics', 1000, 'an array of Metrics') : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric) ? Object.values(metrics) : null;
   if (list === null || list.length === 0) throw new ArgumentError(`metrics: expected a non-empty array of Metrics, got ${v.describe(metrics)}`);
   const names = new Set<string>();
   list.forEach((m, i) => {
@@ -299,7 +299,7 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
         width = images[0]!.cols;
       }
       if (kind === 'masks') {
-        const handles = loaded.map((s, i) => Mat.handle(s.mask, `masks[${i}]`));
+        const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
         p.truth = tensorFromNative(await evaluateNative.evalMaskBatchAsync(handles, { height, width, mode: maskMode }));
       }
       if (kind === 'labels') p.labels = loaded.map((s) => s.label!);
@@ -370,7 +370,7 @@ export async function evaluate(model: Model, dataset: Dataset, metrics: readonly
       const ps = predictions.shape;
       if (truth !== null && ps.length >= 3 && (ps[1] !== truth.shape[1] || ps[2] !== truth.shape[2])) {
         // The model's output is not at its input's size: masks follow the predictions.
-        const handles = current.loaded.map((s, i) => Mat.handle(s.mask, `masks[${i}]`));
+        const handles = current.loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
         truth = tensorFromNative(evaluateNative.evalMaskBatch(handles, { height: ps[1]!, width: ps[2]!, mode: maskMode }));
       }
       const truthFor = (m: Metric) => (!m.usesTruth ? null : current.labels ?? truth);

@@ -2,10 +2,13 @@
 // deterministic), each paired with the mask of the same file stem in a masks directory
 // ("cat.jpg" with "cat.png"). Problems are reported by file name: a missing directory or
 // one without images is an error at once; a missing mask is listed for the caller to
-// treat as fatal or skip.
+// treat as fatal or skip. Entries named like images that are not regular files (FIFOs,
+// directories, devices, sockets, symlinks to those or dangling) are never opened: reading
+// one could block forever; they are listed in `unreadable` with the reason.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ArgumentError } from '../errors';
+import { regularFileProblem } from '../files';
 import { Sample } from './sample';
 import { Shard, selectShard } from './shard';
 
@@ -23,6 +26,8 @@ export interface FolderDataset {
   samples: Sample[];
   /** Image files (of this shard) without a mask, when masksDir is given. */
   missingMasks: string[];
+  /** Entries (of this shard) named like images that are not readable regular files, with the reason. */
+  unreadable: Array<{ file: string; reason: string }>;
   /** Image files found in the directory, before sharding. */
   totalImages: number;
 }
@@ -37,7 +42,7 @@ function imageFiles(dir: string, what: string): string[] {
     throw new ArgumentError(`${what} ${dir}: ${reason}`);
   }
   return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
+    .filter((e) => !e.name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -63,8 +68,14 @@ export function folderDataset(imagesDir: string, options: FolderDatasetOptions =
   }
   const samples: Sample[] = [];
   const missingMasks: string[] = [];
+  const unreadable: Array<{ file: string; reason: string }> = [];
   for (const file of selectShard(images, options.shard)) {
     const sample: Sample = { id: file, image: path.join(imagesDir, file) };
+    const imageProblem = regularFileProblem(sample.image as string);
+    if (imageProblem !== null) {
+      unreadable.push({ file, reason: `the image is ${imageProblem}` });
+      continue;
+    }
     if (masksByStem !== null) {
       const mask = masksByStem.get(stem(file));
       if (mask === undefined) {
@@ -72,8 +83,13 @@ export function folderDataset(imagesDir: string, options: FolderDatasetOptions =
         continue;
       }
       sample.mask = path.join(options.masksDir!, mask);
+      const maskProblem = regularFileProblem(sample.mask as string);
+      if (maskProblem !== null) {
+        unreadable.push({ file, reason: `its mask ${mask} is ${maskProblem}` });
+        continue;
+      }
     }
     samples.push(sample);
   }
-  return { samples, missingMasks, totalImages: images.length };
+  return { samples, missingMasks, unreadable, totalImages: images.length };
 }

@@ -4,7 +4,7 @@
 // pixel / 255 for float inputs (the Keras convention; both are options).
 import { ArgumentError } from '../errors';
 import { Feeds } from '../feeds';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import { TensorSpec } from '../signature';
 import { Tensor, tensorFromNative } from '../tensor';
 import { evaluateNative, NativeInputSpec } from './native_evaluate';
@@ -46,7 +46,7 @@ export function defaultRecipe(inputs: Record<string, TensorSpec>, order: 'rgb' |
 export async function buildInput(recipe: InputRecipe, images: Mat[]): Promise<{ feeds: Feeds; tensor: Tensor; height: number; width: number }> {
   const height = recipe.spec.height ?? images[0]!.rows;
   const width = recipe.spec.width ?? images[0]!.cols;
-  const handles = images.map((m, i) => Mat.handle(m, `images[${i}]`));
+  const handles = images.map((m, i) => matHandle(m, `images[${i}]`));
   const tensor = tensorFromNative(await evaluateNative.evalInputBatchAsync(handles, { ...recipe.spec, height, width }));
   return { feeds: { [recipe.key]: tensor }, tensor, height, width };
 }

@@ -1,9 +1,9 @@
 // Turning one sample into decoded Mats: files are read and decoded off the event loop;
 // every failure becomes an error that names the sample and its file, so a bad file in a
 // folder of thousands is found at once.
-import { readFile } from 'node:fs/promises';
 import { ArgumentError, DecodeError, TfcvError } from '../errors';
 import { Mat } from '../mat';
+import { fileErrorReason, readRegularFile } from '../files';
 import * as v from '../validate';
 import { Sample } from './sample';
 
@@ -26,10 +26,12 @@ async function decodeSource(source: unknown, flags: 'color' | 'grayscale', what:
   if (typeof source === 'string') {
     where = ` (${source})`;
     try {
-      bytes = await readFile(source);
+      bytes = await readRegularFile(source, what);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ArgumentError(`sample '${id}': cannot read the ${what} file ${source}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      // Special files (FIFOs, devices, directories) are refused before any read: no hang.
+      const cause = (error as { cause?: unknown }).cause;
+      const reason = cause !== undefined ? fileErrorReason(cause) : error instanceof TfcvError ? error.message.slice(what.length + 2) : fileErrorReason(error);
+      throw new ArgumentError(`sample '${id}': cannot read the ${what} file ${source}: ${reason}`);
     }
   } else if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     bytes = source;

@@ -2,6 +2,7 @@
 // takes every N-th item of the name-sorted list starting at I, so any job runner can spread
 // an evaluation over machines and `tfcv merge` combines the shards' metric states.
 import { ArgumentError } from '../errors';
+import * as v from '../validate';
 
 export interface Shard {
   /** 1-based. */
@@ -10,18 +11,26 @@ export interface Shard {
 }
 
 /** Parses "I/N" (1 <= I <= N). */
-export function parseShard(text: unknown, name = 'shard'): Shard {
+export function parseShard(text: unknown, name: string = 'shard'): Shard {
+  if (typeof name !== 'string') name = 'shard';
   const m = typeof text === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text) : null;
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || !(count >= 1) || !(index >= 1) || index > count || count > 1_000_000) {
-    throw new ArgumentError(`${name}: expected I/N with 1 <= I <= N (e.g. 2/4), got ${JSON.stringify(text) ?? String(text)}`);
+    throw new ArgumentError(`${name}: expected I/N with 1 <= I <= N (e.g. 2/4), got ${typeof text === 'string' ? JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text) : v.describe(text)}`);
   }
   return { index, count };
 }
 
 /** The items of shard `shard` (round robin over the given order). */
 export function selectShard<T>(items: readonly T[], shard: Shard | null | undefined): T[] {
-  if (!shard) return items.slice();
-  return items.filter((_, i) => i % shard.count === shard.index - 1);
+  const length = v.arrayLength(items, 'items', 100_000_000);
+  if (shard === null || shard === undefined) return items.slice();
+  if (typeof shard !== 'object') throw new ArgumentError(`shard: expected { index, count } or null, got ${v.describe(shard)}`);
+  const count = v.integer(shard.count, 'shard.count', 1, 1_000_000);
+  const index = v.integer(shard.index, 'shard.index', 1, count);
+  const out: T[] = [];
+  // Index arithmetic, not a filter over every slot: a sparse array is not walked hole by hole.
+  for (let i = index - 1; i < length; i += count) out.push(items[i] as T);
+  return out;
 }

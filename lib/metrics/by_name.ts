@@ -1,6 +1,7 @@
 // Metrics by their kebab-case names ('mean-iou', 'circularity', ...), for configuration files
 // and the tfcv command: one place that maps a name and a few shared settings to a metric.
 import { ArgumentError } from '../errors';
+import * as v from '../validate';
 import { AvgPixelValue } from './avg_pixel_value';
 import { BinaryAccuracy } from './binary_accuracy';
 import { Circularity } from './circularity';
@@ -90,6 +91,6 @@ export function metricByName(name: MetricName, settings: MetricSettings = {}): M
     case 'mean-average-precision':
       return new MeanAveragePrecision();
     default:
-      throw new ArgumentError(`metric: expected one of ${[...METRIC_NAMES, ...DETECTION_METRIC_NAMES].join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
+      throw new ArgumentError(`metric: expected one of ${[...METRIC_NAMES, ...DETECTION_METRIC_NAMES].join(', ')}, got ${v.describe(name)}`);
   }
 }

@@ -4,7 +4,7 @@
 // pixel / binary accuracy, precision and recall are different reads of the same matrix.
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { Batch, checkSameImages, isFloat, readBatch, sizeOf } from './inputs';
-import { Measurement, Metric, MetricResult } from './metric';
+import { Measurement, Metric, MetricResult, internalCall, matrixRows } from './metric';
 import { NativeConfusionOptions, metricsNative } from './native_metrics';
 import * as opt from './options';
 
@@ -85,7 +85,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
 
   /** The accumulated matrix, rows = true class, columns = predicted class (a copy). */
   matrix(): number[][] {
-    return this.matrixRows(this.state.matrix as Float64Array);
+    return matrixRows(this.state.matrix as Float64Array);
   }
 
   /** @internal */
@@ -104,7 +104,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     const options: NativeConfusionOptions = {
       numClasses: this.config.numClasses,
       ignoreClass: this.config.ignoreClass,
-      prediction: this.predictionKind(pred),
+      prediction: this.#predictionKind(pred),
       threshold: this.config.threshold,
       masks: this.config.masks,
     };
@@ -115,7 +115,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     };
   }
 
-  private predictionKind(pred: Batch): NativeConfusionOptions['prediction'] {
+  #predictionKind(pred: Batch): NativeConfusionOptions['prediction'] {
     const k = this.config.numClasses;
     // An empty batch adds nothing, whatever its layout.
     if (pred.count === 0) return 'class-ids';
@@ -168,7 +168,7 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
   }
 
   override result(): TResult {
-    return this.resultOf(this.state.matrix as Float64Array);
+    return internalCall(() => this.resultOf(this.state.matrix as Float64Array));
   }
 
   /** @internal */

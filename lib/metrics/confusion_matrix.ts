@@ -1,7 +1,7 @@
 // The pixel confusion matrix itself as a metric (rows: true class, columns: predicted
 // class), for reports and for computing any ratio not offered as a class.
 import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
-import { MetricResult, registerMetricKind } from './metric';
+import { MetricResult, matrixRows, registerMetricKind } from './metric';
 import { accuracyOf } from './pixel_accuracy';
 import * as opt from './options';
 
@@ -30,7 +30,7 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
   /** @internal */
   protected resultOf(matrix: Float64Array): ConfusionMatrixResult {
     const { value, total } = accuracyOf(matrix, this.config.numClasses);
-    return { value, matrix: this.matrixRows(matrix), total };
+    return { value, matrix: matrixRows(matrix), total };
   }
 }
 

@@ -31,3 +31,19 @@ export { metricByName, METRIC_NAMES, DETECTION_METRIC_NAMES } from './by_name';
 export type { MetricName, MetricSettings } from './by_name';
 export { circularity, circularitySync, foregroundFraction, foregroundFractionSync, meanIoU, meanIoUSync, dice, diceSync } from './one_shot';
 export type { OneImage, CircularityOfOptions, ForegroundFractionOptions, MeanIoUOfOptions, DiceOfOptions } from './one_shot';
+
+// Only the metric machinery may call the subclass hooks (see guardMetricHooks).
+import { Metric as C0, guardMetricHooks } from './metric';
+import { Circularity as C1 } from './circularity';
+import { SegmentationAccuracy as C2 } from './segmentation_accuracy';
+import { AvgPixelValue as C3 } from './avg_pixel_value';
+import { ConfusionMetric as C4 } from './confusion_base';
+import { MeanIoU as C5 } from './mean_iou';
+import { IoU as C6 } from './iou';
+import { Dice as C7 } from './dice';
+import { PixelAccuracy as C8 } from './pixel_accuracy';
+import { BinaryAccuracy as C9 } from './binary_accuracy';
+import { Precision as C10, Recall as C11 } from './precision_recall';
+import { ConfusionMatrix as C12 } from './confusion_matrix';
+import { MeanAveragePrecision as C13 } from './mean_average_precision';
+for (const cls of [C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13]) guardMetricHooks(cls);

@@ -3,8 +3,8 @@
 // per-sample weights. Errors name the argument ("yPred[2]: the Mat was disposed").
 import { DType } from '../dtype';
 import { ArgumentError, DTypeError, DisposedError, ShapeError } from '../errors';
-import { Mat } from '../mat';
-import { Tensor } from '../tensor';
+import { Mat, matHandle } from '../mat';
+import { Tensor, tensorHandle } from '../tensor';
 import * as v from '../validate';
 import { NativeBatch } from './native_metrics';
 
@@ -16,6 +16,9 @@ export type LabelInput = readonly (number | boolean)[] | Tensor;
 
 /** One non-negative weight per sample (image). */
 export type SampleWeight = readonly number[] | Float32Array | Float64Array | Tensor;
+
+/** Most images one metric update accepts as an array of Mats. */
+const MAX_BATCH_IMAGES = 1_000_000;
 
 /** @internal A validated batch. */
 export interface Batch {
@@ -34,7 +37,7 @@ export function isFloat(dtype: DType): boolean {
 
 function liveMat(mat: Mat, name: string) {
   if (mat.disposed) throw new DisposedError(`${name}: the Mat was disposed`);
-  return Mat.handle(mat, name);
+  return matHandle(mat, name);
 }
 
 /** @internal */
@@ -49,17 +52,21 @@ export function readBatch(value: unknown, name: string): Batch {
     }
     const [rows, cols, channels] = s.length === 2 ? [s[0]!, s[1]!, 1] : [s[1]!, s[2]!, s.length === 4 ? s[3]! : 1];
     if (rows < 1 || cols < 1 || channels < 1) throw new ShapeError(`${name}: expected H, W and C >= 1, got [${s.join(',')}]`);
-    return { handle: Tensor.handle(value, name), count: s.length === 2 ? 1 : s[0]!, dtype, sizes: [[rows, cols, channels]], isTensor: true };
+    return { handle: tensorHandle(value, name), count: s.length === 2 ? 1 : s[0]!, dtype, sizes: [[rows, cols, channels]], isTensor: true };
   }
   if (value instanceof Mat) {
     const handle = liveMat(value, name);
     return { handle, count: 1, dtype: value.dtype, sizes: [[value.rows, value.cols, value.channels]], isTensor: false };
   }
   if (Array.isArray(value)) {
-    const handles = value.map((m, i) => {
+    // The length is checked before any iteration: a sparse array of length 2^32-1 is refused at once.
+    const length = v.arrayLength(value, name, MAX_BATCH_IMAGES, 'an array of Mats');
+    const handles = [];
+    for (let i = 0; i < length; i++) {
+      const m: unknown = value[i];
       if (!(m instanceof Mat)) throw new ArgumentError(`${name}[${i}]: expected a Mat, got ${v.describe(m)}`);
-      return liveMat(m, `${name}[${i}]`);
-    });
+      handles.push(liveMat(m, `${name}[${i}]`));
+    }
     const mats = value as Mat[];
     const dtype = mats.length > 0 ? mats[0]!.dtype : 'uint8';
     mats.forEach((m, i) => {
@@ -132,6 +139,7 @@ export function readLabels(value: unknown, name: string): number[] | null {
     if (dtype === 'string' || dtype === 'float16') throw new DTypeError(`${name}: expected numeric labels, got ${dtype}`);
     values = value.data as ArrayLike<unknown>;
   } else if (Array.isArray(value) && (value.length === 0 || !(value[0] instanceof Mat))) {
+    v.arrayLength(value, name, MAX_BATCH_IMAGES, 'an array of labels');
     values = value;
   } else {
     return null;

@@ -5,6 +5,7 @@ import { IoUOptions, IoUResult, iouOf } from './mean_iou';
 import { registerMetricKind } from './metric';
 import * as opt from './options';
 import { ArgumentError } from '../errors';
+import * as v from '../validate';
 
 export interface PerClassIoUOptions extends IoUOptions {
   /** The classes whose IoU is averaged into `value`. Default: every class. */
@@ -35,9 +36,9 @@ export class IoU extends ConfusionMetric<IoUResult> {
 export function targetClassIds(value: unknown, k: number): number[] {
   if (value === undefined) return Array.from({ length: k }, (_, c) => c);
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ArgumentError(`options.targetClassIds: expected a non-empty array of class ids, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new ArgumentError(`options.targetClassIds: expected a non-empty array of class ids, got ${v.describe(value)}`);
   }
-  return value.map((c, i) => opt.classId(c, `options.targetClassIds[${i}]`, k));
+  return v.arrayItems(value, 'options.targetClassIds', 4096).map((c, i) => opt.classId(c, `options.targetClassIds[${i}]`, k));
 }
 
 registerMetricKind('IoU', ({ numClasses, ...rest }, name) => new IoU(numClasses as number, { ...(rest as PerClassIoUOptions), name }));

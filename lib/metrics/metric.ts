@@ -64,12 +64,15 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
 
   /** @internal */
   protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
+    if (typeof (this as unknown as { emptyState?: unknown }).emptyState !== 'function') {
+      throw new ArgumentError('Metric: an abstract class; construct one of its subclasses (MeanIoU, Dice, Circularity, ...)');
+    }
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw new ArgumentError(`options.name: expected a non-empty string, got ${v.describe(name)}`);
     }
     this.name = name ?? defaultName;
     this.config = Object.freeze({ ...config });
-    this.state = this.emptyState();
+    this.state = internalCall(() => this.emptyState());
   }
 
   /**
@@ -78,19 +81,19 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * the native work runs. A reset() while an update is in flight discards that update.
    */
   async update(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): Promise<number[]> {
-    const m = this.measure(yTrue, yPred);
+    const m = internalCall(() => this.measure(yTrue, yPred));
     const weights = readWeights(sampleWeight, m.count);
     const generation = this.#generation;
     const raw = await withCallerStack(m.async());
-    if (generation !== this.#generation) return this.perSample(raw, m.count);
-    return this.accumulate(raw, m.count, weights);
+    if (generation !== this.#generation) return internalCall(() => this.perSample(raw, m.count));
+    return internalCall(() => this.accumulate(raw, m.count, weights));
   }
 
   /** Synchronous twin of update() (blocks the event loop for the native work). */
   updateSync(yTrue: TruthInput, yPred: MetricInput, sampleWeight?: SampleWeight): number[] {
-    const m = this.measure(yTrue, yPred);
+    const m = internalCall(() => this.measure(yTrue, yPred));
     const weights = readWeights(sampleWeight, m.count);
-    return this.accumulate(m.sync(), m.count, weights);
+    return internalCall(() => this.accumulate(m.sync(), m.count, weights));
   }
 
   /** Keras' name for update(). */
@@ -104,7 +107,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   /** Forgets everything seen. Updates still in flight are discarded when they finish. */
   reset(): void {
     this.#generation++;
-    this.state = this.emptyState();
+    this.state = internalCall(() => this.emptyState());
   }
 
   /** Keras' name for reset(). */
@@ -118,7 +121,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * batches too. Returns this metric.
    */
   merge(...others: Metric[]): this {
-    others.forEach((other, i) => this.checkMergeable(other, `others[${i}]`));
+    others.forEach((other, i) => this.#checkMergeable(other, `others[${i}]`));
     for (const other of others) {
       for (const [key, value] of Object.entries(other.state)) {
         const mine = this.state[key];
@@ -137,7 +140,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   toJSON(): MetricJSON {
     const state: MetricJSON['state'] = {};
     for (const [key, value] of Object.entries(this.state)) {
-      state[key] = value instanceof Float64Array ? this.matrixRows(value) : value;
+      state[key] = value instanceof Float64Array ? matrixRows(value) : value;
     }
     return { kind: this.kind, version: 1, name: this.name, config: { ...this.config }, state };
   }
@@ -166,7 +169,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
     if (typeof j.name !== 'string') throw new ArgumentError(`json.name: expected a string, got ${v.describe(j.name)}`);
     const metric = factory(j.config as Record<string, unknown>, j.name);
-    metric.restoreState(j.state);
+    internalCall(() => metric.restoreState(j.state));
     return metric;
   }
 
@@ -179,13 +182,7 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   /** @internal */
   protected abstract emptyState(): MetricState;
 
-  /** @internal Side length of a square matrix in the state (confusion matrices). */
-  protected matrixRows(flat: Float64Array): number[][] {
-    const k = Math.round(Math.sqrt(flat.length));
-    return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
-  }
-
-  private checkMergeable(other: unknown, label: string): void {
+  #checkMergeable(other: unknown, label: string): void {
     if (!(other instanceof Metric)) throw new ArgumentError(`${label}: expected a Metric, got ${v.describe(other)}`);
     if (other.kind !== this.kind) throw new ArgumentError(`${label}: cannot merge a ${other.kind} into a ${this.kind}`);
     for (const key of new Set([...Object.keys(this.config), ...Object.keys(other.config)])) {
@@ -195,12 +192,12 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     }
   }
 
-  /** @internal */
+  /** @internal Reads a toJSON() state back; subclasses with other state shapes override it. */
   protected restoreState(state: unknown): void {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
       throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
     }
-    const empty = this.emptyState();
+    const empty = internalCall(() => this.emptyState());
     const given = state as Record<string, unknown>;
     for (const key of Object.keys(given)) {
       if (!(key in empty)) throw new ArgumentError(`json.state.${key}: not part of a ${this.kind} state (expected ${Object.keys(empty).join(', ')})`);
@@ -227,5 +224,45 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
       }
     }
     this.state = empty;
+  }
+}
+
+/** @internal The rows of a square matrix kept flat in a state (confusion matrices). */
+export function matrixRows(flat: Float64Array): number[][] {
+  const k = Math.round(Math.sqrt(flat.length));
+  return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
+}
+
+// The hooks subclasses implement (measure, accumulate, ...) live on the prototypes, where
+// any caller could reach them with garbage and get a TypeError, or an array of 2^31 elements
+// that kills V8. They are wrapped (guardMetricHooks, lib/metrics/index.ts) to answer an
+// ArgumentError unless the base class itself is calling them.
+const HOOKS = ['measure', 'accumulate', 'perSample', 'emptyState', 'resultOf', 'matrixValue', 'restoreState'] as const;
+let internalDepth = 0;
+
+/** @internal Runs `fn` as the metric machinery: hooks may be called inside it. */
+export function internalCall<T>(fn: () => T): T {
+  internalDepth++;
+  try {
+    return fn();
+  } finally {
+    internalDepth--;
+  }
+}
+
+/** @internal Wraps the hooks a metric class defines so that only the machinery can call them. */
+export function guardMetricHooks(cls: Function): void {
+  const proto = cls.prototype as Record<string, unknown>;
+  for (const name of HOOKS) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (d === undefined || typeof d.value !== 'function') continue;
+    const hook = d.value as (...args: unknown[]) => unknown;
+    Object.defineProperty(proto, name, {
+      ...d,
+      value: function guardedHook(this: unknown, ...args: unknown[]) {
+        if (internalDepth === 0) throw new ArgumentError(`${name}: an internal hook of the metric classes, not callable directly`);
+        return hook.apply(this, args);
+      },
+    });
   }
 }

@@ -2,7 +2,7 @@
 // countNonZero, mean (optionally under a mask) and image moments.
 import { withCallerStack } from '../async_stack';
 import type { Contours, Moments } from '../contours';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import { nativeImage } from '../native_image';
 import * as v from '../validate';
@@ -55,37 +55,37 @@ function contourArgs(options: FindContoursOptions | undefined): [string, string]
 
 function maskArg(options: MeanOptions | undefined) {
   const mask = v.optionsObject(options, 'options').mask;
-  return mask === undefined ? undefined : Mat.handle(mask, 'options.mask');
+  return mask === undefined ? undefined : matHandle(mask, 'options.mask');
 }
 
 Mat.prototype.findContours = async function findContours(this: Mat, options?: FindContoursOptions): Promise<Contours> {
-  const handle = Mat.handle(this);
+  const handle = matHandle(this);
   return withCallerStack(nativeImage.findContoursAsync(handle, ...contourArgs(options)));
 };
 Mat.prototype.findContoursSync = function findContoursSync(this: Mat, options?: FindContoursOptions): Contours {
-  return nativeImage.findContours(Mat.handle(this), ...contourArgs(options));
+  return nativeImage.findContours(matHandle(this), ...contourArgs(options));
 };
 
 Mat.prototype.countNonZero = async function countNonZero(this: Mat): Promise<number> {
-  return withCallerStack(nativeImage.countNonZeroAsync(Mat.handle(this)));
+  return withCallerStack(nativeImage.countNonZeroAsync(matHandle(this)));
 };
 Mat.prototype.countNonZeroSync = function countNonZeroSync(this: Mat): number {
-  return nativeImage.countNonZero(Mat.handle(this));
+  return nativeImage.countNonZero(matHandle(this));
 };
 
 Mat.prototype.mean = async function mean(this: Mat, options?: MeanOptions): Promise<number[]> {
-  const handle = Mat.handle(this);
+  const handle = matHandle(this);
   return withCallerStack(nativeImage.meanAsync(handle, maskArg(options)));
 };
 Mat.prototype.meanSync = function meanSync(this: Mat, options?: MeanOptions): number[] {
-  return nativeImage.mean(Mat.handle(this), maskArg(options));
+  return nativeImage.mean(matHandle(this), maskArg(options));
 };
 
 Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: boolean }): Promise<Moments> {
-  const handle = Mat.handle(this);
+  const handle = matHandle(this);
   const binary = v.optionsObject(options, 'options').binary === true;
   return (await withCallerStack(nativeImage.momentsAsync(handle, binary))) as unknown as Moments;
 };
 Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
-  return nativeImage.moments(Mat.handle(this), v.optionsObject(options, 'options').binary === true) as unknown as Moments;
+  return nativeImage.moments(matHandle(this), v.optionsObject(options, 'options').binary === true) as unknown as Moments;
 };

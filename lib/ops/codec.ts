@@ -1,11 +1,10 @@
 // Encoding Mats to image bytes (cv::imencode) and writing image files. Decoding and
 // reading live on Mat itself (Mat.decode, Mat.read).
-import { writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { writeRegularFile, writeRegularFileSync } from '../files';
 import { extname } from 'node:path';
 import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import { nativeImage } from '../native_image';
 import * as v from '../validate';
@@ -66,20 +65,20 @@ function writeArgs(path: unknown, options: WriteOptions | undefined): [string, I
 
 Mat.prototype.encode = async function encode(this: Mat, format: ImageFormat, options?: EncodeOptions): Promise<Buffer> {
   const [f, quality, compression] = encodeArgs(format, options);
-  return withCallerStack(nativeImage.encodeAsync(Mat.handle(this), f, quality, compression));
+  return withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression));
 };
 
 Mat.prototype.encodeSync = function encodeSync(this: Mat, format: ImageFormat, options?: EncodeOptions): Buffer {
   const [f, quality, compression] = encodeArgs(format, options);
-  return nativeImage.encode(Mat.handle(this), f, quality, compression);
+  return nativeImage.encode(matHandle(this), f, quality, compression);
 };
 
 Mat.prototype.write = async function write(this: Mat, path: string, options?: WriteOptions): Promise<void> {
   const [file, f, quality, compression] = writeArgs(path, options);
-  await writeFile(file, await withCallerStack(nativeImage.encodeAsync(Mat.handle(this), f, quality, compression)));
+  await writeRegularFile(file, 'path', await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)));
 };
 
 Mat.prototype.writeSync = function writeSync(this: Mat, path: string, options?: WriteOptions): void {
   const [file, f, quality, compression] = writeArgs(path, options);
-  writeFileSync(file, nativeImage.encode(Mat.handle(this), f, quality, compression));
+  writeRegularFileSync(file, 'path', nativeImage.encode(matHandle(this), f, quality, compression));
 };

@@ -83,7 +83,7 @@ function numbers(value: unknown, name: string, fallback: number): number[] {
   if (!Array.isArray(value) || value.length < 1 || value.length > 4) {
     throw new ArgumentError(`${name}: expected a number or one number per channel (1..4), got ${v.describe(value)}`);
   }
-  return value.map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
+  return v.arrayItems(value, name, 4).map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
 }
 
 defineMatOp('cvtColor', (code: unknown) => {

@@ -2,7 +2,7 @@
 // off the event loop (the native `nameAsync`, caller's stack kept on errors) and
 // `nameSync` inline, both through the same argument reader, so the twins cannot differ.
 import { withCallerStack } from '../async_stack';
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import { NativeMat } from '../native';
 import { nativeImage } from '../native_image';
 
@@ -14,12 +14,12 @@ export function defineMatOp(name: string, read: (...args: any[]) => unknown[]): 
   const ops = nativeImage as unknown as Record<string, NativeOp>;
   const proto = Mat.prototype as unknown as Record<string, unknown>;
   proto[name] = async function (this: Mat, ...args: unknown[]): Promise<Mat> {
-    const handle = Mat.handle(this);
+    const handle = matHandle(this);
     const nativeArgs = read(...args);
     return new Mat(await withCallerStack(ops[`${name}Async`]!(handle, ...nativeArgs) as Promise<NativeMat>));
   };
   proto[`${name}Sync`] = function (this: Mat, ...args: unknown[]): Mat {
-    const handle = Mat.handle(this);
+    const handle = matHandle(this);
     return new Mat(ops[name]!(handle, ...read(...args)) as NativeMat);
   };
 }

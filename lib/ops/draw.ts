@@ -4,7 +4,7 @@
 // addWeighted blends two Mats into a new one, e.g. a coloured mask over an image.
 import { withCallerStack } from '../async_stack';
 import { ArgumentError, DTypeError } from '../errors';
-import { Mat, Rect } from '../mat';
+import { Mat, Rect, matHandle } from '../mat';
 import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
 import { nativeImage } from '../native_image';
 import * as a from '../image_args';
@@ -77,33 +77,33 @@ function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
 
 Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
   const s = stroke(options, true);
-  nativeImage.rectangle(Mat.handle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  nativeImage.rectangle(matHandle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
 Mat.prototype.circle = function circle(this: Mat, center: Point, radius: number, color: Color, options?: StrokeOptions) {
   const s = stroke(options, true);
   const r = v.integer(radius, 'radius', 0, 2 ** 24);
-  nativeImage.circle(Mat.handle(this), a.point(center, 'center'), r, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  nativeImage.circle(matHandle(this), a.point(center, 'center'), r, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
 Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Color, options?: StrokeOptions) {
   const s = stroke(options, false);
-  nativeImage.line(Mat.handle(this), a.point(from, 'from'), a.point(to, 'to'), a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  nativeImage.line(matHandle(this), a.point(from, 'from'), a.point(to, 'to'), a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
   return this;
 };
 
 Mat.prototype.drawContours = function drawContours(this: Mat, contours: readonly Int32Array[], color: Color, options?: DrawContoursOptions) {
-  if (!Array.isArray(contours)) throw new ArgumentError(`contours: expected an array of Int32Arrays, got ${v.describe(contours)}`);
-  contours.forEach((c, i) => {
+  const list = v.arrayItems(contours, 'contours', 1_000_000, 'an array of Int32Arrays') as Int32Array[];
+  list.forEach((c, i) => {
     if (!(c instanceof Int32Array) || c.length % 2 !== 0) {
       throw new ArgumentError(`contours[${i}]: expected an Int32Array of x, y pairs, got ${v.describe(c)}`);
     }
   });
   const s = stroke(options, true);
-  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, contours.length - 1));
-  nativeImage.drawContours(Mat.handle(this), contours.slice(), index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, list.length - 1));
+  nativeImage.drawContours(matHandle(this), list, index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
@@ -116,7 +116,7 @@ Mat.prototype.putText = function putText(this: Mat, text: string, origin: Point,
   const fontScale = o.fontScale === undefined ? 1 : v.finiteNumber(o.fontScale, 'options.fontScale');
   if (!(fontScale > 0 && fontScale <= 100)) throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
   const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false);
-  nativeImage.putText(Mat.handle(this), text, a.point(origin, 'origin'), font, fontScale, a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  nativeImage.putText(matHandle(this), text, a.point(origin, 'origin'), font, fontScale, a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
   return this;
 };
 
@@ -124,9 +124,9 @@ function weightedArgs(self: Mat, alpha: unknown, other: unknown, beta: unknown, 
   const o = v.optionsObject(options, 'options');
   if (o.dtype !== undefined && !isMatDType(o.dtype)) throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(o.dtype)}`);
   return [
-    Mat.handle(self),
+    matHandle(self),
     v.finiteNumber(alpha, 'alpha'),
-    Mat.handle(other, 'other'),
+    matHandle(other, 'other'),
     v.finiteNumber(beta, 'beta'),
     o.gamma === undefined ? 0 : v.finiteNumber(o.gamma, 'options.gamma'),
     o.dtype,

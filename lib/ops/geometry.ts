@@ -4,7 +4,7 @@
 // in a letterboxed or center-cropped target (to map detections back).
 import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
-import { Mat, Rect } from '../mat';
+import { Mat, Rect, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import { nativeImage } from '../native_image';
 import { defineMatOp } from './define';
@@ -143,12 +143,12 @@ function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy
 Mat.prototype.crop = async function crop(this: Mat, rect: Rect, options?: CropOptions): Promise<Mat> {
   const [r, mode] = cropMode(rect, options);
   if (mode === 'view') return this.roi(r);
-  return new Mat(await withCallerStack(nativeImage.cropAsync(Mat.handle(this), r)));
+  return new Mat(await withCallerStack(nativeImage.cropAsync(matHandle(this), r)));
 };
 
 Mat.prototype.cropSync = function cropSync(this: Mat, rect: Rect, options?: CropOptions): Mat {
   const [r, mode] = cropMode(rect, options);
-  return mode === 'view' ? this.roi(r) : new Mat(nativeImage.crop(Mat.handle(this), r));
+  return mode === 'view' ? this.roi(r) : new Mat(nativeImage.crop(matHandle(this), r));
 };
 
 /** Where an image of size `source` lands when letterboxed into `target` (the same arithmetic as letterbox() and preprocess). */

@@ -1,8 +1,8 @@
 // One report picture: the image enlarged, predicted contours in red, true contours in
 // green, as PNG bytes (binding/demo/overlay.cc).
-import { Mat } from '../mat';
+import { Mat, matHandle } from '../mat';
 import { native, NativeMat, NativeTensor } from '../native';
-import { Tensor } from '../tensor';
+import { Tensor, tensorHandle } from '../tensor';
 
 interface OverlayBinding {
   demoOverlayPng(
@@ -20,11 +20,11 @@ interface OverlayBinding {
 /** @internal Image `image`; prediction `index` of a batch tensor; truth `index` of a class-id batch. */
 export function overlayPng(image: Mat, predictions: Tensor, truth: Tensor | null, index: number, threshold: number, scale: number): Buffer {
   return (native as unknown as OverlayBinding).demoOverlayPng(
-    Mat.handle(image, 'image'),
+    matHandle(image, 'image'),
     0,
-    Tensor.handle(predictions, 'predictions'),
+    tensorHandle(predictions, 'predictions'),
     index,
-    truth === null ? null : Tensor.handle(truth, 'truth'),
+    truth === null ? null : tensorHandle(truth, 'truth'),
     index,
     threshold,
     scale,

@@ -1,0 +1,34 @@
+// Process-wide resource limits. `maxAllocationBytes` caps every single native buffer tfcv
+// allocates for a caller (Tensor.alloc / Tensor.from / copies, Mat.zeros / fromBuffer,
+// decoded images, preprocess batches, conversions): over it, a LimitError before any
+// allocation. Decoding has its own per-call pixel limit (DecodeOptions.maxPixels).
+import { native } from './native';
+import * as v from './validate';
+
+export interface Limits {
+  /** Largest single native allocation in bytes. Default 4 GiB (2^32); at most 2^53 - 1. */
+  maxAllocationBytes: number;
+}
+
+/** The default allocation limit: 4 GiB. */
+export const DEFAULT_MAX_ALLOCATION_BYTES = 2 ** 32;
+
+interface LimitsBinding {
+  setMaxAllocationBytes(n: number): number;
+  maxAllocationBytes(): number;
+}
+const binding = native as unknown as LimitsBinding;
+
+/** The current limits. */
+export function limits(): Limits {
+  return { maxAllocationBytes: binding.maxAllocationBytes() };
+}
+
+/** Changes limits for the whole process (every worker thread included); returns the new limits. */
+export function setLimits(options: Partial<Limits>): Limits {
+  const o = v.optionsObject(options, 'options');
+  if (o.maxAllocationBytes !== undefined) {
+    binding.setMaxAllocationBytes(v.integer(o.maxAllocationBytes, 'options.maxAllocationBytes', 0, Number.MAX_SAFE_INTEGER));
+  }
+  return limits();
+}
