@@ -116,7 +116,8 @@ function resourcesIn(value: unknown): ScopedResource[] {
       found.push(x as ScopedResource);
       return;
     }
-    if (Array.isArray(x)) x.forEach((y) => visit(y, depth + 1));
+    // Object.values reads only the elements present: a sparse array of length 2**32-1 costs nothing.
+    if (Array.isArray(x)) for (const y of Object.values(x)) visit(y, depth + 1);
     else if (x instanceof Map) x.forEach((y, k) => (visit(k, depth + 1), visit(y, depth + 1)));
     else if (x instanceof Set) x.forEach((y) => visit(y, depth + 1));
     else if (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null) {
