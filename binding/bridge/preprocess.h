@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "tf/dtype.h"
+#include "common/dtype.h"
 #include "tf/tensor_owner.h"
 
 namespace tfcv {

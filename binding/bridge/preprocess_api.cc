@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "bridge/preprocess.h"
 #include "common/env_state.h"
 #include "common/errors.h"

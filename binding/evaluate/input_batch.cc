@@ -8,7 +8,7 @@
 #include <array>
 
 #include "common/errors.h"
-#include "metrics/parallel_images.h"
+#include "common/parallel_images.h"
 #include "tf/tensor_factory.h"
 
 namespace tfcv {
