@@ -1,4 +1,4 @@
-// Average pixel value, the third original use case (METRICS.md). By default the exact
+// Average pixel value, the third original use case (docs/METRICS.md). By default the exact
 // running mean over every pixel (and channel) seen; `average: 'batches'` reproduces the
 // original mean of per-update means (the two agree when every update has the same size).
 import * as v from '../validate';

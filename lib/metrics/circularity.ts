@@ -1,4 +1,4 @@
-// Circularity of the largest contour, the first of the original use cases (METRICS.md):
+// Circularity of the largest contour, the first of the original use cases (docs/METRICS.md):
 // per image 4*pi*area / perimeter^2 of the largest external contour of the thresholded
 // prediction, then the mean over images. Measured natively with OpenCV (findContours,
 // contourArea, arcLength).

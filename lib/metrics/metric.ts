@@ -8,10 +8,10 @@ import { ArgumentError } from '../errors';
 import * as v from '../validate';
 import { LabelInput, MetricInput, SampleWeight, readWeights } from './inputs';
 
-/** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
 /** yTrue of an update: truth masks / class ids, per-sample labels, or null for metrics of predictions alone. */
 export type TruthInput = MetricInput | LabelInput | null | undefined;
 
+/** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
 export interface MetricResult {
   value: number;
 }

@@ -1,4 +1,4 @@
-// Segmentation accuracy from a pixel count, the second original use case (METRICS.md): a
+// Segmentation accuracy from a pixel count, the second original use case (docs/METRICS.md): a
 // sample is predicted positive when more than `minPixels` pixels of its thresholded
 // prediction are set; accuracy is the share of samples whose prediction matches the label.
 import { ArgumentError, ShapeError } from '../errors';
