@@ -422,7 +422,7 @@ describe('metrics', () => {
     it('the raw native kernels survive garbage arguments', () => {
       const { native } = require('../dist/native');
       const garbage = [undefined, null, 1, 'x', {}, [], [1], [{}], new Uint8Array(2), () => 0];
-      for (const name of ['metricCircularity', 'metricPixelCount', 'metricPixelSum', 'metricConfusion', 'evalInputBatch', 'evalMaskBatch', 'demoShapes', 'demoOverlayPng']) {
+      for (const name of ['metricCircularity', 'metricPixelCount', 'metricPixelSum', 'metricConfusion', 'preprocess', 'evalMaskBatch', 'demoShapes', 'demoOverlayPng']) {
         for (const a of garbage) {
           for (const b of garbage) {
             try {
