@@ -78,6 +78,11 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     const value = this.config.average === 'pixels' ? s.sum! / s.pixels! : s.batchMeanSum! / s.batches!;
     return { value: Number.isFinite(value) ? value : NaN, pixels: s.pixels!, batches: s.batches! };
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: AvgPixelValueResult): string {
+    return `${r.pixels} values, ${r.batches} batches (average: ${this.config.average})`;
+  }
 }
 
 registerMetricKind('AvgPixelValue', (config, name) => new AvgPixelValue({ ...(config as AvgPixelValueOptions), name }));

@@ -107,6 +107,11 @@ export class Circularity extends Metric<CircularityResult> {
     const undefinedMean = s.weight === 0 || (this.config.emptyPolicy === 'nan' && s.empty! > 0);
     return { value: undefinedMean ? NaN : s.sum! / s.weight!, counted: s.counted!, images: s.images!, empty: s.empty! };
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: CircularityResult): string {
+    return `${r.counted}/${r.images} images counted, ${r.empty} without a contour (emptyPolicy ${this.config.emptyPolicy})`;
+  }
 }
 
 registerMetricKind('Circularity', (config, name) => new Circularity({ ...(config as CircularityOptions), name }));

@@ -5,6 +5,7 @@ import { IoUOptions, IoUResult, iouOf } from './mean_iou';
 import { registerMetricKind } from './metric';
 import * as opt from './options';
 import { ArgumentError } from '../errors';
+import { formatList } from './format_number';
 
 export interface PerClassIoUOptions extends IoUOptions {
   /** The classes whose IoU is averaged into `value`. Default: every class. */
@@ -28,6 +29,11 @@ export class IoU extends ConfusionMetric<IoUResult> {
   /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: IoUResult): string {
+    return `per class: ${formatList(r.perClass)}`;
   }
 }
 
