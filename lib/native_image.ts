@@ -45,6 +45,10 @@ export interface NativePreprocessSpec {
   layout: string;
   decodeScale: string;
   maxPixels: number;
+  /** evaluate() only (float32): y = float(pixel) / divisor, Python's `image / 255`, instead of scale / mean / std. */
+  divisor?: number;
+  /** evaluate() only: the interpolation for images the fit shrinks (default: `interpolation` for all). */
+  shrinkInterpolation?: string;
 }
 
 type M = NativeMat;

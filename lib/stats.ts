@@ -21,7 +21,8 @@ export function stats(): Stats {
 }
 
 export function versions(): { tensorflow: string; opencv: string; tfcv: string } {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // package.json sits outside tsc's rootDir, so it is read at run time rather than imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require('../package.json') as { version: string };
   return { ...native.versions(), tfcv: pkg.version };
 }

@@ -123,7 +123,7 @@ describe('metrics equal the Python reference (cv2 and Keras, 1e-6 relative)', ()
     assert.equal(pixels.result().pixels, 24 * 64 * 64 * 3);
   });
 
-  describe('binary masks: Keras and the METRICS.md formulas', () => {
+  describe('binary masks: Keras and the docs/METRICS.md formulas', () => {
     const b = ref.binary;
 
     it('ConfusionMatrix equals NumPy exactly', () => {

@@ -295,6 +295,43 @@ describe('metrics', () => {
     });
   });
 
+  describe('each metric describes itself (what evaluate() and the results table ask)', () => {
+    it('details(result) states the counts behind the value, in the metric\'s own terms', () => {
+      const shapes = syntheticShapes(4, { seed: 3 });
+      const ids = shapes.map((s) => s.mask.thresholdSync(0, 1));
+      const pred = u8(4, 64, 64, (i, r, c) => (r < 32 && c < 32 ? 1 : 0));
+      const expected = {
+        circularity: /^4\/4 images counted, 0 without a contour \(emptyPolicy zero\)$/,
+        'segmentation-accuracy': /^\d+\/4 samples \(TP \d+, FP \d+, TN \d+, FN \d+\)$/,
+        'avg-pixel-value': /^16384 values, 1 batches \(average: pixels\)$/,
+        'mean-iou': /^per class: 0\.\d{4} 0\.\d{4}$/,
+        iou: /^per class: 0\.\d{4} 0\.\d{4}$/,
+        dice: /^per class: 0\.\d{4} 0\.\d{4}$/,
+        'pixel-accuracy': /^\d+\/16384 pixels$/,
+        'binary-accuracy': /^\d+\/16384 pixels$/,
+        precision: /^TP \d+, FP \d+ pixels$/,
+        recall: /^TP \d+, FN \d+ pixels$/,
+        'confusion-matrix': /^rows = truth: \[\[\d+,\d+\],\[\d+,\d+\]\]$/,
+      };
+      assert.deepEqual(Object.keys(expected).sort(), [...METRIC_NAMES].sort());
+      for (const name of METRIC_NAMES) {
+        const m = metricByName(name);
+        m.updateSync(m.usesTruth ? ids : null, m.kind === 'Circularity' || m.kind === 'AvgPixelValue' ? ids : pred);
+        assert.match(m.details(m.result()), expected[name], name);
+      }
+      const matrix = new ConfusionMatrix(2);
+      matrix.updateSync(u8(1, 1, 4, (i, r, c) => [0, 0, 1, 1][c]), u8(1, 1, 4, (i, r, c) => [0, 1, 1, 1][c]));
+      assert.equal(matrix.details(matrix.result()), 'rows = truth: [[1,1],[0,2]]');
+    });
+
+    it('truthInputs names the truth update() accepts: labels only where a metric reads them', () => {
+      for (const name of METRIC_NAMES) {
+        const m = metricByName(name);
+        assert.deepEqual([...m.truthInputs], m.kind === 'SegmentationAccuracy' ? ['masks', 'labels'] : ['masks'], name);
+      }
+    });
+  });
+
   describe('state: toJSON / fromJSON and merge', () => {
     it('every metric survives a JSON round trip with its name, config and state', () => {
       const shapes = syntheticShapes(3, { seed: 9 });
@@ -422,7 +459,7 @@ describe('metrics', () => {
     it('the raw native kernels survive garbage arguments', () => {
       const { native } = require('../dist/native');
       const garbage = [undefined, null, 1, 'x', {}, [], [1], [{}], new Uint8Array(2), () => 0];
-      for (const name of ['metricCircularity', 'metricPixelCount', 'metricPixelSum', 'metricConfusion', 'evalInputBatch', 'evalMaskBatch', 'demoShapes', 'demoOverlayPng']) {
+      for (const name of ['metricCircularity', 'metricPixelCount', 'metricPixelSum', 'metricConfusion', 'preprocess', 'evalMaskBatch', 'demoShapes', 'demoOverlayPng']) {
         for (const a of garbage) {
           for (const b of garbage) {
             try {

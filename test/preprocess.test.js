@@ -268,4 +268,40 @@ describe('preprocess', () => {
       await collect();
     });
   });
+
+  describe("evaluate()'s default input, built by preprocess", () => {
+    const { buildInput, defaultRecipe } = require('../dist/evaluate/input_plan');
+    // Python's recipe, step by step: cv2.cvtColor, cv2.resize (INTER_AREA when shrinking, else
+    // INTER_LINEAR), then img.astype(np.float32) / divisor as one float32 division per value.
+    async function pythonRecipe(mat, height, width, order, divisor) {
+      let m = mat.channels === 4 ? mat.cvtColorSync(order === 'rgb' ? 'BGRA2RGB' : 'BGRA2BGR') : mat.channels === 1 ? mat.cvtColorSync(order === 'rgb' ? 'GRAY2RGB' : 'GRAY2BGR') : order === 'rgb' ? mat.cvtColorSync('BGR2RGB') : mat;
+      const shrinking = m.rows > height || m.cols > width;
+      if (m.rows !== height || m.cols !== width) m = m.resizeSync({ width, height }, { interpolation: shrinking ? 'area' : 'linear' });
+      const divided = new Float32Array(m.data.length);
+      const d = Math.fround(divisor);
+      for (let i = 0; i < divided.length; i++) divided[i] = Math.fround(m.data[i] / d);
+      return divided;
+    }
+    function randomMat(rows, cols, channels, seed) {
+      const px = new Uint8Array(rows * cols * channels);
+      let x = seed;
+      for (let i = 0; i < px.length; i++) px[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      return Mat.fromBuffer(px, { rows, cols, channels });
+    }
+
+    it('equals cv2 + a float32 division per value, shrinking (area), enlarging (linear), mixed, from 1, 3 and 4 channels', async () => {
+      const inputs = { x: { dtype: 'float32', shape: [-1, 48, 40, 3], name: 'x' } };
+      const images = [randomMat(97, 61, 3, 1), randomMat(20, 30, 3, 2), randomMat(30, 90, 4, 3), randomMat(48, 40, 1, 4)];
+      for (const [order, divisor] of [['rgb', 255], ['bgr', 127.5]]) {
+        const { tensor } = await buildInput(defaultRecipe(inputs, order, divisor), images);
+        assert.deepEqual(tensor.shape, [4, 48, 40, 3]);
+        const slot = 48 * 40 * 3;
+        for (let i = 0; i < images.length; i++) {
+          const expected = await pythonRecipe(images[i], 48, 40, order, divisor);
+          assert.deepEqual(tensor.data.subarray(i * slot, (i + 1) * slot), expected, `image ${i} ${order} / ${divisor}`);
+        }
+        tensor.dispose();
+      }
+    });
+  });
 });

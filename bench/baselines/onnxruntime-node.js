@@ -11,7 +11,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, cache, INPUT_SHAPES, Unavailable, createRunner, parseArgs, measure } = require('./runner_kit');
+const { root, cache, Unavailable, createRunner, parseArgs, measure } = require('./runner_kit');
 
 const { log, run, start } = createRunner('onnxruntime-node');
 

@@ -13,7 +13,6 @@
 'use strict';
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { root, cache, Unavailable, createRunner, parseArgs, measure } = require('./runner_kit');

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "bridge/transfer_mode.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 #include "tf/tensor_owner.h"
 
 namespace tfcv {

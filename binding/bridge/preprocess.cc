@@ -65,7 +65,9 @@ Fitted Fit(const cv::Mat& src, const PreprocessSpec& spec, cv::Mat* into) {
     out.placement = cv::Rect(fit.offset, fit.inner);
   }
   if (into != nullptr) out.pixels = (*into)(out.placement);  // a header: resize fills the slot
-  cv::resize(region, out.pixels, out.placement.size(), 0, 0, spec.interpolation);
+  const bool shrinking = region.rows > out.placement.height || region.cols > out.placement.width;
+  const int interpolation = shrinking && spec.shrinkInterpolation >= 0 ? spec.shrinkInterpolation : spec.interpolation;
+  cv::resize(region, out.pixels, out.placement.size(), 0, 0, interpolation);
   return out;
 }
 
@@ -83,13 +85,18 @@ void WriteSlot(const Fitted& fitted, const PreprocessSpec& spec, const std::vect
   const int cin = fitted.pixels.channels();
   const cv::Rect& p = fitted.placement;
   constexpr bool kFloat = std::is_same<Out, float>::value;
-  float a[3], b[3];
+  // The output value of each uint8 input value, per channel: the same arithmetic per pixel
+  // as computing it in the loop, done 256 times instead of H x W times.
+  Out table[3][256];
   Out border[3];
   for (int k = 0; k < C; ++k) {
-    a[k] = static_cast<float>(spec.scale[k]);
-    b[k] = static_cast<float>(spec.shift[k]);
-    const uint8_t fill = cv::saturate_cast<uint8_t>(spec.fill[k]);
-    border[k] = kFloat ? static_cast<Out>(AffineValue(static_cast<float>(fill), a[k], b[k])) : static_cast<Out>(fill);
+    const float a = static_cast<float>(spec.scale[k]), b = static_cast<float>(spec.shift[k]);
+    for (int v = 0; v < 256; ++v) {
+      if constexpr (kFloat)
+        table[k][v] = spec.divisor > 0 ? static_cast<float>(v) / spec.divisor : AffineValue(static_cast<float>(v), a, b);
+      else table[k][v] = static_cast<Out>(v);
+    }
+    border[k] = table[k][cv::saturate_cast<uint8_t>(spec.fill[k])];
   }
   // Element (y, x, k) lives at base + y*rowStep + x*pixelStep + k*channelStep.
   const size_t channelStep = spec.channelsFirst ? static_cast<size_t>(H) * W : 1;
@@ -104,11 +111,8 @@ void WriteSlot(const Fitted& fitted, const PreprocessSpec& spec, const std::vect
       const int from = map[k];
       const int x0 = inside ? p.x : W, x1 = inside ? p.x + p.width : W;
       for (int x = 0; x < x0; ++x) out[x * pixelStep] = border[k];
-      for (int x = x0; x < x1; ++x) {
-        const uint8_t v = src[(x - p.x) * cin + from];
-        if constexpr (kFloat) out[x * pixelStep] = AffineValue(static_cast<float>(v), a[k], b[k]);
-        else out[x * pixelStep] = v;
-      }
+      const Out* lookup = table[k];
+      for (int x = x0; x < x1; ++x) out[x * pixelStep] = lookup[src[(x - p.x) * cin + from]];
       for (int x = x1; x < W; ++x) out[x * pixelStep] = border[k];
     }
   }

@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "tf/dtype.h"
+#include "common/dtype.h"
 #include "tf/tensor_owner.h"
 
 namespace tfcv {
@@ -31,6 +31,12 @@ struct PreprocessSpec {
   // Per output channel: y = x * scale + shift (from scale, mean, std); float32 only.
   std::vector<double> scale, shift;
   std::vector<double> fill;  // letterbox padding per output channel, a pixel value
+  // evaluate()'s Keras convention, float32 only: y = float(x) / divisor (an IEEE division,
+  // as `image.astype(np.float32) / 255` computes it) instead of the multiply-add; 0 = off.
+  float divisor = 0;
+  // The interpolation for an image the fit shrinks in either direction (e.g. INTER_AREA,
+  // as evaluate() resizes); -1 = `interpolation` for every image.
+  int shrinkInterpolation = -1;
   bool channelsFirst = false;  // NCHW
   bool reducedDecode = false;  // decodeScale 'auto'
   int64_t maxPixels = 0;

@@ -3,10 +3,10 @@
 // plain values; bridge/preprocess does the rest on the libuv pool.
 #include "bridge/preprocess_api.h"
 
-#include <algorithm>
 #include <climits>
+#include <cmath>
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "bridge/preprocess.h"
 #include "common/env_state.h"
 #include "common/errors.h"
@@ -59,21 +59,26 @@ PreprocessSpec SpecArg(const Napi::Value& value) {
   if (std::string(dtype.name) != "float32" && std::string(dtype.name) != "uint8")
     Fail(ErrorKind::kDType, "spec.dtype: expected 'float32' | 'uint8', got '" + std::string(dtype.name) + "'");
   spec.dtype = &dtype;
+  // The rules between fields (std non-zero, uint8 output keeps scale / mean / std at their
+  // defaults) are lib/preprocess_spec.ts's; what is read here cannot make the write unsafe.
   const double scale = NumberArg(o.Get("scale"), "spec.scale");
   std::vector<double> mean = PerChannel(o, "mean", spec.channels), std = PerChannel(o, "std", spec.channels);
   for (int c = 0; c < spec.channels; ++c) {
-    if (!(std[c] != 0)) Fail(ErrorKind::kArgument, "spec.std: expected non-zero values");
     // (x * scale - mean) / std, as one multiply-add with coefficients computed in double.
     spec.scale.push_back(scale / std[c]);
     spec.shift.push_back(-mean[c] / std[c]);
   }
-  if (dtype.cvDepth == CV_8U && (scale != 1 || std::any_of(mean.begin(), mean.end(), [](double m) { return m != 0; }) ||
-                                 std::any_of(std.begin(), std.end(), [](double s) { return s != 1; })))
-    Fail(ErrorKind::kArgument, "spec: scale, mean and std apply to float32 output only; uint8 output is raw pixels");
   spec.fill = PerChannel(o, "fill", spec.channels);
   spec.channelsFirst = Choice<bool>(o, "layout", {{"NHWC", false}, {"NCHW", true}});
   spec.reducedDecode = Choice<bool>(o, "decodeScale", {{"auto", true}, {"full", false}});
   spec.maxPixels = IntArg(o.Get("maxPixels"), "spec.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
+  // Internal to evaluate() (not in the public spec): absent for preprocess().
+  if (!o.Get("divisor").IsUndefined()) {
+    spec.divisor = static_cast<float>(NumberArg(o.Get("divisor"), "spec.divisor"));
+    if (!(spec.divisor > 0) || !std::isfinite(spec.divisor)) Fail(ErrorKind::kArgument, "spec.divisor: expected a finite number > 0");
+  }
+  if (!o.Get("shrinkInterpolation").IsUndefined())
+    spec.shrinkInterpolation = InterpolationArg(o.Get("shrinkInterpolation"), "spec.shrinkInterpolation");
   return spec;
 }
 

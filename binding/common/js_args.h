@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "common/shape.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 

@@ -11,7 +11,7 @@
 #include "cv/cv_args.h"
 #include "cv/image_ops.h"
 #include "cv/mat_result.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 namespace {

@@ -9,7 +9,7 @@
 #include "common/errors.h"
 #include "common/js_args.h"
 #include "cv/mat_wrap.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "common/limits.h"
 #include "common/errors.h"
 #include "common/js_args.h"

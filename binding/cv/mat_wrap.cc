@@ -3,7 +3,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "bridge/external_view.h"
+#include "common/external_view.h"
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/type_tags.h"
@@ -11,7 +11,7 @@
 #include "common/js_args.h"
 #include "cv/cv_args.h"
 #include "cv/foreign_allocator.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 namespace {

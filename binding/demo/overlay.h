@@ -1,6 +1,7 @@
 // Per-image pictures for the HTML report: the input image enlarged (nearest neighbour, so
 // pixels stay visible) with the predicted mask's contours in red and the true mask's in
-// green, encoded as PNG with OpenCV.
+// green, encoded as PNG with OpenCV. Native because the outlines are those of the binary
+// masks metrics/binary_mask.h makes for the metrics (see demo_api.h).
 #pragma once
 
 #include <opencv2/core.hpp>

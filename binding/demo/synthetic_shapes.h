@@ -2,7 +2,8 @@
 // (circle, ellipse or rotated square) per image on a noisy two-colour gradient, with its
 // exact mask. The same kind of picture segnet was trained on (scripts/fixtures/
 // make_models.py), so its predictions are meaningful; cv::RNG with a seed makes every run
-// and machine draw the same set.
+// and machine draw the same set. Native because the noise and the rotated ellipses are not
+// public ops (see demo_api.h).
 #pragma once
 
 #include <opencv2/core.hpp>

@@ -4,7 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/errors.h"
-#include "metrics/parallel_images.h"
+#include "common/parallel_images.h"
 #include "tf/tensor_factory.h"
 
 namespace tfcv {

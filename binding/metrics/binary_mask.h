@@ -1,4 +1,4 @@
-// The first two steps every OpenCV measurement of the original metrics shares (METRICS.md):
+// The first two steps every OpenCV measurement of the original metrics shares (docs/METRICS.md):
 // grayscale (BGR -> GRAY for 3 channels, BGRA -> GRAY for 4), then a binary threshold
 // "pixel > t becomes 255" into an 8-bit mask that findContours / countNonZero read.
 // A NaN anywhere is an error rather than a silent "below the threshold".

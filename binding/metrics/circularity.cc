@@ -9,7 +9,7 @@
 #include <limits>
 
 #include "metrics/binary_mask.h"
-#include "metrics/parallel_images.h"
+#include "common/parallel_images.h"
 #include "metrics/threshold_box.h"
 
 namespace tfcv {

@@ -1,4 +1,4 @@
-// Circularity of the largest contour, per image (METRICS.md): grayscale, binary threshold,
+// Circularity of the largest contour, per image (docs/METRICS.md): grayscale, binary threshold,
 // external contours (RETR_EXTERNAL, CHAIN_APPROX_SIMPLE), the contour with the largest
 // contourArea, and 4*pi*area / arcLength(closed)^2. What to do with an image without a
 // contour (or a zero perimeter) is the metric's emptyPolicy, decided in the facade.

@@ -9,7 +9,7 @@
 
 #include "common/errors.h"
 #include "metrics/dtype_dispatch.h"
-#include "metrics/parallel_images.h"
+#include "common/parallel_images.h"
 
 namespace tfcv {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/errors.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 

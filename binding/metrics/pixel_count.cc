@@ -2,7 +2,7 @@
 #include "metrics/pixel_count.h"
 
 #include "metrics/binary_mask.h"
-#include "metrics/parallel_images.h"
+#include "common/parallel_images.h"
 
 namespace tfcv {
 

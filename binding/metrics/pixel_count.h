@@ -1,4 +1,4 @@
-// Pixel counts per image for the segmentation-accuracy metric (METRICS.md): grayscale,
+// Pixel counts per image for the segmentation-accuracy metric (docs/METRICS.md): grayscale,
 // binary threshold, countNonZero. The facade turns counts into predicted classes
 // (count > minPixels); with threshold 0 the same kernel tells whether a truth mask has any
 // foreground.

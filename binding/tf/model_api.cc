@@ -3,7 +3,7 @@
 // async (the load runs on the libuv pool) and sync.
 #include "tf/model_api.h"
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/js_args.h"

@@ -5,7 +5,7 @@
 
 #include "common/errors.h"
 #include "common/stats.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 #include "tf/status.h"
 
 namespace tfcv {

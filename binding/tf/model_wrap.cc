@@ -1,7 +1,7 @@
 // See model_wrap.h.
 #include "tf/model_wrap.h"
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/type_tags.h"

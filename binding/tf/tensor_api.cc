@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 #include "common/errors.h"
 #include "common/js_args.h"
 #include "common/stats.h"

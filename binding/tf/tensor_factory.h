@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/shape.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 #include "tf/tensor_owner.h"
 
 namespace tfcv {

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "common/shape.h"
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 namespace tfcv {
 

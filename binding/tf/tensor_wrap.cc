@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "bridge/external_view.h"
+#include "common/external_view.h"
 #include "common/env_state.h"
 #include "common/errors.h"
 #include "common/type_tags.h"

@@ -1,4 +1,4 @@
-// Average pixel value, the third original use case (METRICS.md). By default the exact
+// Average pixel value, the third original use case (docs/METRICS.md). By default the exact
 // running mean over every pixel (and channel) seen; `average: 'batches'` reproduces the
 // original mean of per-update means (the two agree when every update has the same size).
 import * as v from '../validate';
@@ -77,6 +77,11 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     const s = this.state as Record<string, number>;
     const value = this.config.average === 'pixels' ? s.sum! / s.pixels! : s.batchMeanSum! / s.batches!;
     return { value: Number.isFinite(value) ? value : NaN, pixels: s.pixels!, batches: s.batches! };
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: AvgPixelValueResult): string {
+    return `${r.pixels} values, ${r.batches} batches (average: ${this.config.average})`;
   }
 }
 

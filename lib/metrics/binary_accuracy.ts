@@ -28,6 +28,11 @@ export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, 2);
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: AccuracyResult): string {
+    return `${r.correct}/${r.total} pixels`;
+  }
 }
 
 registerMetricKind('BinaryAccuracy', ({ numClasses: _k, ...rest }, name) => new BinaryAccuracy({ ...(rest as BinaryOptions), name }));

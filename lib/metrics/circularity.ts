@@ -1,4 +1,4 @@
-// Circularity of the largest contour, the first of the original use cases (METRICS.md):
+// Circularity of the largest contour, the first of the original use cases (docs/METRICS.md):
 // per image 4*pi*area / perimeter^2 of the largest external contour of the thresholded
 // prediction, then the mean over images. Measured natively with OpenCV (findContours,
 // contourArea, arcLength).
@@ -106,6 +106,11 @@ export class Circularity extends Metric<CircularityResult> {
     const s = this.state as Record<string, number>;
     const undefinedMean = s.weight === 0 || (this.config.emptyPolicy === 'nan' && s.empty! > 0);
     return { value: undefinedMean ? NaN : s.sum! / s.weight!, counted: s.counted!, images: s.images!, empty: s.empty! };
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: CircularityResult): string {
+    return `${r.counted}/${r.images} images counted, ${r.empty} without a contour (emptyPolicy ${this.config.emptyPolicy})`;
   }
 }
 

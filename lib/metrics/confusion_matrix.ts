@@ -32,6 +32,11 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
     const { value, total } = accuracyOf(matrix, this.config.numClasses);
     return { value, matrix: matrixRows(matrix), total };
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: ConfusionMatrixResult): string {
+    return `rows = truth: ${JSON.stringify(r.matrix)}`;
+  }
 }
 
 registerMetricKind('ConfusionMatrix', ({ numClasses, ...rest }, name) => new ConfusionMatrix(numClasses as number, { ...(rest as ConfusionOptions), name }));

@@ -6,6 +6,7 @@ import { targetClassIds } from './iou';
 import { MetricResult, registerMetricKind } from './metric';
 import { IoUOptions, meanOverClasses } from './mean_iou';
 import * as opt from './options';
+import { formatList } from './format_number';
 
 export interface DiceOptions extends IoUOptions {
   /** The classes averaged into `value`. Default: every class. */
@@ -42,6 +43,11 @@ export class Dice extends ConfusionMetric<DiceResult> {
       return denominator > 0 ? (2 * tp) / denominator : NaN;
     });
     return { ...meanOverClasses(perClass, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan'), perClass };
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: DiceResult): string {
+    return `per class: ${formatList(r.perClass)}`;
   }
 }
 

@@ -1,6 +1,6 @@
 // The metric classes (each registers itself with Metric.fromJSON when loaded).
 export { Metric } from './metric';
-export type { MetricResult, MetricJSON, MetricState, TruthInput } from './metric';
+export type { MetricResult, MetricJSON, MetricState, TruthInput, TruthKind } from './metric';
 export type { MetricInput, LabelInput, SampleWeight } from './inputs';
 export type { EmptyPolicy, Threshold, PredictionKind, MaskConvention } from './options';
 export { Circularity } from './circularity';

@@ -6,6 +6,7 @@ import { registerMetricKind } from './metric';
 import * as opt from './options';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
+import { formatList } from './format_number';
 
 export interface PerClassIoUOptions extends IoUOptions {
   /** The classes whose IoU is averaged into `value`. Default: every class. */
@@ -29,6 +30,11 @@ export class IoU extends ConfusionMetric<IoUResult> {
   /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: IoUResult): string {
+    return `per class: ${formatList(r.perClass)}`;
   }
 }
 

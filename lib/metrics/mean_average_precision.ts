@@ -11,6 +11,7 @@ import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from '../d
 import { NativeCocoPredictions, NativeCocoTruth, nativeDetection } from '../detection/native_detection';
 import type { MetricInput, SampleWeight } from './inputs';
 import { Measurement, Metric, MetricJSON, MetricResult, TruthInput, registerMetricKind } from './metric';
+import { formatList, formatNumber } from './format_number';
 import * as opt from './options';
 
 /** One image's true boxes ([x, y, w, h] pixels unless the metric's boxFormat says otherwise). */
@@ -227,6 +228,11 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     for (let at = 12; at + 13 <= out.length; at += 13) perClass.push({ classId: out[at]!, ...statsOf(out, at + 1) });
     const stats = statsOf(out, 0);
     return { value: stats.ap, ...stats, stats: Array.from(out.subarray(0, 12)), perClass, images: (this.state as Record<string, number>).images! };
+  }
+
+  /** The other COCO numbers behind the value, for the results table. */
+  override details(r: MeanAveragePrecisionResult): string {
+    return `AP50 ${formatNumber(r.ap50)}, AP75 ${formatNumber(r.ap75)}, AP small/medium/large ${formatList([r.apSmall, r.apMedium, r.apLarge])}, AR@1/10/100 ${formatList([r.ar1, r.ar10, r.ar100])} (${r.images} images, ${r.perClass.length} classes)`;
   }
 
   override merge(...others: Metric[]): this {

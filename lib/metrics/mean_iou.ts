@@ -4,6 +4,7 @@
 import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
 import { MetricResult, registerMetricKind } from './metric';
 import * as opt from './options';
+import { formatList } from './format_number';
 
 export interface IoUOptions extends ConfusionOptions {
   /** When no class has a defined IoU: 'zero' (default, as Keras) or 'nan'. */
@@ -58,6 +59,11 @@ export class MeanIoU extends ConfusionMetric<IoUResult> {
   /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
     return iouOf(matrix, this.config.numClasses, null, this.config.emptyPolicy as 'zero' | 'nan');
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: IoUResult): string {
+    return `per class: ${formatList(r.perClass)}`;
   }
 }
 

@@ -8,10 +8,13 @@ import { ArgumentError } from '../errors';
 import * as v from '../validate';
 import { LabelInput, MetricInput, SampleWeight, readWeights } from './inputs';
 
-/** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
 /** yTrue of an update: truth masks / class ids, per-sample labels, or null for metrics of predictions alone. */
 export type TruthInput = MetricInput | LabelInput | null | undefined;
 
+/** The kinds of truth a sample can carry into evaluate(). */
+export type TruthKind = 'masks' | 'labels';
+
+/** Every metric result has a headline `value` (NaN when it is undefined, e.g. nothing counted). */
 export interface MetricResult {
   value: number;
 }
@@ -57,6 +60,11 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   readonly config: Readonly<Record<string, unknown>>;
   /** Whether update() reads yTrue (metrics of predictions alone ignore it). */
   abstract readonly usesTruth: boolean;
+  /**
+   * The truth update() accepts when usesTruth, in the words evaluate() uses for samples:
+   * 'masks' (per-pixel class ids) and / or 'labels' (one per sample). Default: masks.
+   */
+  readonly truthInputs: readonly TruthKind[] = ['masks'];
 
   /** @internal */
   protected state: MetricState;
@@ -103,6 +111,14 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
 
   /** The metric over everything seen since construction or the last reset(). */
   abstract result(): TResult;
+
+  /**
+   * One line of the counts or per-class values that make `value` interpretable (the
+   * results table's details column); '' when there is nothing beyond the value.
+   */
+  details(_result: TResult): string {
+    return '';
+  }
 
   /** Forgets everything seen. Updates still in flight are discarded when they finish. */
   reset(): void {

@@ -35,6 +35,11 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
   protected resultOf(matrix: Float64Array): AccuracyResult {
     return accuracyOf(matrix, this.config.numClasses);
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: AccuracyResult): string {
+    return `${r.correct}/${r.total} pixels`;
+  }
 }
 
 registerMetricKind('PixelAccuracy', (config, name) => new PixelAccuracy({ ...(config as PixelAccuracyOptions), name }));

@@ -62,6 +62,11 @@ export class Precision extends ConfusionMetric<PrecisionResult> {
     const { tp, fp } = counts(matrix, this.config.numClasses, this.config.classId as number);
     return { value: ratio(tp, tp + fp, this.config.emptyPolicy), truePositives: tp, falsePositives: fp };
   }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: PrecisionResult): string {
+    return `TP ${r.truePositives}, FP ${r.falsePositives} pixels`;
+  }
 }
 
 /** Keras-compatible recall of one class over pixels: TP / (TP + FN). */
@@ -77,6 +82,11 @@ export class Recall extends ConfusionMetric<RecallResult> {
   protected resultOf(matrix: Float64Array): RecallResult {
     const { tp, fn } = counts(matrix, this.config.numClasses, this.config.classId as number);
     return { value: ratio(tp, tp + fn, this.config.emptyPolicy), truePositives: tp, falseNegatives: fn };
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: RecallResult): string {
+    return `TP ${r.truePositives}, FN ${r.falseNegatives} pixels`;
   }
 }
 

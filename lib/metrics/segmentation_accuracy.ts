@@ -1,4 +1,4 @@
-// Segmentation accuracy from a pixel count, the second original use case (METRICS.md): a
+// Segmentation accuracy from a pixel count, the second original use case (docs/METRICS.md): a
 // sample is predicted positive when more than `minPixels` pixels of its thresholded
 // prediction are set; accuracy is the share of samples whose prediction matches the label.
 import { ArgumentError, ShapeError } from '../errors';
@@ -40,6 +40,7 @@ export interface SegmentationAccuracyResult extends MetricResult {
 export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   readonly kind = 'SegmentationAccuracy';
   readonly usesTruth = true;
+  override readonly truthInputs = ['masks', 'labels'] as const;
   declare readonly config: Readonly<{ threshold: opt.Threshold; minPixels: number }>;
 
   constructor(options?: SegmentationAccuracyOptions) {
@@ -130,6 +131,11 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
       trueNegatives: s.trueNegatives!,
       falseNegatives: s.falseNegatives!,
     };
+  }
+
+  /** The counts behind the value, for the results table. */
+  override details(r: SegmentationAccuracyResult): string {
+    return `${r.correct}/${r.total} samples (TP ${r.truePositives}, FP ${r.falsePositives}, TN ${r.trueNegatives}, FN ${r.falseNegatives})`;
   }
 }
 

@@ -25,6 +25,8 @@ export interface MeanOptions {
 }
 
 declare module '../mat' {
+  // Declaration merging needs the same type parameters as Mat's own declaration, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Mat<D extends MatDType = MatDType> {
     /** cv::findContours on a 1-channel uint8 Mat (non-zero pixels are foreground). The Mat is not modified. */
     findContours(options?: FindContoursOptions): Promise<Contours>;

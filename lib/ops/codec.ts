@@ -30,6 +30,8 @@ const EXTENSIONS: Record<string, ImageFormat> = {
 };
 
 declare module '../mat' {
+  // Declaration merging needs the same type parameters as Mat's own declaration, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Mat<D extends MatDType = MatDType> {
     /** Encodes to an image file's bytes off the event loop. A dtype the format cannot hold is a DTypeError (no silent conversion). */
     encode(format: ImageFormat, options?: EncodeOptions): Promise<Buffer>;

@@ -48,6 +48,8 @@ export interface AddWeightedOptions {
 }
 
 declare module '../mat' {
+  // Declaration merging needs the same type parameters as Mat's own declaration, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Mat<D extends MatDType = MatDType> {
     /** Draws a rectangle in place (thickness 'filled' fills it). */
     rectangle(rect: Rect, color: Color, options?: StrokeOptions): this;

@@ -1,6 +1,6 @@
 // Plain C++ baseline for bench/metrics.js: circularity of the largest contour and a 2-class
 // pixel confusion matrix (mean IoU) over N masks, the way a C++ program would write it — one
-// thread, one image after another, OpenCV calls as in METRICS.md. Reads raw uint8 masks
+// thread, one image after another, OpenCV calls as in docs/METRICS.md. Reads raw uint8 masks
 // [N,H,W] (0/255), truth and predicted class ids [N,H,W] (0/1); prints timings as JSON.
 //
 //   metrics_baseline MASKS.raw TRUTH.raw PREDICTED.raw N H W ITERATIONS

@@ -1,5 +1,5 @@
 // See external_view.h.
-#include "bridge/external_view.h"
+#include "common/external_view.h"
 
 #include <cstring>
 

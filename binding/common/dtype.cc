@@ -1,5 +1,5 @@
 // The dtype table; see dtype.h.
-#include "tf/dtype.h"
+#include "common/dtype.h"
 
 #include <tensorflow/c/tf_tstring.h>
 

@@ -1,5 +1,5 @@
 // See js_bytes.h.
-#include "bridge/js_bytes.h"
+#include "common/js_bytes.h"
 
 #include "common/env_state.h"
 #include "common/errors.h"
