@@ -15,9 +15,9 @@ export { formatNumber };
 
 // Each metric describes its own details (Metric.details); the table rebuilds the metric from
 // its state to ask it. A state this version cannot rebuild (a kind it does not know) gets none.
-function details(state: MetricJSON, result: MetricResult): string {
+function details(state: MetricJSON): string {
   try {
-    return Metric.fromJSON(state).details(result);
+    return Metric.fromJSON(state).details();
   } catch {
     return '';
   }
@@ -26,7 +26,7 @@ function details(state: MetricJSON, result: MetricResult): string {
 export function tableRows(results: Record<string, MetricResult>, states: Record<string, MetricJSON>): TableRow[] {
   return Object.entries(results).map(([name, r]) => {
     const state = states[name];
-    return { metric: name, value: formatNumber(r.value), details: state ? details(state, r) : '' };
+    return { metric: name, value: formatNumber(r.value), details: state ? details(state) : '' };
   });
 }
 

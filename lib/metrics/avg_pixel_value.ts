@@ -80,7 +80,7 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: AvgPixelValueResult): string {
+  protected override detailsOf(r: AvgPixelValueResult): string {
     return `${r.pixels} values, ${r.batches} batches (average: ${this.config.average})`;
   }
 }

@@ -30,7 +30,7 @@ export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: AccuracyResult): string {
+  protected override detailsOf(r: AccuracyResult): string {
     return `${r.correct}/${r.total} pixels`;
   }
 }

@@ -109,7 +109,7 @@ export class Circularity extends Metric<CircularityResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: CircularityResult): string {
+  protected override detailsOf(r: CircularityResult): string {
     return `${r.counted}/${r.images} images counted, ${r.empty} without a contour (emptyPolicy ${this.config.emptyPolicy})`;
   }
 }

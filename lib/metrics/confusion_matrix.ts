@@ -34,7 +34,7 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: ConfusionMatrixResult): string {
+  protected override detailsOf(r: ConfusionMatrixResult): string {
     return `rows = truth: ${JSON.stringify(r.matrix)}`;
   }
 }

@@ -46,7 +46,7 @@ export class Dice extends ConfusionMetric<DiceResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: DiceResult): string {
+  protected override detailsOf(r: DiceResult): string {
     return `per class: ${formatList(r.perClass)}`;
   }
 }

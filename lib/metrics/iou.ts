@@ -33,7 +33,7 @@ export class IoU extends ConfusionMetric<IoUResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: IoUResult): string {
+  protected override detailsOf(r: IoUResult): string {
     return `per class: ${formatList(r.perClass)}`;
   }
 }

@@ -231,7 +231,7 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   }
 
   /** The other COCO numbers behind the value, for the results table. */
-  override details(r: MeanAveragePrecisionResult): string {
+  protected override detailsOf(r: MeanAveragePrecisionResult): string {
     return `AP50 ${formatNumber(r.ap50)}, AP75 ${formatNumber(r.ap75)}, AP small/medium/large ${formatList([r.apSmall, r.apMedium, r.apLarge])}, AR@1/10/100 ${formatList([r.ar1, r.ar10, r.ar100])} (${r.images} images, ${r.perClass.length} classes)`;
   }
 

@@ -116,7 +116,12 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
    * One line of the counts or per-class values that make `value` interpretable (the
    * results table's details column); '' when there is nothing beyond the value.
    */
-  details(_result: TResult): string {
+  details(): string {
+    return internalCall(() => this.detailsOf(this.result()));
+  }
+
+  /** @internal The details line of a result; each metric writes its own. */
+  protected detailsOf(_result: TResult): string {
     return '';
   }
 
@@ -253,7 +258,7 @@ export function matrixRows(flat: Float64Array): number[][] {
 // any caller could reach them with garbage and get a TypeError, or an array of 2^31 elements
 // that kills V8. They are wrapped (guardMetricHooks, lib/metrics/index.ts) to answer an
 // ArgumentError unless the base class itself is calling them.
-const HOOKS = ['measure', 'accumulate', 'perSample', 'emptyState', 'resultOf', 'matrixValue', 'restoreState'] as const;
+const HOOKS = ['measure', 'accumulate', 'perSample', 'emptyState', 'resultOf', 'matrixValue', 'restoreState', 'detailsOf'] as const;
 let internalDepth = 0;
 
 /** @internal Runs `fn` as the metric machinery: hooks may be called inside it. */

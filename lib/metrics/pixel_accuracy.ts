@@ -37,7 +37,7 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: AccuracyResult): string {
+  protected override detailsOf(r: AccuracyResult): string {
     return `${r.correct}/${r.total} pixels`;
   }
 }

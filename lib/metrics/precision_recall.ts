@@ -64,7 +64,7 @@ export class Precision extends ConfusionMetric<PrecisionResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: PrecisionResult): string {
+  protected override detailsOf(r: PrecisionResult): string {
     return `TP ${r.truePositives}, FP ${r.falsePositives} pixels`;
   }
 }
@@ -85,7 +85,7 @@ export class Recall extends ConfusionMetric<RecallResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: RecallResult): string {
+  protected override detailsOf(r: RecallResult): string {
     return `TP ${r.truePositives}, FN ${r.falseNegatives} pixels`;
   }
 }

@@ -134,7 +134,7 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   }
 
   /** The counts behind the value, for the results table. */
-  override details(r: SegmentationAccuracyResult): string {
+  protected override detailsOf(r: SegmentationAccuracyResult): string {
     return `${r.correct}/${r.total} samples (TP ${r.truePositives}, FP ${r.falsePositives}, TN ${r.trueNegatives}, FN ${r.falseNegatives})`;
   }
 }
