@@ -7,6 +7,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { tfcv } = require('./helpers');
 const { createServer } = require('../examples/server/server');
+const { slowModel } = require('./server_helpers');
 
 const SEGNET = path.join(__dirname, 'fixtures/models/segnet');
 
@@ -92,17 +93,35 @@ describe('examples/server', () => {
   });
 
   it('answers 503 with Retry-After when the in-flight limit is reached', async () => {
+    const model = await tfcv.loadSavedModel(SEGNET);
+    const app = createServer({ model: slowModel(model), maxInFlight: 1 });
+    await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    const port = app.server.address().port;
+    try {
+      const image = await jpeg();
+      const first = request(port, 'POST', '/predict', image);
+      await tick(40); // the first request's body is in and its (slow) model work has the slot
+      assert.equal(app.stats().inFlight, 1);
+      const shed = await request(port, 'POST', '/predict', image);
+      assert.equal(shed.status, 503);
+      assert.equal(shed.headers['retry-after'], '1');
+      assert.equal((await first).status, 200);
+      assert.equal((await request(port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a request still uploading its body holds no model slot', async () => {
     const app = await start({ maxInFlight: 1 });
     try {
       const image = await jpeg();
-      const first = slowRequest(app.port, image);
-      await tick(30); // the first request is now in flight (its body is still arriving)
-      const shed = await request(app.port, 'POST', '/predict', image);
-      assert.equal(shed.status, 503);
-      assert.equal(shed.headers['retry-after'], '1');
-      first.finish();
-      assert.equal((await first.response).status, 200);
-      assert.equal((await request(app.port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+      const uploading = slowRequest(app.port, image);
+      await tick(30);
+      assert.deepEqual([app.stats().uploads, app.stats().inFlight], [1, 0]);
+      assert.equal((await request(app.port, 'POST', '/predict', image)).status, 200);
+      uploading.finish();
+      assert.equal((await uploading.response).status, 200);
     } finally {
       await app.close();
     }
