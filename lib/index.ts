@@ -13,6 +13,9 @@ export type { Stats } from './stats';
 export { nativePath } from './native';
 export { Model, loadSavedModel, loadSavedModelSync, loadFrozenGraph, loadFrozenGraphSync } from './model';
 export type { LoadOptions, SavedModelOptions, RunOptions, Outputs } from './model';
+export { Batcher } from './batcher';
+export type { BatcherOptions, BatchRunOptions, BatchFeeds, BatchFeed, BatchImage } from './batcher';
+export type { BatcherStats } from './batcher_stats';
 export type { Feeds, Feed, ArrayFeed } from './feeds';
 export type { SignatureInfo, TensorSpec, MetaGraphInfo, GraphOperation } from './signature';
 export type { SessionOptions } from './session_options';
@@ -37,7 +40,7 @@ export type { EvaluateOptions, EvaluateResult, EvaluateProgress, EvaluatedBatch,
 export type { Sample, Dataset } from './evaluate/sample';
 export { folderDataset } from './evaluate/folder_dataset';
 export type { FolderDataset, FolderDatasetOptions } from './evaluate/folder_dataset';
-export { parseShard, selectShard } from './evaluate/shard';
+export { parseShard, selectShard, shardFromJobEnv } from './evaluate/shard';
 export type { Shard } from './evaluate/shard';
 export { syntheticShapes } from './demo/synthetic_shapes';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';

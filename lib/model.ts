@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { withCallerStack } from './async_stack';
+import { Batcher, BatcherOptions } from './batcher';
 import { AbortError, ArgumentError, TfError } from './errors';
 import { Feeds, prepareFeeds } from './feeds';
 import { native } from './native';
@@ -191,6 +192,14 @@ export class Model {
     } finally {
       for (const t of prepared.temporaries) t.dispose();
     }
+  }
+
+  /**
+   * A dynamic batcher over this model: concurrent run() calls are merged into batches and
+   * each caller gets zero-copy views of its rows (see Batcher).
+   */
+  batcher(options?: BatcherOptions): Batcher {
+    return new Batcher(this, options);
   }
 
   /** Releases the model. Runs in flight finish first (the session closes after them); later calls throw DisposedError. */
