@@ -209,7 +209,7 @@ describe('examples/server: slow clients', function () {
   it('model work past its deadline answers 504 and frees the slot', async () => {
     const model = await tfcv.loadSavedModel(SEGNET);
     // The same model, made slow for real, under a 5 ms deadline that TensorFlow enforces.
-    const app = createServer({ model: slowModel(model), runTimeoutMs: 5 });
+    const app = createServer({ model: slowModel(model), runTimeoutMs: 5, batch: false });
     await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     const port = app.server.address().port;
     try {
@@ -222,5 +222,23 @@ describe('examples/server: slow clients', function () {
       await app.close();
     }
     assert.equal(model.disposed, true);
+  });
+
+  it('batched: a request past its deadline answers 504 whether queued or running', async () => {
+    const model = await tfcv.loadSavedModel(SEGNET);
+    const app = createServer({ model, runTimeoutMs: 1, maxBatchSize: 256 });
+    await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    const port = app.server.address().port;
+    try {
+      // A 256-row batch keeps the model busy; the request arrives behind it.
+      const big = app.batcher.run({ image: tfcv.Tensor.alloc('float32', [256, 64, 64, 3]) });
+      const r = await post(port, await jpeg());
+      assert.equal(r.status, 504, JSON.stringify(r.body));
+      assert.equal(r.body.code, 'ERR_RUN_TIMEOUT');
+      await big;
+      assert.equal((await getJson(port, '/stats')).inFlight, 0);
+    } finally {
+      await app.close();
+    }
   });
 });

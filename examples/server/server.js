@@ -2,9 +2,12 @@
 // A latency-critical inference server on tfcv, the way we would run one in production:
 // POST /predict takes a JPEG and answers JSON (top classes of a classifier, or mask
 // statistics of a segmentation model); /healthz and /readyz for the orchestrator; /stats
-// (event-loop delay, RSS, requests in flight); a bounded number of requests doing model
-// work (503 + Retry-After beyond it); a body-size limit (413); and a graceful shutdown that
-// drains the requests in flight before the model is disposed.
+// (event-loop delay, RSS, requests in flight) and Prometheus /metrics; a bounded number of
+// requests doing model work (503 + Retry-After beyond it); a body-size limit (413); and a
+// graceful shutdown that drains the requests in flight before the model is disposed.
+//
+// Concurrent requests are merged into batches by model.batcher() (each JPEG is decoded
+// straight into its row of the batch tensor); --no-batch runs every request on its own.
 //
 // Slow clients cannot take it down. A request takes a model slot only once its body is
 // complete; reading bodies has its own bound (concurrent uploads) and a deadline (whole
@@ -17,8 +20,10 @@
 //                                  [--pixels unit|symmetric]   (input scaling [0,1] or [-1,1])
 //                                  [--max-uploads 64] [--body-timeout-ms 10000]
 //                                  [--min-body-rate 8192] [--run-timeout-ms 10000]
+//                                  [--no-batch] [--max-batch-size 16] [--max-delay-ms 2]
+//                                  [--allowed-batch-sizes 1,2,4,8,16]
 //
-// --sync serves the same requests with model.runSync instead of model.run, for comparison:
+// --sync (implies --no-batch) serves the same requests with model.runSync instead of model.run, for comparison:
 // the model then blocks the event loop for every request.
 'use strict';
 const http = require('node:http');
@@ -26,6 +31,7 @@ const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const tfcv = require('../../dist');
 const { readBody } = require('./body_reader');
+const { createMetrics } = require('./metrics');
 
 const DEFAULTS = {
   maxInFlight: 8,
@@ -44,6 +50,11 @@ const DEFAULTS = {
   runTimeoutMs: 10000,
   drainTimeoutMs: 10000,
   mode: 'async',
+  batch: true,
+  // A batch of 16 MobileNetV2-224 runs in ~130 ms on 2 cores: a bigger batch would add its
+  // run time to the latency of every request in it for little more throughput.
+  maxBatchSize: 16,
+  maxDelayMs: 2,
   topK: 5,
 };
 
@@ -108,6 +119,7 @@ function summarise(outputs, topK) {
 function failure(error) {
   if (error instanceof tfcv.DecodeError) return [400, error.code];
   if (error instanceof tfcv.LimitError) return [413, error.code];
+  if (error instanceof tfcv.BusyError) return [503, error.code];
   if (error instanceof tfcv.TfError && error.tfCode === 'DEADLINE_EXCEEDED') return [504, 'ERR_RUN_TIMEOUT'];
   return [500, error.code ?? 'ERR_INTERNAL'];
 }
@@ -117,7 +129,9 @@ function failure(error) {
  * options: { model, spec? (a preprocess spec; default: from the signature, scale 1/255),
  *            maxInFlight, maxUploads, maxBodyBytes, bodyTimeoutMs, minBodyBytesPerSec,
  *            bodyGraceMs, runTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs,
- *            drainTimeoutMs, mode: 'async' | 'sync', topK, outputs? }
+ *            drainTimeoutMs, mode: 'async' | 'sync', topK, outputs?,
+ *            batch (default true; ignored with mode 'sync'), maxBatchSize, maxDelayMs,
+ *            allowedBatchSizes?, warmup? (of the batcher) }
  */
 function createServer(options) {
   const o = { ...DEFAULTS, ...options };
@@ -134,7 +148,27 @@ function createServer(options) {
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
 
+  // Batched: the batcher queues at most what the in-flight limit lets through, so its own
+  // BusyError (503) only shows if the two were configured apart.
+  const batcher =
+    o.batch && o.mode !== 'sync'
+      ? model.batcher({
+          maxBatchSize: o.maxBatchSize,
+          maxDelayMs: o.maxDelayMs,
+          maxQueue: o.maxInFlight,
+          allowedBatchSizes: o.allowedBatchSizes,
+          warmup: o.warmup,
+          preprocess: spec,
+          outputs: o.outputs,
+        })
+      : null;
+  const metrics = createMetrics({ inFlight: () => inFlight, uploads: () => uploads, batcher: () => batcher });
+
   async function predict(body, signal) {
+    if (batcher) {
+      const outputs = await batcher.run({ [inputKey]: body }, { timeoutMs: o.runTimeoutMs, signal });
+      return summarise(outputs, o.topK);
+    }
     const batch = await tfcv.preprocess([body], spec);
     try {
       const feeds = { [inputKey]: batch };
@@ -190,7 +224,7 @@ function createServer(options) {
       }
       const [status, code] = failure(error);
       if (status === 504) counters.runTimeouts++;
-      json(res, status, { error: error.message, code });
+      json(res, status, { error: error.message, code }, status === 503 ? { 'retry-after': '1' } : {});
     } finally {
       res.off('close', onClose);
       inFlight--;
@@ -216,8 +250,20 @@ function createServer(options) {
       if (req.url.includes('reset=1')) loopDelay.reset();
       return json(res, 200, body);
     }
+    if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (error) => json(res, 500, { error: error.message }),
+      );
+      return;
+    }
     if (req.url !== '/predict') return json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    const started = process.hrtime.bigint();
+    res.once('finish', () => metrics.observe(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
     handlePredict(req, res).catch((error) => json(res, 500, { error: error.message, code: 'ERR_INTERNAL' }));
   });
 
@@ -236,10 +282,11 @@ function createServer(options) {
     server.closeAllConnections?.();
     await closed;
     loopDelay.disable();
+    if (batcher) await batcher.close();
     model.dispose();
   }
 
-  return { server, close, stats: () => ({ inFlight, uploads, draining, ...counters }) };
+  return { server, close, batcher, metrics, stats: () => ({ inFlight, uploads, draining, ...counters }) };
 }
 
 async function main() {
@@ -256,6 +303,10 @@ async function main() {
       'run-timeout-ms': { type: 'string', default: String(DEFAULTS.runTimeoutMs) },
       'drain-timeout-ms': { type: 'string', default: String(DEFAULTS.drainTimeoutMs) },
       sync: { type: 'boolean', default: false },
+      'no-batch': { type: 'boolean', default: false },
+      'max-batch-size': { type: 'string', default: String(DEFAULTS.maxBatchSize) },
+      'max-delay-ms': { type: 'string', default: String(DEFAULTS.maxDelayMs) },
+      'allowed-batch-sizes': { type: 'string' },
       pixels: { type: 'string', default: 'unit' }, // 'unit': [0, 1]; 'symmetric': [-1, 1]
     },
   });
@@ -279,10 +330,16 @@ async function main() {
     runTimeoutMs: Number(values['run-timeout-ms']),
     drainTimeoutMs: Number(values['drain-timeout-ms']),
     mode: values.sync ? 'sync' : 'async',
+    batch: !values['no-batch'],
+    maxBatchSize: Number(values['max-batch-size']),
+    maxDelayMs: Number(values['max-delay-ms']),
+    allowedBatchSizes: values['allowed-batch-sizes']?.split(',').map(Number),
+    warmup: true,
   });
+  await app.batcher?.ready; // every batch size warm before the first request
   app.server.listen(Number(values.port), values.host, () => {
     const { port } = app.server.address();
-    console.log(JSON.stringify({ event: 'listening', port, mode: values.sync ? 'sync' : 'async' }));
+    console.log(JSON.stringify({ event: 'listening', port, mode: values.sync ? 'sync' : 'async', batched: app.batcher !== null }));
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, async () => {
