@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The server under load: examples/server in its own process, driven by autocannon (loopback
 // only, bounded duration) with a 640x480 JPEG per request.
-// 1. Variants side by side at 1, 8 and 32 connections: requests/s, latency p50/p99, the
-//    server's event-loop delay p99, RSS before and after.
+// 1. Variants side by side at 1, 8 and 32 connections: batched (model.batcher, the
+//    default), unbatched (--no-batch: one model.run per request) and runSync: requests/s,
+//    latency p50/p99, the server's event-loop delay p99, the mean batch size, RSS before
+//    and after; then the ratios batched / unbatched against the goals of issue 13.
 // 2. Slow clients (issue 15): --max-in-flight 4, 4 normal connections, with and without 16
 //    clients that send their headers and then trickle their bodies (reconnecting whenever
 //    the server cuts them off): the normal clients' req/s and p99.
@@ -24,7 +26,8 @@ const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : ['levels', 'sl
 const DURATION_S = quick ? 3 : 8;
 const CONNECTIONS = [1, 8, 32];
 const VARIANTS = [
-  { name: 'async', args: [] },
+  { name: 'batched', args: [] },
+  { name: 'unbatched', args: ['--no-batch'] },
   { name: 'runSync', args: ['--sync'] },
 ];
 
@@ -131,13 +134,28 @@ function slowClients(port, count, everyMs = 1000) {
 }
 
 function row(r) {
-  return `${r.variant.padEnd(8)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(1).padStart(6)}  ${String(r.latencyP50).padStart(6)}  ${String(r.latencyP99).padStart(6)}  ${r.eventLoopDelayP99Ms.toFixed(1).padStart(11)}  ${String(r.non2xx).padStart(7)}  ${r.rssBeforeMB.toFixed(0)} -> ${r.rssAfterMB.toFixed(0)}`;
+  const batch = r.meanBatchSize === null ? '-' : r.meanBatchSize.toFixed(2);
+  return `${r.variant.padEnd(9)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(1).padStart(6)}  ${String(r.latencyP50).padStart(6)}  ${String(r.latencyP99).padStart(6)}  ${r.eventLoopDelayP99Ms.toFixed(1).padStart(11)}  ${batch.padStart(10)}  ${String(r.non2xx).padStart(7)}  ${r.rssBeforeMB.toFixed(0)} -> ${r.rssAfterMB.toFixed(0)}`;
+}
+
+/** Batched against unbatched at each level, and the goals of issue 13. */
+function ratios(label, rows) {
+  const get = (variant, c) => rows.find((r) => r.model === label && r.variant === variant && r.connections === c);
+  console.log(`ratios batched / unbatched, ${label}:`);
+  for (const c of CONNECTIONS) {
+    const b = get('batched', c);
+    const u = get('unbatched', c);
+    if (!b || !u) continue;
+    console.log(
+      `  ${String(c).padStart(2)} conns: req/s ${(b.requestsPerSec / u.requestsPerSec).toFixed(2)}x, p50 ${(b.latencyP50 / u.latencyP50).toFixed(2)}x, p99 ${(b.latencyP99 / u.latencyP99).toFixed(2)}x, loop p99 ${(b.eventLoopDelayP99Ms / u.eventLoopDelayP99Ms).toFixed(2)}x`,
+    );
+  }
 }
 
 async function levels(models, body, results) {
   for (const [label, dir, pixels] of models) {
     console.log(`\n${label}, ${DURATION_S} s per level, 640x480 JPEG (${(body.length / 1024).toFixed(0)} KB) per request`);
-    console.log('variant   conns  req/s    p50 ms  p99 ms  loop p99 ms  non-2xx  RSS MB before -> after');
+    console.log('variant    conns  req/s    p50 ms  p99 ms  loop p99 ms  mean batch  non-2xx  RSS MB before -> after');
     for (const variant of VARIANTS) {
       const { child, port } = await startServer(dir, variant.args, pixels);
       try {
@@ -145,7 +163,8 @@ async function levels(models, body, results) {
           const before = await getJson(port, '/stats?reset=1');
           const r = await load(port, body, connections);
           const after = await getJson(port, '/stats?reset=1');
-          Object.assign(r, { variant: variant.name, model: label, eventLoopDelayP99Ms: after.eventLoopDelayP99Ms, rssBeforeMB: before.rssMB, rssAfterMB: after.rssMB });
+          const meanBatchSize = after.batcher ? (after.batcher.images - before.batcher.images) / Math.max(1, after.batcher.batches - before.batcher.batches) : null;
+          Object.assign(r, { variant: variant.name, model: label, eventLoopDelayP99Ms: after.eventLoopDelayP99Ms, meanBatchSize, rssBeforeMB: before.rssMB, rssAfterMB: after.rssMB });
           results.push(r);
           console.log(row(r));
         }
@@ -153,6 +172,7 @@ async function levels(models, body, results) {
         await stopServer(child);
       }
     }
+    ratios(label, results);
   }
 }
 

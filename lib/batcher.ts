@@ -57,7 +57,8 @@ export type BatchImage = ArrayBufferView | ArrayBuffer | Mat;
 export type BatchFeed = Feed | BatchImage | readonly BatchImage[];
 export type BatchFeeds = Record<string, BatchFeed>;
 
-type Part = { images: Array<ArrayBufferView | ArrayBuffer | Mat> } | { data: Uint8Array };
+// `tensor`: the caller's own Tensor, fed as is when its request makes a batch on its own.
+type Part = { images: Array<ArrayBufferView | ArrayBuffer | Mat> } | { data: Uint8Array; tensor: Tensor | undefined };
 
 interface Pending {
   key: string;
@@ -324,7 +325,8 @@ export class Batcher {
           n = shape[0]!;
           const rowShape = shape.slice(1);
           const view = tensor.data as ArrayBufferView;
-          parts.push({ data: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) });
+          const own = prepared.temporaries.includes(tensor) ? undefined : tensor;
+          parts.push({ data: new Uint8Array(view.buffer, view.byteOffset, view.byteLength), tensor: own });
           layouts.push({ dtype: tensor.dtype, rowShape });
           keyParts.push(`${tensor.dtype}[${rowShape.join(',')}]`);
         }
@@ -430,12 +432,22 @@ export class Batcher {
   async #runBatch(batch: Pending[], rows: number, layouts: Queue['layouts'], started: number): Promise<void> {
     const size = this.#sizeFor(rows);
     const feeds: Record<string, Tensor> = {};
+    const borrowed = new Set<Tensor>();
+    // A request alone in an unpadded batch: its tensors are fed and its outputs handed over
+    // as they are, so a lone request costs what model.run costs.
+    const alone = batch.length === 1 && size === rows;
     let outputs: Outputs | undefined;
     try {
       for (let i = 0; i < this.#inputs.length; i++) {
         const input = this.#inputs[i]!;
         const layout = layouts[i];
-        feeds[input.key] = layout === null ? await this.#imageBatch(batch, i, input, size) : concatenate(batch, i, layout, size);
+        const own = alone && layout !== null ? (batch[0]!.parts[i] as { tensor: Tensor | undefined }).tensor : undefined;
+        if (own !== undefined && !own.disposed) {
+          feeds[input.key] = own;
+          borrowed.add(own);
+        } else {
+          feeds[input.key] = layout === null ? await this.#imageBatch(batch, i, input, size) : concatenate(batch, i, layout, size);
+        }
       }
       const live = batch.filter((p) => p.state === 'running');
       if (live.length === 0) return; // every caller gave up: skip the run
@@ -443,7 +455,16 @@ export class Batcher {
       const latest = Math.max(...live.map((p) => p.deadline));
       const timeoutMs = Number.isFinite(latest) ? Math.max(1, Math.ceil(latest - now())) : undefined;
       outputs = await this.#model.run(feeds, { signature: this.#signature, outputs: this.#outputs, timeoutMs });
-      this.#split(batch, outputs, size);
+      if (alone && batch[0]!.state === 'running') {
+        const p = batch[0]!;
+        const mine = outputs;
+        outputs = undefined; // the caller's now
+        this.#counters.requests++;
+        this.#settle(p);
+        p.resolve(mine);
+      } else {
+        this.#split(batch, outputs, size);
+      }
       this.#counters.recordBatch(rows, size - rows, now() - started);
     } catch (error) {
       for (const p of batch) {
@@ -453,7 +474,7 @@ export class Batcher {
         p.reject(error);
       }
     } finally {
-      for (const t of Object.values(feeds)) t.dispose();
+      for (const t of Object.values(feeds)) if (!borrowed.has(t)) t.dispose();
       // The callers' views hold the batch outputs' memory; these handles can go.
       if (outputs) for (const t of Object.values(outputs)) t.dispose();
     }

@@ -201,6 +201,26 @@ describe('model.batcher()', function () {
       await b.close();
     });
 
+    it('a request alone in its batch is fed and answered as model.run would (no concatenation, no views)', async () => {
+      const b = models.cnn_module.batcher();
+      const x = input(1, [32, 32, 3], 9);
+      const before = tfcv.stats();
+      const out = await b.run({ image: x });
+      assert.equal(out.logits.shared, false, 'the run output itself');
+      assert.equal(tfcv.stats().copies - before.copies, 0);
+      const ref = await models.cnn_module.run({ image: x });
+      assert.deepEqual(Array.from(out.logits.data), Array.from(ref.logits.data));
+      // Disposed right after the call: the batcher reads the memory it pinned instead.
+      const y = input(1, [32, 32, 3], 10);
+      const pending = b.run({ image: y });
+      const expected = Array.from(y.data);
+      y.dispose();
+      const out2 = await pending;
+      const ref2 = await models.cnn_module.run({ image: Tensor.from(Float32Array.from(expected), { shape: [1, 32, 32, 3] }) });
+      assert.deepEqual(Array.from(out2.logits.data), Array.from(ref2.logits.data));
+      await b.close();
+    });
+
     it('a full queue rejects at once with BusyError (code ERR_TFCV_BUSY)', async () => {
       const b = models.segnet.batcher({ maxBatchSize: 1, maxQueue: 2 });
       const running = b.run({ image: input(1, [64, 64, 3], 1) });

@@ -246,6 +246,7 @@ function createServer(options) {
         eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         eventLoopDelayMaxMs: loopDelay.max / 1e6,
         rssMB: process.memoryUsage().rss / 2 ** 20,
+        batcher: batcher ? batcher.stats() : null,
       };
       if (req.url.includes('reset=1')) loopDelay.reset();
       return json(res, 200, body);
