@@ -1,8 +1,8 @@
 // Dynamic batching (TensorFlow Serving's BatchingSession, Triton's dynamic batcher) for a
 // Node server: concurrent run() calls with the same non-batch shapes are concatenated into
 // one aligned batch tensor and run once; each caller gets zero-copy row views of the batch
-// outputs. A lone request on an idle model runs at once; requests arriving while a batch
-// runs wait for company at most maxDelayMs. Encoded images go straight into their rows of
+// outputs. A lone request on an idle model runs at once; while a batch runs, requests
+// wait for company at most maxDelayMs before a second batch starts beside it. Encoded images go straight into their rows of
 // the batch tensor (one native preprocess pass for the whole batch).
 import { withCallerStack } from './async_stack';
 import { BatcherCounters, BatcherStats } from './batcher_stats';
@@ -21,8 +21,9 @@ export interface BatcherOptions {
   /** Most rows (samples) in one batch. Default 8, or the largest of allowedBatchSizes. */
   maxBatchSize?: number;
   /**
-   * How long a request that arrived while a batch was running may wait for company once
-   * the model is free, ms. A lone request on an idle model never waits. Default 2.
+   * How long the first queued request may wait for company while another batch is running
+   * and a slot is free (concurrency > 1), ms. A request never waits on an idle model: when
+   * nothing runs, what is queued goes at once. Default 2.
    */
   maxDelayMs?: number;
   /** Most requests waiting; beyond it run() rejects at once with BusyError. Default 256. */
@@ -40,7 +41,10 @@ export interface BatcherOptions {
    * into its row of the batch tensor, with this spec over the signature's (specFromSignature).
    */
   preprocess?: Partial<PreprocessSpec>;
-  /** Batches running at once. Default 1 (a batch already uses every core). */
+  /**
+   * Batches running at once. Default 2: one batch decodes its images (or is split and
+   * answered) while the other runs; TensorFlow's threads are shared between the two.
+   */
   concurrency?: number;
 }
 
@@ -65,7 +69,6 @@ interface Pending {
   rows: number;
   parts: Part[];
   arrived: number;
-  eager: boolean;
   deadline: number;
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
@@ -156,7 +159,7 @@ export class Batcher {
     this.allowedBatchSizes = allowed ? Object.freeze(allowed) : null;
     this.#maxDelayMs = o.maxDelayMs === undefined ? 2 : nonNegative(o.maxDelayMs, 'options.maxDelayMs');
     this.#maxQueue = o.maxQueue === undefined ? 256 : v.integer(o.maxQueue, 'options.maxQueue', 1);
-    this.#concurrency = o.concurrency === undefined ? 1 : v.integer(o.concurrency, 'options.concurrency', 1, 64);
+    this.#concurrency = o.concurrency === undefined ? 2 : v.integer(o.concurrency, 'options.concurrency', 1, 64);
     if (o.warmup !== undefined && typeof o.warmup !== 'boolean') throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
     if (o.preprocess !== undefined && (o.preprocess === null || typeof o.preprocess !== 'object')) {
       throw new ArgumentError(`options.preprocess: expected a partial preprocess spec, got ${v.describe(o.preprocess)}`);
@@ -229,9 +232,8 @@ export class Batcher {
         this.#counters.rejected.full++;
         throw new BusyError(`batcher.run: the queue is full (${this.#queued} requests waiting, maxQueue ${this.#maxQueue})`);
       }
-      const eager = this.#running === 0 && this.#queued === 0 && !this.#warming;
       const p: Pending = {
-        key, rows, parts, arrived: now(), eager, deadline: timeoutMs === undefined ? Infinity : now() + timeoutMs,
+        key, rows, parts, arrived: now(), deadline: timeoutMs === undefined ? Infinity : now() + timeoutMs,
         timer: undefined, signal, onAbort: undefined, resolve, reject, state: 'queued',
       };
       if (timeoutMs !== undefined) {
@@ -255,7 +257,7 @@ export class Batcher {
       queue.items.push(p);
       queue.rows += rows;
       this.#queued++;
-      // Same-tick callers (Promise.all) share the batch of an eager request.
+      // Same-tick callers (Promise.all) share one batch: scheduling waits for the microtask.
       if (!this.#scheduled) {
         this.#scheduled = true;
         queueMicrotask(() => {
@@ -370,7 +372,11 @@ export class Batcher {
     }
   }
 
-  /** Starts every batch that is due: full, eager, waited maxDelayMs, or closing. Otherwise sets a timer for the first one due. */
+  /**
+   * Starts every batch that is due: all of them while nothing runs (an idle model never
+   * waits), else a full one or one whose oldest request waited maxDelayMs, or all when
+   * closing. Otherwise sets a timer for the first one due.
+   */
   #schedule(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -386,7 +392,7 @@ export class Batcher {
       for (const q of queues) {
         const head = q.items[0]!;
         const left = head.arrived + this.#maxDelayMs - t;
-        if (this.#closing || head.eager || q.rows >= this.maxBatchSize || left <= 0) {
+        if (this.#closing || this.#running === 0 || q.rows >= this.maxBatchSize || left <= 0) {
           due = q;
           break;
         }

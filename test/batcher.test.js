@@ -201,6 +201,22 @@ describe('model.batcher()', function () {
       await b.close();
     });
 
+    it('with a slot free beside a running batch, requests wait maxDelayMs for company, then start a second batch', async () => {
+      const b = models.segnet.batcher({ maxBatchSize: 256, maxDelayMs: 30, concurrency: 2 });
+      const big = b.run({ image: input(256, [64, 64, 3], 1) });
+      await tick(1);
+      const t0 = performance.now();
+      const small = [2, 3].map((s) => b.run({ image: input(1, [64, 64, 3], s) }));
+      await tick(5);
+      assert.deepEqual([b.stats().queued, b.stats().running], [2, 1], 'waiting for company');
+      await Promise.all(small);
+      const waited = performance.now() - t0;
+      assert.ok(waited >= 29, `started after ${waited.toFixed(1)} ms`);
+      await big;
+      assert.deepEqual(b.stats().batchSizeHistogram, { 2: 1, 256: 1 });
+      await b.close();
+    });
+
     it('a request alone in its batch is fed and answered as model.run would (no concatenation, no views)', async () => {
       const b = models.cnn_module.batcher();
       const x = input(1, [32, 32, 3], 9);
@@ -235,7 +251,7 @@ describe('model.batcher()', function () {
     });
 
     it('a request whose deadline passes while queued is rejected without running', async () => {
-      const b = models.segnet.batcher({ maxBatchSize: 256 });
+      const b = models.segnet.batcher({ maxBatchSize: 256, concurrency: 1 });
       const big = b.run({ image: input(256, [64, 64, 3], 1) }); // ~100+ ms
       await tick(1);
       const late = b.run({ image: input(1, [64, 64, 3], 2) }, { timeoutMs: 5 });
@@ -250,7 +266,7 @@ describe('model.batcher()', function () {
     });
 
     it('an aborted request leaves the queue', async () => {
-      const b = models.segnet.batcher({ maxBatchSize: 256 });
+      const b = models.segnet.batcher({ maxBatchSize: 256, concurrency: 1 });
       const big = b.run({ image: input(256, [64, 64, 3], 1) });
       await tick(1);
       const ac = new AbortController();
@@ -338,7 +354,7 @@ describe('model.batcher()', function () {
     });
 
     it('close() runs what is queued, then refuses', async () => {
-      const b = models.segnet.batcher({ maxBatchSize: 256, maxDelayMs: 10000 });
+      const b = models.segnet.batcher({ maxBatchSize: 256, maxDelayMs: 10000, concurrency: 1 });
       const big = b.run({ image: input(256, [64, 64, 3], 1) });
       await tick(1);
       const queued = b.run({ image: input(1, [64, 64, 3], 2) });

@@ -21,6 +21,7 @@
 //                                  [--max-uploads 64] [--body-timeout-ms 10000]
 //                                  [--min-body-rate 8192] [--run-timeout-ms 10000]
 //                                  [--no-batch] [--max-batch-size 16] [--max-delay-ms 2]
+//                                  [--batch-concurrency 2]
 //                                  [--allowed-batch-sizes 1,2,4,8,16]
 //
 // --sync (implies --no-batch) serves the same requests with model.runSync instead of model.run, for comparison:
@@ -55,6 +56,8 @@ const DEFAULTS = {
   // run time to the latency of every request in it for little more throughput.
   maxBatchSize: 16,
   maxDelayMs: 2,
+  // Two batches at once: one decodes its JPEGs while the other runs the model.
+  batchConcurrency: 2,
   topK: 5,
 };
 
@@ -156,6 +159,7 @@ function createServer(options) {
           maxBatchSize: o.maxBatchSize,
           maxDelayMs: o.maxDelayMs,
           maxQueue: o.maxInFlight,
+          concurrency: o.batchConcurrency,
           allowedBatchSizes: o.allowedBatchSizes,
           warmup: o.warmup,
           preprocess: spec,
@@ -307,6 +311,7 @@ async function main() {
       'no-batch': { type: 'boolean', default: false },
       'max-batch-size': { type: 'string', default: String(DEFAULTS.maxBatchSize) },
       'max-delay-ms': { type: 'string', default: String(DEFAULTS.maxDelayMs) },
+      'batch-concurrency': { type: 'string', default: String(DEFAULTS.batchConcurrency) },
       'allowed-batch-sizes': { type: 'string' },
       pixels: { type: 'string', default: 'unit' }, // 'unit': [0, 1]; 'symmetric': [-1, 1]
     },
@@ -334,6 +339,7 @@ async function main() {
     batch: !values['no-batch'],
     maxBatchSize: Number(values['max-batch-size']),
     maxDelayMs: Number(values['max-delay-ms']),
+    batchConcurrency: Number(values['batch-concurrency']),
     allowedBatchSizes: values['allowed-batch-sizes']?.split(',').map(Number),
     warmup: true,
   });
