@@ -136,6 +136,7 @@ describe('model.batcher()', function () {
     it('views stay valid in any dispose order and after GC of the others; memory returns', async () => {
       await collect();
       const baseline = tfcv.stats().liveTensors;
+      const baselineBytes = tfcv.stats().externalBytes;
       const b = models.cnn_module.batcher();
       const inputs = Array.from({ length: 4 }, (_, i) => input(1, [32, 32, 3], 40 + i));
       const results = await Promise.all(inputs.map((x) => b.run({ image: x })));
@@ -154,6 +155,7 @@ describe('model.batcher()', function () {
       await b.close();
       await collect();
       assert.equal(tfcv.stats().liveTensors, baseline, 'the batch outputs are freed once no view holds them');
+      assert.equal(tfcv.stats().externalBytes, baselineBytes, 'external-memory reports returned exactly');
     });
 
     it('a view fed back into a run: aligned rows are fed without a copy, unaligned rows are copied and counted', async () => {
