@@ -124,6 +124,7 @@ export class Batcher {
   /** @internal Use model.batcher(options). */
   constructor(model: Model, options?: BatcherOptions) {
     const o = v.optionsObject(options, 'options');
+    if (model.disposed) throw new DisposedError('model.batcher: the model was disposed');
     this.#model = model;
     if (o.signature !== undefined && typeof o.signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
     this.#signature = o.signature ?? model.defaultSignature;

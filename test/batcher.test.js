@@ -377,6 +377,18 @@ describe('model.batcher()', function () {
       throwsTyped(() => m.batcher({ outputs: ['nope'] }), ArgumentError, /unknown output/);
       throwsTyped(() => m.batcher('fast'), ArgumentError, /options/);
       throwsTyped(() => models.cnn_module.batcher({ signature: 'classify_features' }), ShapeError, /temperature/);
+      const gone = load('segnet');
+      gone.dispose();
+      throwsTyped(() => gone.batcher(), DisposedError, /disposed/);
+    });
+
+    it('a model disposed under a batcher: its requests reject with DisposedError', async () => {
+      const m = load('segnet');
+      const b = m.batcher();
+      m.dispose();
+      await rejectsTyped(b.run({ image: input(1, [64, 64, 3], 1) }), DisposedError);
+      assert.equal(b.stats().rejected.failed, 1);
+      await b.close();
     });
 
     it('bad feeds reject: unknown input, batch too big, mismatched rows, timeoutMs', async () => {
