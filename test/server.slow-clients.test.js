@@ -209,7 +209,7 @@ describe('examples/server: slow clients', function () {
   it('model work past its deadline answers 504 and frees the slot', async () => {
     const model = await tfcv.loadSavedModel(SEGNET);
     // The same model, made slow for real, under a 5 ms deadline that TensorFlow enforces.
-    const app = createServer({ model: slowModel(model), runTimeoutMs: 5, batch: false });
+    const app = createServer({ model: slowModel(model), runTimeoutMs: 5, batch: false }); // batched: the next test
     await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     const port = app.server.address().port;
     try {

@@ -94,8 +94,7 @@ describe('examples/server', () => {
 
   it('answers 503 with Retry-After when the in-flight limit is reached', async () => {
     const model = await tfcv.loadSavedModel(SEGNET);
-    // Unbatched: the slow stand-in returns 256 rows, which a batcher could not split per request.
-    const app = createServer({ model: slowModel(model), maxInFlight: 1, batch: false });
+    const app = createServer({ model: slowModel(model), maxInFlight: 1 });
     await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     const port = app.server.address().port;
     try {
@@ -108,6 +107,7 @@ describe('examples/server', () => {
       assert.equal(shed.headers['retry-after'], '1');
       assert.equal((await first).status, 200);
       assert.equal((await request(port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+      assert.equal(app.batcher.stats().requests, 2, 'batched (the default)');
     } finally {
       await app.close();
     }
