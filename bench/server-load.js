@@ -152,14 +152,18 @@ function ratios(label, rows) {
   }
 }
 
+// All variants' servers run side by side (an idle server costs memory, not CPU) and each
+// connection level runs them one after the other, so a swing in the machine's load
+// between levels does not land on one variant only.
 async function levels(models, body, results) {
   for (const [label, dir, pixels] of models) {
     console.log(`\n${label}, ${DURATION_S} s per level, 640x480 JPEG (${(body.length / 1024).toFixed(0)} KB) per request`);
     console.log('variant    conns  req/s    p50 ms  p99 ms  loop p99 ms  mean batch  non-2xx  RSS MB before -> after');
-    for (const variant of VARIANTS) {
-      const { child, port } = await startServer(dir, variant.args, pixels);
-      try {
-        for (const connections of CONNECTIONS) {
+    const servers = [];
+    try {
+      for (const variant of VARIANTS) servers.push({ variant, ...(await startServer(dir, variant.args, pixels)) });
+      for (const connections of CONNECTIONS) {
+        for (const { variant, port } of servers) {
           const before = await getJson(port, '/stats?reset=1');
           const r = await load(port, body, connections);
           const after = await getJson(port, '/stats?reset=1');
@@ -168,9 +172,9 @@ async function levels(models, body, results) {
           results.push(r);
           console.log(row(r));
         }
-      } finally {
-        await stopServer(child);
       }
+    } finally {
+      for (const { child } of servers) await stopServer(child);
     }
     ratios(label, results);
   }
