@@ -10,7 +10,7 @@ const { spawn } = require('node:child_process');
 const { machine } = require('./lib/report');
 
 // Order: cheap and independent first; the server load test last.
-const ORDER = ['model-latency', 'handoff', 'event-loop', 'preprocess', 'end-to-end', 'metrics', 'detection', 'server-load'];
+const ORDER = ['model-latency', 'handoff', 'event-loop', 'preprocess', 'end-to-end', 'metrics', 'detection', 'batcher', 'server-load'];
 const NODE_FLAGS = { 'event-loop': ['--expose-gc'] };
 // Keeps the whole run under 15 minutes on 2 cores (preprocess alone defaults to 9 rounds).
 const SCRIPT_ARGS = { preprocess: ['--runs', '4'] };

@@ -75,6 +75,10 @@ export class AbortError extends TfcvError {
     this.name = 'AbortError';
   }
 }
+/** A bounded queue is full (the batcher's `maxQueue`): shed the request or retry later. */
+export class BusyError extends TfcvError {
+  override readonly code = 'ERR_TFCV_BUSY';
+}
 /** Something that should never happen; please report it. */
 export class InternalError extends TfcvError {
   override readonly code = 'ERR_TFCV_INTERNAL';
@@ -93,4 +97,5 @@ export const ERROR_KINDS = [
   TfError,
   CvError,
   InternalError,
+  BusyError,
 ] as const;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { withCallerStack } from './async_stack';
+import { Batcher, BatcherOptions } from './batcher';
 import { AbortError, ArgumentError, TfError } from './errors';
 import { Feeds, PreparedFeeds, PreprocessedFeeds, prepareFeeds, preprocessFeeds, preprocessFeedsSync } from './feeds';
 import { MAX_FILE_BYTES, fileKind, readRegularFile, readRegularFileSync, regularFileProblem, requireDirectorySync } from './files';
@@ -207,6 +208,14 @@ export class Model {
     } finally {
       for (const t of prepared.temporaries) t.dispose();
     }
+  }
+
+  /**
+   * A dynamic batcher over this model: concurrent run() calls are merged into batches and
+   * each caller gets zero-copy views of its rows (see Batcher).
+   */
+  batcher(options?: BatcherOptions): Batcher {
+    return new Batcher(this, options);
   }
 
   /** Releases the model. Runs in flight finish first (the session closes after them); later calls throw DisposedError. */

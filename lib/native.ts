@@ -62,6 +62,7 @@ export interface NativeBinding {
   tensorAlloc(dtype: string, shape: number[]): NativeTensor;
   tensorFromBytes(dtype: string, shape: number[], data: ArrayBufferView | ArrayBuffer, mode: string, onUnaligned: string): NativeTensor;
   tensorFromStrings(shape: number[], data: Array<string | ArrayBufferView>): NativeTensor;
+  tensorRows(tensor: NativeTensor, firstRow: number, rowCount: number): NativeTensor;
   matFromBytes(rows: number, cols: number, channels: number, dtype: string, data: ArrayBufferView | ArrayBuffer, mode: string): NativeMat;
   matZeros(rows: number, cols: number, channels: number, dtype: string): NativeMat;
   matDecode(data: ArrayBufferView | ArrayBuffer, flags: string): NativeMat;

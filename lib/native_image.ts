@@ -73,6 +73,7 @@ export type NativeImageBinding = Ops<{
   moments: Twin<[M, boolean], Record<string, number>>;
   addWeighted: Twin<[M, number, M, number, number, string | undefined], M>;
   preprocess: Twin<[Array<ArrayBufferView | ArrayBuffer | M>, NativePreprocessSpec], NativeTensor>;
+  preprocessRows: Twin<[Array<ArrayBufferView | ArrayBuffer | M>, NativePreprocessSpec, number], { tensor: NativeTensor; failures: Array<Error | null> }>;
 }> & {
   letterboxGeometry(srcW: number, srcH: number, dstW: number, dstH: number): NativeRect & { scale: number };
   centerCropRect(srcW: number, srcH: number, dstW: number, dstH: number): NativeRect;

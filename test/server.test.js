@@ -7,6 +7,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { tfcv } = require('./helpers');
 const { createServer } = require('../examples/server/server');
+const { slowModel } = require('./server_helpers');
 
 const SEGNET = path.join(__dirname, 'fixtures/models/segnet');
 
@@ -92,17 +93,36 @@ describe('examples/server', () => {
   });
 
   it('answers 503 with Retry-After when the in-flight limit is reached', async () => {
+    const model = await tfcv.loadSavedModel(SEGNET);
+    const app = createServer({ model: slowModel(model), maxInFlight: 1 });
+    await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    const port = app.server.address().port;
+    try {
+      const image = await jpeg();
+      const first = request(port, 'POST', '/predict', image);
+      await tick(40); // the first request's body is in and its (slow) model work has the slot
+      assert.equal(app.stats().inFlight, 1);
+      const shed = await request(port, 'POST', '/predict', image);
+      assert.equal(shed.status, 503);
+      assert.equal(shed.headers['retry-after'], '1');
+      assert.equal((await first).status, 200);
+      assert.equal((await request(port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+      assert.equal(app.batcher.stats().requests, 2, 'batched (the default)');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a request still uploading its body holds no model slot', async () => {
     const app = await start({ maxInFlight: 1 });
     try {
       const image = await jpeg();
-      const first = slowRequest(app.port, image);
-      await tick(30); // the first request is now in flight (its body is still arriving)
-      const shed = await request(app.port, 'POST', '/predict', image);
-      assert.equal(shed.status, 503);
-      assert.equal(shed.headers['retry-after'], '1');
-      first.finish();
-      assert.equal((await first.response).status, 200);
-      assert.equal((await request(app.port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+      const uploading = slowRequest(app.port, image);
+      await tick(30);
+      assert.deepEqual([app.stats().uploads, app.stats().inFlight], [1, 0]);
+      assert.equal((await request(app.port, 'POST', '/predict', image)).status, 200);
+      uploading.finish();
+      assert.equal((await uploading.response).status, 200);
     } finally {
       await app.close();
     }
@@ -136,6 +156,68 @@ describe('examples/server', () => {
     } finally {
       await a.close();
       await s.close();
+    }
+  });
+
+  it('batches concurrent requests by default, with the same answers as the unbatched server', async () => {
+    const image = await jpeg();
+    const batched = await start();
+    const single = await start({ batch: false });
+    try {
+      assert.notEqual(batched.batcher, null);
+      assert.equal(single.batcher, null);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => request(batched.port, 'POST', '/predict', image)));
+      const alone = await request(single.port, 'POST', '/predict', image);
+      for (const a of answers) {
+        assert.equal(a.status, 200);
+        assert.deepEqual(a.body.foreground, alone.body.foreground, 'bit-identical rows give identical statistics');
+      }
+      const s = batched.batcher.stats();
+      assert.equal(s.requests, 8);
+      assert.equal(s.images, 8);
+      assert.ok(s.batches <= 8);
+    } finally {
+      await batched.close();
+      await single.close();
+    }
+  });
+
+  it('GET /metrics: Prometheus text with requests by status, latency, batcher stats and event-loop delay', async () => {
+    const app = await start();
+    try {
+      await request(app.port, 'POST', '/predict', await jpeg());
+      await request(app.port, 'POST', '/predict', Buffer.from('not a jpeg'));
+      const text = await new Promise((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: app.port, path: '/metrics' }, (res) => {
+          assert.match(res.headers['content-type'], /^text\/plain/);
+          let t = '';
+          res.on('data', (d) => (t += d));
+          res.on('end', () => resolve(t));
+        }).on('error', reject);
+      });
+      assert.match(text, /^tfcv_http_requests_total\{status="200"\} 1$/m);
+      assert.match(text, /^tfcv_http_requests_total\{status="400"\} 1$/m);
+      assert.match(text, /^tfcv_http_request_duration_seconds_bucket\{le="\+Inf",status="200"\} 1$/m);
+      assert.match(text, /^tfcv_batcher_batches_total 1$/m, 'the bad JPEG failed in its batch before the run');
+      assert.match(text, /^tfcv_batcher_images_total 1$/m);
+      assert.match(text, /^tfcv_batcher_rejected_total\{reason="failed"\} 1$/m);
+      assert.match(text, /^tfcv_batcher_run_seconds\{quantile="0.99"\} [0-9.e-]+$/m);
+      assert.match(text, /^nodejs_eventloop_lag_p99_seconds [0-9.e-]+$/m);
+      assert.match(text, /^tfcv_requests_in_flight 0$/m);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('--no-batch: no batcher metrics', async () => {
+    const app = await start({ batch: false });
+    try {
+      await request(app.port, 'POST', '/predict', await jpeg());
+      const text = await app.metrics.registry.metrics();
+      assert.doesNotMatch(text, /tfcv_batcher_/);
+      assert.match(text, /^tfcv_http_requests_total\{status="200"\} 1$/m);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -5,6 +5,8 @@
 // the point.
 #include "bridge/preprocess.h"
 
+#include <cstring>
+
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -137,15 +139,15 @@ void PreprocessOne(const PreprocessInput& input, const PreprocessSpec& spec, uin
 
 }  // namespace
 
-TensorRef Preprocess(const std::vector<PreprocessInput>& inputs, const PreprocessSpec& spec) {
+PreprocessedRows PreprocessRows(const std::vector<PreprocessInput>& inputs, const PreprocessSpec& spec, int64_t rows) {
   const int64_t n = static_cast<int64_t>(inputs.size());
   const int64_t H = spec.size.height, W = spec.size.width, C = spec.channels;
-  Shape shape = spec.channelsFirst ? Shape{n, C, H, W} : Shape{n, H, W, C};
-  TensorRef tensor = AllocTensor(*spec.dtype, shape);
+  Shape shape = spec.channelsFirst ? Shape{rows, C, H, W} : Shape{rows, H, W, C};
+  PreprocessedRows out{AllocTensor(*spec.dtype, shape), std::vector<std::optional<Failure>>(inputs.size())};
   const size_t slotBytes = static_cast<size_t>(H * W * C) * spec.dtype->size;
-  auto* base = static_cast<uint8_t*>(tensor->data());
+  auto* base = static_cast<uint8_t*>(out.tensor->data());
+  if (rows > n) std::memset(base + n * slotBytes, 0, static_cast<size_t>(rows - n) * slotBytes);
 
-  std::vector<std::optional<Failure>> failures(inputs.size());
   cv::parallel_for_(cv::Range(0, static_cast<int>(n)), [&](const cv::Range& range) {
     for (int i = range.start; i < range.end; ++i) {
       const std::string argName = "images[" + std::to_string(i) + "]";
@@ -154,14 +156,21 @@ TensorRef Preprocess(const std::vector<PreprocessInput>& inputs, const Preproces
       } catch (...) {
         Failure f = CurrentFailure();
         if (f.message.rfind(argName, 0) != 0) f.message = argName + ": " + f.message;
-        failures[i] = std::move(f);
+        out.failures[i] = std::move(f);
+        // A half-written row would still be computed on; zeros keep the batch defined.
+        std::memset(base + i * slotBytes, 0, slotBytes);
       }
     }
   });
+  return out;
+}
+
+TensorRef Preprocess(const std::vector<PreprocessInput>& inputs, const PreprocessSpec& spec) {
+  PreprocessedRows out = PreprocessRows(inputs, spec, static_cast<int64_t>(inputs.size()));
   // The first failing image decides; the tensor is released with this scope.
-  for (auto& f : failures)
+  for (auto& f : out.failures)
     if (f) throw TypedError(std::move(*f));
-  return tensor;
+  return std::move(out.tensor);
 }
 
 }  // namespace tfcv

@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/dtype.h"
+#include "common/errors.h"
 #include "tf/tensor_owner.h"
 
 namespace tfcv {
@@ -51,5 +53,14 @@ struct PreprocessInput {
 // The batch tensor [N,H,W,C] or [N,C,H,W]. Throws the first failing image's error, its
 // message starting with "images[i]"; the partly written tensor is released.
 TensorRef Preprocess(const std::vector<PreprocessInput>& inputs, const PreprocessSpec& spec);
+
+// The batcher's variant: images into rows 0..n-1 of a tensor of `rows` >= n rows whose
+// other rows (padding, and the rows of images that failed) are zeros. A failing image
+// does not fail the batch: its failure is returned in its slot, for its caller alone.
+struct PreprocessedRows {
+  TensorRef tensor;
+  std::vector<std::optional<Failure>> failures;
+};
+PreprocessedRows PreprocessRows(const std::vector<PreprocessInput>& inputs, const PreprocessSpec& spec, int64_t rows);
 
 }  // namespace tfcv

@@ -119,8 +119,41 @@ OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
           [](Napi::Env env, TensorRef& tensor) -> Napi::Value { return TensorWrap::Wrap(env, tensor, false); }};
 }
 
+// preprocessRows(images, spec, rows) -> { tensor, failures: Array<Error | null> }: the
+// batcher's variant (PreprocessRows): padding rows are zeros, a failing image fails alone.
+OpJob<PreprocessedRows> PreparePreprocessRows(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
+  Napi::Array images = info[0].As<Napi::Array>();
+  if (images.Length() == 0 || images.Length() > kMaxBatch)
+    Fail(ErrorKind::kArgument, "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " +
+                                   std::to_string(images.Length()));
+  PreprocessSpec spec = SpecArg(info[1]);
+  const int rows = IntArg(info[2], "rows", static_cast<int>(images.Length()), static_cast<int>(kMaxBatch));
+  auto inputs = std::make_shared<std::vector<PreprocessInput>>();
+  inputs->reserve(images.Length());
+  for (uint32_t i = 0; i < images.Length(); ++i)
+    inputs->push_back(InputArg(info.Env(), images.Get(i), "images[" + std::to_string(i) + "]"));
+  return {[inputs, spec, rows] {
+            PreprocessedRows out = PreprocessRows(*inputs, spec, rows);
+            inputs->clear();
+            return out;
+          },
+          [](Napi::Env env, PreprocessedRows& out) -> Napi::Value {
+            Napi::Object result = Napi::Object::New(env);
+            result.Set("tensor", TensorWrap::Wrap(env, out.tensor, false));
+            Napi::Array failures = Napi::Array::New(env, out.failures.size());
+            for (size_t i = 0; i < out.failures.size(); ++i)
+              failures.Set(static_cast<uint32_t>(i), out.failures[i] ? MakeJsError(env, *out.failures[i]).Value() : env.Null());
+            result.Set("failures", failures);
+            return result;
+          }};
+}
+
 }  // namespace
 
-void RegisterPreprocessApi(Napi::Env env, Napi::Object exports) { ExportOp(env, exports, "preprocess", &PreparePreprocess); }
+void RegisterPreprocessApi(Napi::Env env, Napi::Object exports) {
+  ExportOp(env, exports, "preprocess", &PreparePreprocess);
+  ExportOp(env, exports, "preprocessRows", &PreparePreprocessRows);
+}
 
 }  // namespace tfcv

@@ -24,6 +24,7 @@ enum class ErrorKind : int {
   kTf,            // TensorFlow returned a non-OK TF_Status
   kCv,            // OpenCV threw cv::Exception
   kInternal,      // allocation failure or a bug: never expected
+  kBusy,          // a bounded queue (the batcher's) is full: retry later
   kCount
 };
 

@@ -7,6 +7,7 @@
 #include "common/stats.h"
 #include "common/dtype.h"
 #include "tf/status.h"
+#include "tf/tensor_factory.h"
 
 namespace tfcv {
 namespace {
@@ -105,9 +106,15 @@ TF_Output ModelCore::Resolve(const std::string& tensorName, const std::string& w
 
 std::vector<TensorRef> ModelCore::Run(const std::vector<TF_Output>& feeds, const std::vector<TensorRef>& values,
                                       const std::vector<TF_Output>& fetches, const std::string& runOptions) {
+  // Row views (the batcher's outputs fed back) become TF_Tensors for this run only.
+  std::vector<TensorRef> fed;
   std::vector<TF_Tensor*> inputs;
+  fed.reserve(values.size());
   inputs.reserve(values.size());
-  for (const TensorRef& v : values) inputs.push_back(v->get());
+  for (const TensorRef& v : values) {
+    fed.push_back(FeedableTensor(v));
+    inputs.push_back(fed.back()->get());
+  }
   std::vector<TF_Tensor*> outputs(fetches.size(), nullptr);
   BufferPtr options = runOptions.empty() ? BufferPtr(nullptr, &TF_DeleteBuffer) : BufferFrom(runOptions);
   StatusPtr status = NewStatus();

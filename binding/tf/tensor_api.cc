@@ -2,6 +2,7 @@
 // share of a pinned JS buffer) and from strings.
 #include "tf/tensor_api.h"
 
+#include <climits>
 #include <cstring>
 
 #include "common/js_bytes.h"
@@ -96,9 +97,23 @@ Napi::Value TensorFromStrings(const Napi::CallbackInfo& info) {
   });
 }
 
+// tensorRows(tensor, firstRow, rowCount): a zero-copy Tensor over rows of dim 0 that keeps
+// the tensor's memory alive (the batcher's split of a batch output).
+Napi::Value TensorRows(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    const TensorRef& parent = TensorWrap::FromValue(info[0], "tensor").Ref("tensor");
+    const int first = IntArg(info[1], "firstRow", 0, INT_MAX);
+    const int count = IntArg(info[2], "rowCount", 0, INT_MAX);
+    TensorRef view = TensorOwner::RowView(parent, first, count);
+    Stats::Get().RecordZeroCopy();
+    return TensorWrap::Wrap(info.Env(), std::move(view), true);
+  });
+}
+
 }  // namespace
 
 void RegisterTensorApi(Napi::Env env, Napi::Object exports) {
+  exports.Set("tensorRows", Napi::Function::New<TensorRows>(env, "tensorRows"));
   exports.Set("tensorAlloc", Napi::Function::New<TensorAlloc>(env, "tensorAlloc"));
   exports.Set("tensorFromBytes", Napi::Function::New<TensorFromBytes>(env, "tensorFromBytes"));
   exports.Set("tensorFromStrings", Napi::Function::New<TensorFromStrings>(env, "tensorFromStrings"));

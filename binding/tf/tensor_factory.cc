@@ -8,6 +8,7 @@
 
 #include "common/limits.h"
 #include "common/errors.h"
+#include "common/stats.h"
 
 namespace tfcv {
 namespace {
@@ -78,6 +79,21 @@ ForeignTensor WrapForeignMemory(const DType& dtype, const Shape& shape, void* da
   // When TensorFlow copies (it does for unaligned memory) it has already released `arg`.
   out.zeroCopy = byteLength == 0 || out.tensor->data() == data;
   return out;
+}
+
+TensorRef FeedableTensor(const TensorRef& tensor) {
+  if (!tensor->isRowView()) return tensor;
+  const size_t bytes = tensor->byteLength();
+  if (IsTensorAligned(tensor->data())) {
+    ForeignTensor wrapped = WrapForeignMemory(tensor->dtype(), tensor->shape(), tensor->data(), bytes, tensor);
+    if (wrapped.zeroCopy) return wrapped.tensor;
+    Stats::Get().RecordCopy(static_cast<int64_t>(bytes));
+    return wrapped.tensor;
+  }
+  TensorRef copy = AllocTensor(tensor->dtype(), tensor->shape());
+  if (bytes) std::memcpy(copy->data(), tensor->data(), bytes);
+  Stats::Get().RecordCopy(static_cast<int64_t>(bytes));
+  return copy;
 }
 
 }  // namespace tfcv

@@ -38,4 +38,9 @@ struct ForeignTensor {
 ForeignTensor WrapForeignMemory(const DType& dtype, const Shape& shape, void* data, size_t byteLength,
                                 std::shared_ptr<void> owner);
 
+// What a run feeds for `tensor`: the tensor itself, or for a row view a TF_Tensor over the
+// view's memory (zero copy, keeping the view alive) when the view starts on a 64-byte
+// boundary, else a counted copy (TensorFlow would copy it anyway).
+TensorRef FeedableTensor(const TensorRef& tensor);
+
 }  // namespace tfcv

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { evaluate, EvaluatedBatch, SkippedSample } from '../evaluate/evaluate';
 import { folderDataset } from '../evaluate/folder_dataset';
-import { Shard, parseShard } from '../evaluate/shard';
+import { Shard, parseShard, shardFromJobEnv } from '../evaluate/shard';
 import { TfcvError } from '../errors';
 import { MetricName, metricByName } from '../metrics/by_name';
 import { EmptyPolicy } from '../metrics/options';
@@ -77,7 +77,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   let shard: Shard | null = null;
   if (o.shard !== undefined) {
     try {
-      shard = parseShard(o.shard, '--shard');
+      shard = o.shard === 'auto' ? shardFromJobEnv(io.env ?? process.env, '--shard') : parseShard(o.shard, '--shard');
     } catch (error) {
       throw usageError((error as Error).message);
     }

@@ -11,4 +11,6 @@ export interface CliIo {
   stderr: OutputStream;
   /** Base for relative paths. */
   cwd: string;
+  /** Environment (`--shard auto` reads the Indexed Job's variables); default process.env. */
+  env?: Record<string, string | undefined>;
 }

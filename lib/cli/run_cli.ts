@@ -37,7 +37,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--divisor <d>', 'float inputs get pixel / divisor (> 0)', positiveNumberOption, 255)
     .option('--batch-size <n>', 'images per model run', integerOption(1, 65536), 16)
     .option('--concurrency <n>', 'images decoded at once', integerOption(1, 1024), 4)
-    .option('--shard <I/N>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge')
+    .option('--shard <I/N|auto>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge. auto: from JOB_COMPLETION_INDEX / JOB_COMPLETIONS (a Kubernetes Indexed Job)')
     .option('--json <file>', 'write results, metric states and per-image values')
     .option('--report <dir>', 'write an HTML report with per-image overlays')
     .option('--coco <file>', 'detection: a COCO-format annotations file for the images (reports COCO mAP; needs --boxes and --scores)')

@@ -34,3 +34,24 @@ export function selectShard<T>(items: readonly T[], shard: Shard | null | undefi
   for (let i = index - 1; i < length; i += count) out.push(items[i] as T);
   return out;
 }
+
+/**
+ * The shard of a Kubernetes Indexed Job's pod: JOB_COMPLETION_INDEX (0-based, set by
+ * Kubernetes in each pod) and JOB_COMPLETIONS (the Job's `completions`, passed in by the
+ * manifest). Any runner that sets the two variables works the same way.
+ */
+export function shardFromJobEnv(env: Record<string, string | undefined>, name = 'shard'): Shard {
+  const read = (key: string) => {
+    const text = env[key];
+    if (text === undefined || !/^\d+$/.test(text.trim())) {
+      throw new ArgumentError(`${name}: 'auto' reads ${key} (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX; pass JOB_COMPLETIONS from the manifest), got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+    }
+    return Number(text);
+  };
+  const index = read('JOB_COMPLETION_INDEX');
+  const count = read('JOB_COMPLETIONS');
+  if (count < 1 || count > 1_000_000 || index >= count) {
+    throw new ArgumentError(`${name}: JOB_COMPLETION_INDEX ${index} is not below JOB_COMPLETIONS ${count}`);
+  }
+  return { index: index + 1, count };
+}
