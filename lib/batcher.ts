@@ -9,7 +9,8 @@ import { BatcherCounters, BatcherStats } from './batcher_stats';
 import { AbortError, ArgumentError, BusyError, DisposedError, ShapeError, TfError } from './errors';
 import { Feed, prepareFeeds } from './feeds';
 import { Mat, matHandle } from './mat';
-import type { Model, Outputs } from './model';
+import { Model } from './model';
+import type { Outputs } from './model';
 import { native } from './native';
 import { nativeImage } from './native_image';
 import { PreprocessSpec, ResolvedPreprocessSpec, nativeSpec, specFromSignature } from './preprocess_spec';
@@ -123,6 +124,7 @@ export class Batcher {
 
   /** @internal Use model.batcher(options). */
   constructor(model: Model, options?: BatcherOptions) {
+    if (!Model.isModel(model)) throw new ArgumentError(`model: expected a Model (use model.batcher()), got ${v.describe(model)}`);
     const o = v.optionsObject(options, 'options');
     if (model.disposed) throw new DisposedError('model.batcher: the model was disposed');
     this.#model = model;

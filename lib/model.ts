@@ -74,6 +74,11 @@ function loadedBinding() {
 
 export class Model {
   #native: NativeModel;
+
+  /** @internal A real Model (not a look-alike made with Object.create or a Proxy). */
+  static isModel(value: unknown): value is Model {
+    return typeof value === 'object' && value !== null && #native in value;
+  }
   /** 'saved-model' or 'frozen-graph'. */
   readonly format: 'saved-model' | 'frozen-graph';
   /** Every signature with its inputs and outputs (a frozen graph has one: 'graph'). */

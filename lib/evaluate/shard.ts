@@ -41,10 +41,12 @@ export function selectShard<T>(items: readonly T[], shard: Shard | null | undefi
  * manifest). Any runner that sets the two variables works the same way.
  */
 export function shardFromJobEnv(env: Record<string, string | undefined>, name = 'shard'): Shard {
+  if (typeof name !== 'string') name = 'shard';
+  if (env === null || typeof env !== 'object') throw new ArgumentError(`env: expected an object of environment variables (process.env), got ${v.describe(env)}`);
   const read = (key: string) => {
-    const text = env[key];
-    if (text === undefined || !/^\d+$/.test(text.trim())) {
-      throw new ArgumentError(`${name}: 'auto' reads ${key} (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX; pass JOB_COMPLETIONS from the manifest), got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+    const text: unknown = env[key];
+    if (typeof text !== 'string' || !/^\d+$/.test(text.trim())) {
+      throw new ArgumentError(`${name}: 'auto' reads ${key} (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX; pass JOB_COMPLETIONS from the manifest), got ${text === undefined ? 'nothing' : v.describe(text)}`);
     }
     return Number(text);
   };
