@@ -1,4 +1,4 @@
-// Which native binary to load, shared by the runtime loader (lib/native.ts), the install hook,
+// Which native binary to load (tfcv.node, which loads tfcv_core.node beside it), shared by the runtime loader (lib/native.ts), the install hook,
 // `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (DESIGN.md "Distribution"):
 //   prebuilt — tfcv.node in the platform package (@tfcv/linux-x64-gnu, an optionalDependency),
 //              OpenCV linked statically; libtensorflow sits in <platform package>/libtensorflow;
@@ -30,9 +30,10 @@ function platformPackageName() {
 
 /**
  * The installed platform package: { name, dir, file } or { reason }. In this repository
- * (not installed from a registry) `npm run package` stages it in npm/<platform>/.
+ * `npm run package` stages it in npm/<platform>/, used only when TFCV_BINARY=prebuilt asks for
+ * it (so a checkout keeps loading its source build by default).
  */
-function findPlatformPackage(root) {
+function findPlatformPackage(root, env = process.env) {
   const { name, reason } = platformPackageName();
   if (!name) return { reason };
   let dir = null;
@@ -40,17 +41,18 @@ function findPlatformPackage(root) {
     dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [root] }));
   } catch {
     const staged = path.join(root, 'npm', name.split('/')[1]);
-    if (fs.existsSync(path.join(staged, 'package.json'))) dir = staged;
+    if (env.TFCV_BINARY === 'prebuilt' && fs.existsSync(path.join(staged, 'package.json'))) dir = staged;
   }
   if (!dir) return { reason: `the optional dependency ${name} is not installed` };
   const file = path.join(dir, 'tfcv.node');
-  if (!fs.existsSync(file)) return { reason: `${dir} has no tfcv.node` };
+  if (!fs.existsSync(file) || !fs.existsSync(path.join(dir, 'tfcv_core.node'))) return { reason: `${dir} has no tfcv.node and tfcv_core.node` };
   return { name, dir: fs.realpathSync(dir), file: fs.realpathSync(file) };
 }
 
+/** The source build (tfcv.node, the quiet front, and tfcv_core.node, the addon), or null. */
 function localBuild(root) {
   const file = path.join(root, 'build', 'Release', 'tfcv.node');
-  return fs.existsSync(file) ? file : null;
+  return fs.existsSync(file) && fs.existsSync(path.join(root, 'build', 'Release', 'tfcv_core.node')) ? file : null;
 }
 
 /** What the last install / setup chose ({ kind }), or null. */
@@ -84,7 +86,7 @@ function resolveBinary(root, env = process.env) {
   if (want !== undefined && want !== '' && want !== 'prebuilt' && want !== 'source') {
     return { kind: 'none', reason: `TFCV_BINARY must be 'prebuilt' or 'source', got '${want}'` };
   }
-  const pkg = findPlatformPackage(root);
+  const pkg = findPlatformPackage(root, env);
   const local = localBuild(root);
   if (want === 'prebuilt') return pkg.file ? prebuilt(pkg) : { kind: 'none', reason: `TFCV_BINARY=prebuilt but ${pkg.reason}` };
   if (want === 'source') return local ? source(root, local) : { kind: 'none', reason: `TFCV_BINARY=source but there is no ${path.join(root, 'build/Release/tfcv.node')}` };

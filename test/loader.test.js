@@ -15,6 +15,7 @@ const tf = require('../scripts/setup/libtensorflow');
 
 const root = path.resolve(__dirname, '..');
 const loaded = tfcv.nativePath;
+const core = path.join(path.dirname(loaded), 'tfcv_core.node');
 
 describe('native loader', () => {
   let tmp;
@@ -32,10 +33,12 @@ describe('native loader', () => {
       fs.mkdirSync(pkg, { recursive: true });
       fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tfcv/linux-x64-gnu', version: '0.0.0' }));
       fs.copyFileSync(loaded, path.join(pkg, 'tfcv.node'));
+      fs.copyFileSync(core, path.join(pkg, 'tfcv_core.node'));
     }
     if (source) {
       fs.mkdirSync(path.join(dir, 'build/Release'), { recursive: true });
       fs.copyFileSync(loaded, path.join(dir, 'build/Release/tfcv.node'));
+      fs.copyFileSync(core, path.join(dir, 'build/Release/tfcv_core.node'));
     }
     return dir;
   }

@@ -64,7 +64,7 @@ export async function doctorCommand(io: CliIo): Promise<number> {
     return 1;
   }
   const tfFiles = mapped(/^libtensorflow(_cc)?\.so/);
-  out('', `version ${versions.tensorflow}, loaded from ${tfFiles.join(', ') || '(not found in /proc/self/maps)'}`);
+  out('TensorFlow', `version ${versions.tensorflow}, loaded from ${tfFiles.join(', ') || '(not found in /proc/self/maps)'}`);
   const cvFiles = mapped(/^libopencv_/);
   out('OpenCV', `${versions.opencv} ${cvFiles.length ? `system, shared: ${cvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`);
   out('status', 'ok');

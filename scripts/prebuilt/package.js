@@ -4,7 +4,7 @@
 // linux-x64 platform package (tfcv-linux-x64-gnu-<v>.tgz: tfcv.node with OpenCV and its codecs
 // linked statically). The static OpenCV is built once into the cache
 // (scripts/prebuilt/build-static-opencv.sh); the prebuilt addon is compiled into
-// build-prebuilt/ and staged in npm/linux-x64-gnu/, beside a hard-linked libtensorflow, so
+// build-prebuilt/ and staged in npm/linux-x64-gnu/ (tfcv.node, tfcv_core.node), beside a hard-linked libtensorflow, so
 // `TFCV_BINARY=prebuilt npm test` runs the suite against it in this checkout.
 'use strict';
 const fs = require('node:fs');
@@ -58,15 +58,15 @@ function main() {
 
   log(`compiling the prebuilt addon against ${prefix}`);
   run(process.execPath, [path.join(root, 'scripts/build-native.js'), '--prebuilt', prefix], { stdio: 'inherit' });
-  const built = path.join(root, 'build-prebuilt', 'Release', 'tfcv.node');
-  const staged = path.join(platformDir, 'tfcv.node');
-  fs.copyFileSync(built, staged);
-  run('strip', ['--strip-unneeded', staged]);
-
-  const deps = needed(staged);
-  const foreign = deps.filter((d) => !ALLOWED_NEEDED.test(d));
-  if (foreign.length) throw new Error(`${staged} needs ${foreign.join(', ')}: only glibc, libstdc++/libgcc and libtensorflow are allowed`);
-  log(`tfcv.node ${mb(fs.statSync(staged).size)}, needs: ${deps.join(' ')}`);
+  for (const name of ['tfcv.node', 'tfcv_core.node']) {
+    const staged = path.join(platformDir, name);
+    fs.copyFileSync(path.join(root, 'build-prebuilt', 'Release', name), staged);
+    run('strip', ['--strip-unneeded', staged]);
+    const deps = needed(staged);
+    const foreign = deps.filter((d) => !ALLOWED_NEEDED.test(d));
+    if (foreign.length) throw new Error(`${staged} needs ${foreign.join(', ')}: only glibc, libstdc++/libgcc and libtensorflow are allowed`);
+    log(`${name} ${mb(fs.statSync(staged).size)}, needs: ${deps.join(' ')}`);
+  }
 
   // The platform package carries the main package's version; the main manifest names it.
   platformPkg.version = mainPkg.version;

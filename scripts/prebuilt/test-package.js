@@ -6,7 +6,7 @@
 // compiler cannot run, with a PATH that holds no compiler. Scenarios, one line each:
 //   install        npm install of the tarballs; the smoke check (scripts/prebuilt/smoke.js:
 //                  require, decode a JPEG, preprocess, segnet, MeanIoU) and tfcv doctor
-//   ldd            the installed tfcv.node needs only glibc, libstdc++/libgcc, libtensorflow
+//   ldd            the installed tfcv_core.node (the addon) needs only glibc, libstdc++/libgcc, libtensorflow
 //   copied         node_modules copied to another path, run by another user
 //   cache deleted  the libtensorflow cache removed, the app still runs
 //   ignore-scripts npm install --ignore-scripts: require fails saying `npx tfcv setup`; that
@@ -167,7 +167,7 @@ function main() {
   }
 
   // 2. ldd
-  const node = path.join(app, 'node_modules/@tfcv/linux-x64-gnu/tfcv.node');
+  const node = path.join(app, 'node_modules/@tfcv/linux-x64-gnu/tfcv_core.node');
   const ldd = isolated(a, `ldd ${node}`, { cwd: app, bin });
   const libs = ldd.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
   const foreign = libs.filter((l) => !/^(linux-vdso|\/lib64\/ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\b/.test(l));
