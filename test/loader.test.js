@@ -63,8 +63,11 @@ describe('native loader', () => {
   });
 
   it('a binary loads from another directory with libtensorflow placed beside it (hard links, no symlink)', () => {
-    const dir = fakePackage('placed', { source: true });
-    const choice = resolveBinary(dir, { TFCV_BINARY: 'source' });
+    // the flavour this run loaded (TFCV_BINARY=prebuilt npm test loads the static build)
+    const kind = require('../dist/native').nativeChoice.kind;
+    const dir = fakePackage('placed', { [kind]: true });
+    const choice = resolveBinary(dir, { TFCV_BINARY: kind });
+    assert.equal(choice.kind, kind);
     // place from this checkout's libtensorflow (what setup resolved for it)
     const from = tf.describe(path.join(root, 'deps/libtensorflow'))?.from ?? path.join(root, 'deps/libtensorflow');
     const found = tf.inspectRoot(from);
@@ -130,6 +133,26 @@ describe('libtensorflow layouts', () => {
     } finally {
       if (saved === undefined) delete process.env.TFCV_LIBTENSORFLOW_DIR;
       else process.env.TFCV_LIBTENSORFLOW_DIR = saved;
+    }
+  });
+});
+
+describe('libtensorflow fetch', () => {
+  it('a pip failure quotes pip\'s own last lines (the network cause) and the ways to provide libtensorflow', function () {
+    this.timeout(60000);
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcv-pipfail-'));
+    try {
+      const env = { ...process.env, TFCV_CACHE: cache, PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_FIND_LINKS: '', PIP_EXTRA_INDEX_URL: '', PIP_NO_INDEX: '' };
+      delete env.TFCV_LIBTENSORFLOW_DIR;
+      const script = `require(${JSON.stringify(path.join(root, 'scripts/setup/libtensorflow.js'))}).resolveSource({ log: () => {} }).then(() => process.exit(3), (e) => { console.error(e.message); process.exit(1); })`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /pip download of tensorflow-cpu==2\.21\.0 failed \(exit \d+\)\. pip said:/);
+      assert.match(r.stderr, /Could not fetch URL http:\/\/127\.0\.0\.1:9\/simple\/tensorflow-cpu\/: connection error.*Connection refused/);
+      assert.match(r.stderr, /TFCV_LIBTENSORFLOW_DIR=<dir>/);
+      assert.doesNotMatch(r.stderr, /pip\.log/);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
     }
   });
 });

@@ -67,7 +67,9 @@ function pipDownload(wheelDir, log) {
   }
   fs.mkdirSync(wheelDir, { recursive: true });
   log(`fetching tensorflow-cpu==${TF_VERSION} (the wheel carries the TensorFlow C API, ~250 MB) with pip into ${wheelDir} (once)`);
-  const args = ['-m', 'pip', 'download', '--no-deps', '--retries', '0', '--timeout', '30', '--only-binary=:all:',
+  // -vvv: pip names the network cause ("Could not fetch URL ...: connection refused", DNS,
+  // TLS, proxy) only at debug level; pipCause() picks those lines out.
+  const args = ['-m', 'pip', 'download', '-vvv', '--no-deps', '--retries', '0', '--timeout', '30', '--only-binary=:all:',
     '--progress-bar', 'off', '-d', wheelDir, `tensorflow-cpu==${TF_VERSION}`];
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,7 +79,7 @@ function pipDownload(wheelDir, log) {
       output += text;
       for (const line of text.split('\n')) {
         // pip names the index and the file with its size: the progress worth showing.
-        if (/Looking in indexes|Downloading|Collecting|Saved|File was already/.test(line)) log(`  pip: ${line.trim()}`);
+        if (/^(Looking in indexes|Downloading|Collecting|Saved|File was already)/.test(line.trim())) log(`  pip: ${line.trim()}`);
       }
     };
     child.stdout.on('data', onData);
@@ -88,11 +90,22 @@ function pipDownload(wheelDir, log) {
       if (code === 0 && wheel) return resolve(wheel);
       reject(
         new SetupError(
-          `pip download of tensorflow-cpu==${TF_VERSION} failed (exit ${code}). pip said:\n${tail(output)}\n${howToProvide()}`,
+          `pip download of tensorflow-cpu==${TF_VERSION} failed (exit ${code}). pip said:\n${pipCause(output)}\n${howToProvide()}`,
         ),
       );
     });
   });
+}
+
+/** pip's lines that name why it failed (network, index, TLS), then its last lines. */
+function pipCause(output) {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const cause = /Could not fetch URL|refused|timed? ?out|unreachable|Name or service|name resolution|SSLError|certificate verify|ProxyError|HTTP error \d+/i;
+  const noise = /^(raise |File "|Traceback|Skipping|Link |Found link|\^)/;
+  const picked = [...new Set(lines.filter((l) => cause.test(l) && !noise.test(l)))].slice(0, 4);
+  const errors = lines.filter((l) => /^ERROR:/.test(l));
+  const shown = [...picked, ...(errors.length ? errors : lines.slice(-4))];
+  return shown.map((l) => `    ${l.length > 800 ? `${l.slice(0, 800)}...` : l}`).join('\n');
 }
 
 function findWheel(wheelDir) {
