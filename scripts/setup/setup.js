@@ -39,16 +39,20 @@ async function ensureLibtensorflow(dest, { withHeaders, log, acceptOfficial }) {
   const explicit = process.env.TFCV_LIBTENSORFLOW_DIR ? path.resolve(process.env.TFCV_LIBTENSORFLOW_DIR) : null;
   const complete =
     present && tf.inspectRoot(dest) && (!withHeaders || fs.existsSync(path.join(dest, 'include/tensorflow/c/c_api.h')));
-  if (complete && (!explicit || present.from === explicit)) {
+  // A copy of another TensorFlow version (an upgraded tfcv) is replaced.
+  const sameVersion = !present?.version || present.version === tf.TF_VERSION;
+  if (complete && sameVersion && (!explicit || present.from === explicit)) {
     log(`libtensorflow already in ${dest} (from ${present.from})`);
     return present;
   }
   const source = await tf.resolveSource({ log });
   if (source.layout === 'official' && !acceptOfficial) {
-    throw new tf.SetupError(
+    const refused = new tf.SetupError(
       `${source.dir} has the official C library layout (lib/${tf.OFFICIAL_LIB}); the prebuilt binary links ` +
         `lib/${tf.WHEEL_LIB}, the name the tensorflow-cpu ${tf.TF_VERSION} wheel ships. A source build accepts both.`,
     );
+    refused.code = 'OFFICIAL_LAYOUT';
+    throw refused;
   }
   tf.place(source, dest, { withHeaders, log });
   return tf.describe(dest);
@@ -116,7 +120,9 @@ async function setup({ root, log = console.log, rebuild = false, forceSource = s
       }
       why = `the prebuilt binary ${pkg.file} does not load here: ${loaded.message}`;
     } catch (e) {
-      if (!(e instanceof tf.SetupError)) throw e;
+      // Only a layout the prebuilt binary cannot use is a reason to build; a libtensorflow
+      // that cannot be found at all fails here, with its own message (a build needs it too).
+      if (e.code !== 'OFFICIAL_LAYOUT') throw e;
       why = `the prebuilt binary cannot be used: ${e.message}`;
     }
     log(why);
