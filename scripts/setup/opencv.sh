@@ -36,9 +36,9 @@ if command -v apt-get >/dev/null 2>&1; then
     echo "tfcv setup: installing ${PACKAGES[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     # The package lists of a fresh machine may be empty or stale.
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
-    have_opencv && have_turbojpeg && { echo "tfcv setup: OpenCV 4 installed"; exit 0; }
+    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null; then
+      have_opencv && have_turbojpeg && { echo "tfcv setup: OpenCV 4 installed"; exit 0; }
+    fi
   fi
   {
     echo "tfcv setup: OpenCV 4 / TurboJPEG development files are missing (needed to build tfcv from source)."
