@@ -78,6 +78,7 @@ cmake_build() {
   if [ -f "$BUILD/$name.done" ]; then return; fi
   log "building $name"
   rm -rf "$BUILD/$name"
+  cd "$BUILD" # nothing a project resolves against the working directory lands elsewhere
   cmake -S "$SRC/$name" -B "$BUILD/$name" "${CMAKE_COMMON[@]}" "$@" >"$BUILD/$name.configure.log" 2>&1 ||
     { tail -n 30 "$BUILD/$name.configure.log" >&2; log "configure of $name failed (log: $BUILD/$name.configure.log)"; exit 1; }
   cmake --build "$BUILD/$name" -j "$JOBS" >"$BUILD/$name.build.log" 2>&1 ||
@@ -123,7 +124,8 @@ cmake_build tiff -Dtiff-tools=OFF -Dtiff-tests=OFF -Dtiff-contrib=OFF -Dtiff-doc
 
 # OpenCV: the three modules, the codecs above, no 3rdparty (the dfsg tarball has none), no
 # video/GUI/OpenCL/IPP/threading libraries; the default pthreads parallel backend.
-cmake_build opencv -DBUILD_LIST=core,imgproc,imgcodecs \
+# (A relative libdir here: OpenCVConfig.cmake finds its prefix by walking up from lib/cmake.)
+cmake_build opencv -DCMAKE_INSTALL_LIBDIR=lib -DBUILD_LIST=core,imgproc,imgcodecs \
   -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_DOCS=OFF -DBUILD_opencv_apps=OFF \
   -DBUILD_JAVA=OFF -DBUILD_opencv_python3=OFF -DBUILD_opencv_python2=OFF -DOPENCV_GENERATE_PKGCONFIG=OFF \
   -DBUILD_ZLIB=OFF -DBUILD_JPEG=OFF -DBUILD_PNG=OFF -DBUILD_TIFF=OFF -DBUILD_WEBP=OFF \

@@ -90,6 +90,8 @@ function main() {
     const manifestFile = path.join(staging, 'package', 'package.json');
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
     manifest.optionalDependencies = { ...manifest.optionalDependencies, [platformPkg.name]: mainPkg.version };
+    // "prepare" compiles the TypeScript of a checkout; a tarball carries dist/ already.
+    delete manifest.scripts.prepare;
     fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
     const [mainOut] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], { cwd: path.join(staging, 'package') }));
     const [platformOut] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], { cwd: platformDir }));

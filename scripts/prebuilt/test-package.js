@@ -170,7 +170,8 @@ function main() {
   const node = path.join(app, 'node_modules/@tfcv/linux-x64-gnu/tfcv_core.node');
   const ldd = isolated(a, `ldd ${node}`, { cwd: app, bin });
   const libs = ldd.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-  const foreign = libs.filter((l) => !/^(linux-vdso|\/lib64\/ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\b/.test(l));
+  const allowed = /^(linux-vdso\.so|\/lib64\/ld-linux-x86-64\.so|(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so)/;
+  const foreign = libs.filter((l) => !allowed.test(l));
   const notFound = /not found/.test(ldd.stdout);
   report('ldd', ldd.status === 0 && !foreign.length && !notFound, `${libs.join(' ')}${foreign.length ? `; unexpected: ${foreign.join(' ')}` : ''}${notFound ? '; something not found' : ''}`);
 
