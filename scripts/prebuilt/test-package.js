@@ -51,10 +51,23 @@ function safeBin(dir) {
   const tools = ['node', 'npm', 'npx', 'sh', 'bash', 'env', 'cat', 'ls', 'rm', 'cp', 'mv', 'mkdir', 'chmod', 'tar', 'gzip',
     'id', 'uname', 'python3', 'dirname', 'basename', 'grep', 'sed', 'head', 'tail', 'ldd', 'getconf'];
   for (const tool of tools) {
-    const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    // The system python3 (with Debian's pip): the caller's may live in its home (pyenv).
+    const system = tool === 'python3' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : '';
+    const found = system || spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
     if (found) fs.symlinkSync(found, path.join(dir, tool));
   }
   return dir;
+}
+
+/** PIP_* of this environment plus the index settings of the caller's pip config. */
+function pipSettings() {
+  const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PIP_')));
+  for (const [key, env] of [['global.index-url', 'PIP_INDEX_URL'], ['global.extra-index-url', 'PIP_EXTRA_INDEX_URL'], ['global.find-links', 'PIP_FIND_LINKS']]) {
+    if (settings[env]) continue;
+    const r = spawnSync('python3', ['-m', 'pip', 'config', 'get', key], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) settings[env] = r.stdout.trim().replace(/\s+/g, ' ');
+  }
+  return settings;
 }
 
 /**
@@ -79,8 +92,8 @@ function isolated(user, cmd, { cwd, env = {}, bin }) {
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
-    // the machine's pip index settings live in root's config; a user's pip gets them here
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PIP_'))),
+    // the machine's pip index settings may live in root's config; a user's pip gets them here
+    ...pipSettings(),
     ...env,
   };
   const envArgs = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
