@@ -19,7 +19,7 @@ if [ -n "$main" ] && [ -n "$platform" ]; then
   cp "$main" "$platform" vendor/
   # Both named: npm takes an optionalDependency from the registry, where a release publishes
   # the platform package; until then it comes from vendor/.
-  npm install --package-lock-only --no-audit --no-fund "vendor/$(basename "$main")" "vendor/$(basename "$platform")"
+  npm install --package-lock-only --no-audit --no-fund "./vendor/$(basename "$main")" "./vendor/$(basename "$platform")"
 else
   npm install --package-lock-only --no-audit --no-fund tfcv
 fi
