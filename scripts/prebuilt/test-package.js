@@ -212,7 +212,7 @@ function main() {
   const after = smoke(a, app2, bin, envA);
   const firstLine = before.r.stderr.split('\n').find((l) => l.includes('npx tfcv setup')) || before.r.stderr.trim().split('\n')[0] || '';
   report('ignore-scripts', i2.status === 0 && !before.ok && says && setup.status === 0 && after.ok,
-    `before setup: ${before.ok ? 'loaded (unexpected)' : `"${firstLine.slice(0, 160)}"`}; npx tfcv setup ${setup.status === 0 ? `ok in ${setup.seconds.toFixed(1)} s` : `failed\n${lastLines(setup.stdout + setup.stderr)}`}; after: ${describeSmoke(after)}`);
+    `before setup: ${before.ok ? 'loaded (unexpected)' : `"...${(firstLine.match(/libtensorflow is not installed.*?npx tfcv setup/) || [firstLine.slice(0, 160)])[0].replace(/ \(expected in [^)]*\)/, '')}"`}; npx tfcv setup ${setup.status === 0 ? `ok in ${setup.seconds.toFixed(1)} s` : `failed\n${lastLines(setup.stdout + setup.stderr)}`}; after: ${describeSmoke(after)}`);
 
   // 6. no platform package: the fallback names its reason and what is missing
   const app3 = path.join(work, 'app-no-prebuilt');
