@@ -71,7 +71,14 @@ function missingBuildTools() {
 async function sourceBuild({ root, log, rebuild, why }) {
   log(`building from source because ${why}`);
   const tools = missingBuildTools();
+  const existing = localBuild(root);
   if (tools.length) {
+    // A source build copied without its tools (a runtime image) that still loads is kept.
+    if (existing && !rebuild && tryLoad(existing, root).ok) {
+      log(`${tools.join(' and ')} not on PATH; keeping the existing source build ${path.relative(root, existing)}, which loads`);
+      writeState(root, { kind: 'source' });
+      return { kind: 'source', file: existing };
+    }
     throw new SetupFailure(
       `a source build needs ${tools.join(' and ')} (cmake, a C++17 compiler), which ${tools.length > 1 ? 'are' : 'is'} not on PATH. ` +
         `Install them (Debian/Ubuntu: apt-get install cmake g++), or install the prebuilt binary for this platform.`,
@@ -81,13 +88,10 @@ async function sourceBuild({ root, log, rebuild, why }) {
     runStep('bash', [path.join(root, 'scripts/setup/opencv.sh')], root, 'the OpenCV step');
     await ensureLibtensorflow(path.join(root, 'deps/libtensorflow'), { withHeaders: true, log, acceptOfficial: true });
   }
-  const local = localBuild(root);
-  if (local && !rebuild && readState(root)?.kind === 'source' && tryLoad(local, root).ok) {
-    log(`the source build ${path.relative(root, local)} is up to date (npm rebuild recompiles it)`);
-  } else {
-    log('compiling the native addon with cmake-js (2-4 min on 2 cores)');
-    runStep(process.execPath, [path.join(root, 'scripts/build-native.js'), ...(rebuild ? ['--rebuild'] : [])], root, 'the native build');
-  }
+  // Always through cmake-js: an up-to-date build is a no-op for ninja, and changed sources
+  // (a git pull, a merge) are recompiled. npm rebuild starts from a clean build folder.
+  log(existing && !rebuild ? 'compiling the native addon with cmake-js (incremental)' : 'compiling the native addon with cmake-js (2-4 min on 2 cores)');
+  runStep(process.execPath, [path.join(root, 'scripts/build-native.js'), ...(rebuild ? ['--rebuild'] : [])], root, 'the native build');
   const file = localBuild(root);
   const loaded = file ? tryLoad(file, root) : { ok: false, message: 'build/Release/tfcv.node was not produced' };
   if (!loaded.ok) throw new SetupFailure(`the source build ${file} does not load: ${loaded.message}`);
