@@ -1,6 +1,7 @@
-// The one loader of the native addon: a prebuilt binary first (prebuildify layout through
-// node-gyp-build), the local cmake-js build second. It also registers the error classes
-// with the addon so native code throws them directly. Everything else imports `native`.
+// The one loader of the native addon: the prebuilt platform package or the source build, as
+// scripts/resolve-binary.js chooses; a failure names the cause and `npx tfcv setup`. It also
+// registers the error classes with the addon so native code throws them directly.
+// Everything else imports `native`.
 import path from 'node:path';
 import { ERROR_KINDS, InternalError } from './errors';
 
@@ -81,21 +82,31 @@ export interface NativeBinding {
 
 const packageRoot = path.resolve(__dirname, '..');
 
-function load(): { binding: NativeBinding; file: string } {
-  // TensorFlow logs an INFO line per SavedModel load step; read lazily at its first log
-  // call, so setting it here (before the library loads) still takes effect. Warnings stay.
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+/** @internal What the loader chose (scripts/resolve-binary.js). */
+export interface BinaryChoice {
+  kind: 'prebuilt' | 'source' | 'none';
+  file?: string;
+  libtensorflowDir?: string;
+  packageName?: string;
+  reason?: string;
+}
+
+const SETUP_HINT = 'Run: npx tfcv setup';
+
+function load(): { binding: NativeBinding; choice: BinaryChoice & { file: string } } {
+  // TensorFlow's C++ logging reads this lazily at its first log call, so setting it here
+  // (before the library loads) takes effect: errors only unless the user chose a level.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { resolveBinary } = require('../scripts/resolve-binary.js') as {
-    resolveBinary(dir: string): { kind: 'prebuilt' | 'local' | 'build'; file: string | null };
-  };
-  // TFCV_BINARY_PATH: an explicit binary (the sanitizer build of `npm run test:asan`).
+  const { resolveBinary } = require('../scripts/resolve-binary.js') as { resolveBinary(dir: string): BinaryChoice };
+  // TFCV_BINARY_PATH: an explicit source-layout binary (the sanitizer build of `npm run test:asan`).
   const override = process.env.TFCV_BINARY_PATH;
-  const choice = override ? { kind: 'local' as const, file: path.resolve(override) } : resolveBinary(packageRoot);
-  if (choice.file === null) {
+  const choice: BinaryChoice = override
+    ? { kind: 'source', file: path.resolve(override), libtensorflowDir: path.join(packageRoot, 'deps', 'libtensorflow') }
+    : resolveBinary(packageRoot);
+  if (choice.kind === 'none' || !choice.file) {
     throw new InternalError(
-      `tfcv: no native binary found (no prebuild for ${process.platform}-${process.arch} and no local build). ` +
-        `Run 'npm run build:native' in ${packageRoot}.`,
+      `tfcv: no native binary: ${choice.reason}. The install script may not have run (npm install --ignore-scripts). ${SETUP_HINT}`,
     );
   }
   const file = choice.file;
@@ -103,16 +114,21 @@ function load(): { binding: NativeBinding; file: string } {
   try {
     binding = require(file) as NativeBinding;
   } catch (cause) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { inspectRoot } = require('../scripts/setup/libtensorflow.js') as { inspectRoot(dir: string): object | null };
+    const missing = choice.libtensorflowDir && !inspectRoot(choice.libtensorflowDir);
     throw new InternalError(
-      `tfcv: the native binary ${file} failed to load: ${(cause as Error).message}. ` +
-        `If libtensorflow or OpenCV is missing, run 'bash scripts/setup/libtensorflow.sh' and 'bash scripts/setup/opencv.sh'.`,
+      missing
+        ? `tfcv: libtensorflow is not installed beside the ${choice.kind} binary ${file} (expected in ${choice.libtensorflowDir}); ` +
+            `the install script did not run (npm install --ignore-scripts?). ${SETUP_HINT}. (loader: ${(cause as Error).message})`
+        : `tfcv: the ${choice.kind} native binary ${file} failed to load: ${(cause as Error).message}. ${SETUP_HINT}`,
     );
   }
   if (binding.errorKindCount !== ERROR_KINDS.length) {
-    throw new InternalError(`tfcv: native binary ${file} does not match this facade (error kinds differ); rebuild it`);
+    throw new InternalError(`tfcv: native binary ${file} does not match this facade (error kinds differ). ${SETUP_HINT}`);
   }
   binding.registerErrors(ERROR_KINDS);
-  return { binding, file };
+  return { binding, choice: { ...choice, file } };
 }
 
 const loaded = load();
@@ -120,5 +136,8 @@ const loaded = load();
 /** @internal */
 export const native: NativeBinding = loaded.binding;
 
-/** Absolute path of the native binary that was loaded (a prebuild or the local build). */
-export const nativePath: string = loaded.file;
+/** Absolute path of the native binary that was loaded (the prebuilt platform package's or the source build). */
+export const nativePath: string = loaded.choice.file;
+
+/** @internal Which flavour was loaded and where its libtensorflow lives (tfcv doctor). */
+export const nativeChoice: BinaryChoice = loaded.choice;

@@ -1,19 +1,44 @@
 #!/usr/bin/env node
-// Builds the native addon with cmake-js into build/Release/tfcv.node. Used by the install
-// hook (when no prebuilt binary loads), by `npm run build:native` and by prebuildify.
+// Builds the native addon with cmake-js: the source flavour into build/Release/tfcv.node
+// (install hook fallback, `npm run build:native`), or with `--prebuilt <static prefix>` the
+// statically linked flavour into build-prebuilt/Release/tfcv.node (scripts/prebuilt/package.js).
+// A configure that failed leaves a build folder without build.ninja, on which every later
+// cmake-js run fails with "ninja: error: loading 'build.ninja'": such a folder is removed
+// before building, and after a failed configure, so one failure never poisons the next build.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
+const argv = process.argv.slice(2);
+const prebuiltAt = argv.indexOf('--prebuilt');
+const staticPrefix = prebuiltAt >= 0 ? argv[prebuiltAt + 1] : null;
+if (prebuiltAt >= 0 && !staticPrefix) {
+  console.error('build-native: --prebuilt needs the static OpenCV prefix (scripts/prebuilt/build-static-opencv.sh prints it)');
+  process.exit(2);
+}
+const out = path.join(root, staticPrefix ? 'build-prebuilt' : 'build');
+
+function configured() {
+  return ['build.ninja', 'Makefile'].some((f) => fs.existsSync(path.join(out, f)));
+}
+
+if (fs.existsSync(out) && !configured()) fs.rmSync(out, { recursive: true, force: true });
+
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 // cmake-js reads binary.napi_versions from package.json and then builds against the
 // node-api-headers package, so no Node headers are downloaded.
-const args = [cmakeJs, process.argv.includes('--rebuild') ? 'rebuild' : 'build', '--log-level', 'warn'];
+const args = [cmakeJs, argv.includes('--rebuild') ? 'rebuild' : 'build', '--log-level', 'warn', '--out', path.relative(root, out)];
+if (staticPrefix) args.push(`--CDTFCV_STATIC_DEPS=${path.resolve(staticPrefix)}`);
 const parallel = process.env.TFCV_BUILD_JOBS || String(require('node:os').availableParallelism());
 const result = spawnSync(process.execPath, args, {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: parallel },
 });
+if (result.status !== 0 && !configured()) {
+  fs.rmSync(out, { recursive: true, force: true });
+  console.error(`build-native: configure failed; ${path.relative(root, out)}/ removed so the next build starts clean`);
+}
 process.exit(result.status === null ? 1 : result.status);

@@ -239,7 +239,7 @@ describe('image operations: bad calls are typed errors', () => {
   });
 
   it('the raw native entry points survive garbage arguments', async () => {
-    const native = require(tfcv.nativePath) /* the binary the facade loaded (build/ or TFCV_BINARY_PATH) */;
+    const native = require(tfcv.nativePath); // the binary this run loaded (the source build, or the static one with TFCV_BINARY=prebuilt)
     const live = Mat.zeros(4, 4, { channels: 3 });
     const handle = require('../dist/mat').matHandle(live);
     const garbage = [undefined, null, 0, -1, 1e300, NaN, 'x', {}, [], [1, 2, 3, 4, 5], new Int32Array(3), Buffer.alloc(2), () => 0];

@@ -249,7 +249,7 @@ describe('preprocess', () => {
     });
 
     it('the raw native entry point survives garbage arguments', async () => {
-      const native = require(tfcv.nativePath) /* the binary the facade loaded (build/ or TFCV_BINARY_PATH) */;
+      const native = require(tfcv.nativePath); // the binary this run loaded (the source build, or the static one with TFCV_BINARY=prebuilt)
       const good = { width: 4, height: 4, resize: 'stretch', interpolation: 'linear', channels: 3, channelOrder: 'RGB', dtype: 'float32', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], fill: [0, 0, 0], layout: 'NHWC', decodeScale: 'full', maxPixels: 1e6 };
       const calls = [
         () => native.preprocess(),

@@ -190,7 +190,7 @@ describe('Tensor', () => {
     });
 
     it('the raw native entry points survive garbage arguments', () => {
-      const native = require(tfcv.nativePath) /* the binary the facade loaded (build/ or TFCV_BINARY_PATH) */;
+      const native = require(tfcv.nativePath); // the binary this run loaded (the source build, or the static one with TFCV_BINARY=prebuilt)
       const calls = [
         () => native.tensorFromBytes(),
         () => native.tensorFromBytes('float32', [2], 'not bytes', 'copy', 'copy'),

@@ -1,4 +1,4 @@
-// The tfcv command's definition (commander): `evaluate`, `merge` and `demo`, each parsed,
+// The tfcv command's definition (commander): `evaluate`, `merge`, `demo` (and `setup`, `doctor`), each parsed,
 // run, and turned into an exit code. It never calls process.exit, so tests run every path
 // in-process with captured output; bin/tfcv (tfcv.ts) wires it to the real process.
 import { Command, CommanderError, Option } from 'commander';
@@ -7,6 +7,7 @@ import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli_error';
 import { demoCommand, DemoCommandOptions } from './demo';
 import { EvaluateCommandOptions, evaluateCommand } from './evaluate_command';
 import { CliIo } from './io';
+import { addMaintenanceCommands } from './maintenance_cli';
 import { mergeCommand } from './merge_command';
 import { integerOption, metricListOption, numberOption, positiveNumberOption } from './options';
 
@@ -71,6 +72,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--json <file>', 'write results, metric states and per-image values')
     .action(async (opts: DemoCommandOptions) => done(await demoCommand(opts, io)));
 
+  addMaintenanceCommands(root, io, done);
   return root;
 }
 

@@ -1,8 +1,28 @@
 #!/usr/bin/env node
 // The `tfcv` executable (package.json "bin"): runs the command line and exits with its code.
-import { runCli } from './run_cli';
+// `setup` and `doctor` run without loading the native addon (they repair and describe an
+// install whose addon may not load); the other commands load it, and a load failure is
+// printed as the one-line cause with the way out (`npx tfcv setup`).
+import { CliIo } from './io';
+import { MAINTENANCE_COMMANDS, runMaintenanceCli } from './maintenance_cli';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+const argv = process.argv.slice(2);
+const io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+
+function main(): Promise<number> {
+  if (MAINTENANCE_COMMANDS.includes(argv[0])) return runMaintenanceCli(argv, io);
+  let runCli: typeof import('./run_cli').runCli;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    ({ runCli } = require('./run_cli') as typeof import('./run_cli'));
+  } catch (error) {
+    io.stderr.write(`${(error as Error)?.message ?? String(error)}\n`);
+    return Promise.resolve(1);
+  }
+  return runCli(argv, io);
+}
+
+main().then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,0 +1,53 @@
+// What an installed tfcv says about itself: quiet by default (libtensorflow's load-time lines
+// appear only when the user lowers TF_CPP_MIN_LOG_LEVEL), and `tfcv doctor` naming the binary,
+// libtensorflow, OpenCV linkage, glibc and Node-API of this process.
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { tfcv } = require('./helpers');
+
+const root = path.resolve(__dirname, '..');
+const bin = path.join(root, 'dist/cli/tfcv.js');
+
+function run(args, env = {}) {
+  const e = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete e[k];
+  return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: e });
+}
+
+describe('install: quiet by default, tfcv doctor', () => {
+  it('requiring tfcv and tfcv --help print nothing on stderr; TF_CPP_MIN_LOG_LEVEL=0 brings TensorFlow\'s lines back', () => {
+    const required = run(['-e', `require(${JSON.stringify(root)}).versions()`], { TF_CPP_MIN_LOG_LEVEL: undefined });
+    assert.equal(required.status, 0, required.stderr);
+    assert.equal(required.stderr, '');
+    const help = run([bin, '--help'], { TF_CPP_MIN_LOG_LEVEL: undefined });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /setup \[options\]/);
+    assert.match(help.stdout, /doctor/);
+    assert.equal(help.stderr, '');
+    const verbose = run(['-e', `require(${JSON.stringify(root)}).versions()`], { TF_CPP_MIN_LOG_LEVEL: '0' });
+    assert.equal(verbose.status, 0, verbose.stderr);
+    assert.match(verbose.stderr, /oneDNN/);
+  });
+
+  it('a TensorFlow error still carries TensorFlow\'s own text', async () => {
+    await assert.rejects(tfcv.loadSavedModel(path.join(root, 'test/fixtures/images')), (e) => {
+      assert.match(e.message, /SavedModel|saved_model|Could not find/i);
+      return true;
+    });
+  });
+
+  it('tfcv doctor names the binary and its kind, libtensorflow, OpenCV linkage, glibc and Node-API', () => {
+    const r = run([bin, 'doctor']);
+    assert.equal(r.status, 0, r.stderr);
+    const kind = process.env.TFCV_BINARY === 'prebuilt' ? 'prebuilt' : 'source';
+    assert.match(r.stdout, new RegExp(`binary:\\s+${kind} ${tfcv.nativePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    assert.match(r.stdout, /libtensorflow:\s+\S+libtensorflow/);
+    assert.match(r.stdout, new RegExp(`version ${tfcv.versions().tensorflow.replace(/\./g, '\\.')}, loaded from \\S+libtensorflow_cc\\.so\\.2`));
+    assert.match(r.stdout, kind === 'prebuilt' ? /OpenCV:\s+4\.6\.0 static/ : /OpenCV:\s+4\.\d+\.\d+ system, shared: .*libopencv_core/);
+    assert.match(r.stdout, new RegExp(`glibc:\\s+${process.report.getReport().header.glibcVersionRuntime}`));
+    assert.match(r.stdout, new RegExp(`Node-API:\\s+${process.versions.napi}`));
+    assert.match(r.stdout, /status:\s+ok/);
+  });
+});
