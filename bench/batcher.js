@@ -43,7 +43,12 @@ async function main() {
   const mobilenet = setup.mobilenet();
   if (!mobilenet.error) cases.push(['MobileNetV2-224', mobilenet.dir]);
   else console.log(`MobileNetV2: n/a: ${mobilenet.error}`);
-  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const results = [];
   for (const [label, dir] of cases) {
     const model = await tfcv.loadSavedModel(dir, { warmup: true });
@@ -61,13 +66,20 @@ async function main() {
       const meanBatch = (after.images - before.images) / Math.max(1, after.batches - before.batches);
       results.push({ model: label, callers, plain, batched, meanBatch });
       const cell = (r) => `${r.imagesPerSec.toFixed(0).padStart(7)} (${r.meanLatencyMs.toFixed(2).padStart(6)})`;
-      console.log(`${String(callers).padStart(7)}  ${cell(plain)}  ${cell(batched)}  ${(batched.imagesPerSec / plain.imagesPerSec).toFixed(2).padStart(5)}x  ${meanBatch.toFixed(2).padStart(10)}`);
+      console.log(
+        `${String(callers).padStart(7)}  ${cell(plain)}  ${cell(batched)}  ${(batched.imagesPerSec / plain.imagesPerSec).toFixed(2).padStart(5)}x  ${meanBatch.toFixed(2).padStart(10)}`,
+      );
     }
     await batcher.close();
     input.dispose();
     model.dispose();
   }
-  console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average at end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const file = writeResults('batcher', { seconds: SECONDS, loadAverage: os.loadavg(), results });
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }

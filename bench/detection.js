@@ -51,7 +51,12 @@ function makeDataset() {
     const n = 1 + Math.floor(random() * 15);
     for (let k = 0; k < n; k++) {
       const s = Math.exp(Math.log(8) + random() * Math.log(300 / 8));
-      truth.boxes.push([r2(random() * 600), r2(random() * 400), r2(s * (0.6 + random() * 0.8)), r2(s * (0.6 + random() * 0.8))]);
+      truth.boxes.push([
+        r2(random() * 600),
+        r2(random() * 400),
+        r2(s * (0.6 + random() * 0.8)),
+        r2(s * (0.6 + random() * 0.8)),
+      ]);
       truth.classes.push(Math.floor(random() * CLASSES));
       truth.iscrowd.push(random() < 0.02 ? 1 : 0);
     }
@@ -60,7 +65,12 @@ function makeDataset() {
       if (k < n * 2) {
         const [x, y, w, h] = truth.boxes[k % n];
         const j = 0.15 * random();
-        pred.boxes.push([r2(x + (random() - 0.5) * j * w), r2(y + (random() - 0.5) * j * h), r2(w * (1 + (random() - 0.5) * j)), r2(h * (1 + (random() - 0.5) * j))]);
+        pred.boxes.push([
+          r2(x + (random() - 0.5) * j * w),
+          r2(y + (random() - 0.5) * j * h),
+          r2(w * (1 + (random() - 0.5) * j)),
+          r2(h * (1 + (random() - 0.5) * j)),
+        ]);
         pred.classes.push(random() < 0.9 ? truth.classes[k % n] : Math.floor(random() * CLASSES));
       } else {
         const s = Math.exp(Math.log(6) + random() * Math.log(250 / 6));
@@ -75,13 +85,28 @@ function makeDataset() {
 }
 
 function writeCoco(images, file) {
-  const gt = { images: [], annotations: [], categories: Array.from({ length: CLASSES }, (_, c) => ({ id: c, name: `c${c}` })) };
+  const gt = {
+    images: [],
+    annotations: [],
+    categories: Array.from({ length: CLASSES }, (_, c) => ({ id: c, name: `c${c}` })),
+  };
   const dets = [];
   let id = 1;
   images.forEach(({ truth, pred }, i) => {
     gt.images.push({ id: i + 1, width: 640, height: 480 });
-    truth.boxes.forEach((b, k) => gt.annotations.push({ id: id++, image_id: i + 1, category_id: truth.classes[k], bbox: b, iscrowd: truth.iscrowd[k], area: b[2] * b[3] }));
-    pred.boxes.forEach((b, k) => dets.push({ image_id: i + 1, category_id: pred.classes[k], bbox: b, score: pred.scores[k] }));
+    truth.boxes.forEach((b, k) =>
+      gt.annotations.push({
+        id: id++,
+        image_id: i + 1,
+        category_id: truth.classes[k],
+        bbox: b,
+        iscrowd: truth.iscrowd[k],
+        area: b[2] * b[3],
+      }),
+    );
+    pred.boxes.forEach((b, k) =>
+      dets.push({ image_id: i + 1, category_id: pred.classes[k], bbox: b, score: pred.scores[k] }),
+    );
   });
   fs.writeFileSync(file, JSON.stringify({ gt, dets }));
 }
@@ -89,8 +114,16 @@ function writeCoco(images, file) {
 /** Per image typed arrays, as a detector's decoded output would be (made outside the timing). */
 function typed(images) {
   return images.map(({ truth, pred }) => ({
-    truth: { boxes: Float64Array.from(truth.boxes.flat()), classes: Int32Array.from(truth.classes), iscrowd: Uint8Array.from(truth.iscrowd) },
-    pred: { boxes: Float64Array.from(pred.boxes.flat()), classes: Int32Array.from(pred.classes), scores: Float64Array.from(pred.scores) },
+    truth: {
+      boxes: Float64Array.from(truth.boxes.flat()),
+      classes: Int32Array.from(truth.classes),
+      iscrowd: Uint8Array.from(truth.iscrowd),
+    },
+    pred: {
+      boxes: Float64Array.from(pred.boxes.flat()),
+      classes: Int32Array.from(pred.classes),
+      scores: Float64Array.from(pred.scores),
+    },
   }));
 }
 
@@ -99,7 +132,8 @@ async function tfcvMap(data, sync) {
   const m = new tfcv.MeanAveragePrecision();
   for (let i = 0; i < data.length; i += BATCH) {
     const part = data.slice(i, i + BATCH);
-    const truth = part.map((d) => d.truth), pred = part.map((d) => d.pred);
+    const truth = part.map((d) => d.truth),
+      pred = part.map((d) => d.pred);
     if (sync) m.updateSync(truth, pred);
     else await m.update(truth, pred);
   }
@@ -116,7 +150,10 @@ function findPython() {
 }
 
 function runPython(python, args) {
-  const r = spawnSync(python, [path.join(__dirname, 'python/detection_baselines.py'), ...args.map(String)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(python, [path.join(__dirname, 'python/detection_baselines.py'), ...args.map(String)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -125,11 +162,18 @@ function buildCpp() {
   const build = path.join(ROOT, 'build/bench-native/nms');
   const source = path.join(__dirname, 'native/nms');
   const exe = path.join(build, 'nms_baseline');
-  const stale = !fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(source, 'nms_baseline.cc')).mtimeMs;
+  const stale =
+    !fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(source, 'nms_baseline.cc')).mtimeMs;
   if (stale) {
-    for (const args of [['-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release'], ['--build', build]]) {
+    for (const args of [
+      ['-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release'],
+      ['--build', build],
+    ]) {
       const r = spawnSync('cmake', args, { encoding: 'utf8' });
-      if (r.status !== 0) return { error: `the C++ baseline did not build (needs libopencv-dnn-dev): ${(r.stderr || '').trim().split('\n').pop()}` };
+      if (r.status !== 0)
+        return {
+          error: `the C++ baseline did not build (needs libopencv-dnn-dev): ${(r.stderr || '').trim().split('\n').pop()}`,
+        };
     }
   }
   return { exe };
@@ -137,7 +181,8 @@ function buildCpp() {
 
 function makeNmsInput(dir) {
   const random = rng(11);
-  const boxes = new Float64Array(BOXES * 4), scores = new Float32Array(BOXES);
+  const boxes = new Float64Array(BOXES * 4),
+    scores = new Float32Array(BOXES);
   for (let i = 0; i < BOXES; i++) {
     const s = 10 + random() * 90;
     boxes.set([r2(random() * 1000), r2(random() * 1000), r2(s), r2(s * (0.5 + random()))], i * 4);
@@ -153,8 +198,12 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcv-bench-detection-'));
   try {
     const v = tfcv.versions();
-    console.log(`detection benchmark: mAP over ${IMAGES} images x ${DETS} detections (${CLASSES} classes, updates of ${BATCH} images), NMS over ${BOXES} boxes; fastest of ${ROUNDS} interleaved rounds`);
-    console.log(`tfcv with OpenCV ${v.opencv}, Node ${process.versions.node}, ${os.cpus().length} cores (${os.cpus()[0].model})\n`);
+    console.log(
+      `detection benchmark: mAP over ${IMAGES} images x ${DETS} detections (${CLASSES} classes, updates of ${BATCH} images), NMS over ${BOXES} boxes; fastest of ${ROUNDS} interleaved rounds`,
+    );
+    console.log(
+      `tfcv with OpenCV ${v.opencv}, Node ${process.versions.node}, ${os.cpus().length} cores (${os.cpus()[0].model})\n`,
+    );
     const images = makeDataset();
     const json = path.join(dir, 'coco.json');
     writeCoco(images, json);
@@ -162,7 +211,16 @@ async function main() {
     const nmsInput = makeNmsInput(dir);
     const python = findPython();
     const cpp = buildCpp();
-    const ms = { tfcvAsync: [], tfcvSync: [], pycocotools: [], faster: [], nmsSync: [], nmsAsync: [], cv2: [], cpp: [] };
+    const ms = {
+      tfcvAsync: [],
+      tfcvSync: [],
+      pycocotools: [],
+      faster: [],
+      nmsSync: [],
+      nmsAsync: [],
+      cv2: [],
+      cpp: [],
+    };
     const values = {};
     const notes = {};
     await tfcvMap(data.slice(0, 200), false); // warm-up
@@ -176,8 +234,15 @@ async function main() {
         const py = runPython(python, ['map', json, 1]);
         if (py.error) notes.python = py.error;
         else {
-          if (py.pycocotools?.ms) { ms.pycocotools.push(...py.pycocotools.ms); values.pycocotools = py.pycocotools.stats; notes.pycocotoolsVersion = py.pycocotools.version; } else notes.pycocotools = py.pycocotools?.error;
-          if (py['faster-coco-eval']?.ms) { ms.faster.push(...py['faster-coco-eval'].ms); values.faster = py['faster-coco-eval'].stats; } else notes.faster = py['faster-coco-eval']?.error;
+          if (py.pycocotools?.ms) {
+            ms.pycocotools.push(...py.pycocotools.ms);
+            values.pycocotools = py.pycocotools.stats;
+            notes.pycocotoolsVersion = py.pycocotools.version;
+          } else notes.pycocotools = py.pycocotools?.error;
+          if (py['faster-coco-eval']?.ms) {
+            ms.faster.push(...py['faster-coco-eval'].ms);
+            values.faster = py['faster-coco-eval'].stats;
+          } else notes.faster = py['faster-coco-eval']?.error;
         }
       } else notes.python = 'no Python with numpy (scripts/fixtures/setup_venv.sh)';
 
@@ -193,10 +258,18 @@ async function main() {
       if (python) {
         const py = runPython(python, ['nms', nmsInput.files.boxes, nmsInput.files.scores, BOXES, 0.5, 0, NMS_PASSES]);
         if (py.error) notes.cv2 = py.error;
-        else { ms.cv2.push(...py.cv2.ms); values.cv2 = py.cv2.kept; notes.cv2Version = py.cv2.version; }
+        else {
+          ms.cv2.push(...py.cv2.ms);
+          values.cv2 = py.cv2.kept;
+          notes.cv2Version = py.cv2.version;
+        }
       }
       if (!cpp.error) {
-        const r = spawnSync(cpp.exe, [nmsInput.files.boxes, nmsInput.files.scores, BOXES, 0.5, 0, NMS_PASSES + 1].map(String), { encoding: 'utf8', maxBuffer: 1 << 24 });
+        const r = spawnSync(
+          cpp.exe,
+          [nmsInput.files.boxes, nmsInput.files.scores, BOXES, 0.5, 0, NMS_PASSES + 1].map(String),
+          { encoding: 'utf8', maxBuffer: 1 << 24 },
+        );
         if (r.status !== 0) cpp.error = r.stderr.trim();
         else {
           const out = JSON.parse(r.stdout);
@@ -213,26 +286,59 @@ async function main() {
     const fmt = (x) => (x === null ? 'n/a' : `${x.toFixed(2)} ms`);
     const ratio = (a, b) => (a !== null && b !== null ? `${(a / b).toFixed(2)}x` : 'n/a');
     console.log('COCO mAP (5,000 x 100 by default)   time        pycocotools / this');
-    console.log(`  tfcv MeanAveragePrecision async  ${fmt(f.tfcvAsync).padStart(11)}  ${ratio(f.pycocotools, f.tfcvAsync)}`);
-    console.log(`  tfcv MeanAveragePrecision sync   ${fmt(f.tfcvSync).padStart(11)}  ${ratio(f.pycocotools, f.tfcvSync)}`);
+    console.log(
+      `  tfcv MeanAveragePrecision async  ${fmt(f.tfcvAsync).padStart(11)}  ${ratio(f.pycocotools, f.tfcvAsync)}`,
+    );
+    console.log(
+      `  tfcv MeanAveragePrecision sync   ${fmt(f.tfcvSync).padStart(11)}  ${ratio(f.pycocotools, f.tfcvSync)}`,
+    );
     console.log(`  pycocotools COCOeval             ${fmt(f.pycocotools).padStart(11)}  ${notes.pycocotools ?? ''}`);
-    console.log(`  faster-coco-eval                 ${fmt(f.faster).padStart(11)}  ${f.faster === null ? notes.faster ?? '' : `faster-coco-eval / tfcv async ${ratio(f.faster, f.tfcvAsync)}`}`);
-    const diff = (a, b) => (a && b ? Math.max(...a.map((x, i) => (b[i] === -1 && Number.isNaN(x) ? 0 : Math.abs(x - b[i])))) : null);
-    console.log(`  max |tfcv - pycocotools| over the 12 numbers: ${diff(values.tfcv, values.pycocotools) ?? 'n/a'}; AP ${values.tfcv?.[0]?.toFixed(6)}`);
+    console.log(
+      `  faster-coco-eval                 ${fmt(f.faster).padStart(11)}  ${f.faster === null ? (notes.faster ?? '') : `faster-coco-eval / tfcv async ${ratio(f.faster, f.tfcvAsync)}`}`,
+    );
+    const diff = (a, b) =>
+      a && b ? Math.max(...a.map((x, i) => (b[i] === -1 && Number.isNaN(x) ? 0 : Math.abs(x - b[i])))) : null;
+    console.log(
+      `  max |tfcv - pycocotools| over the 12 numbers: ${diff(values.tfcv, values.pycocotools) ?? 'n/a'}; AP ${values.tfcv?.[0]?.toFixed(6)}`,
+    );
     console.log(`\nNMS over ${BOXES} boxes (IoU 0.5)     time        this / plain C++`);
     console.log(`  tfcv nmsSync                     ${fmt(f.nmsSync).padStart(11)}  ${ratio(f.nmsSync, f.cpp)}`);
     console.log(`  tfcv nms (async)                 ${fmt(f.nmsAsync).padStart(11)}  ${ratio(f.nmsAsync, f.cpp)}`);
-    console.log(`  cv::dnn::NMSBoxes, plain C++     ${fmt(f.cpp).padStart(11)}  ${notes.cpp ?? `OpenCV ${notes.cppOpenCV}`}`);
-    console.log(`  cv2.dnn.NMSBoxes (Python)        ${fmt(f.cv2).padStart(11)}  ${ratio(f.cv2, f.cpp)} ${notes.cv2 ?? `cv2 ${notes.cv2Version}`}`);
+    console.log(
+      `  cv::dnn::NMSBoxes, plain C++     ${fmt(f.cpp).padStart(11)}  ${notes.cpp ?? `OpenCV ${notes.cppOpenCV}`}`,
+    );
+    console.log(
+      `  cv2.dnn.NMSBoxes (Python)        ${fmt(f.cv2).padStart(11)}  ${ratio(f.cv2, f.cpp)} ${notes.cv2 ?? `cv2 ${notes.cv2Version}`}`,
+    );
     const same = (a, b) => (a && b ? JSON.stringify(a) === JSON.stringify(b) : null);
-    console.log(`  kept ${values.nms.length} boxes; same indices as C++: ${same(values.nms, values.cpp)}, as cv2: ${same(values.nms, values.cv2)}`);
+    console.log(
+      `  kept ${values.nms.length} boxes; same indices as C++: ${same(values.nms, values.cpp)}, as cv2: ${same(values.nms, values.cv2)}`,
+    );
     const results = {
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
-      setup: { images: IMAGES, detectionsPerImage: DETS, classes: CLASSES, batch: BATCH, boxes: BOXES, rounds: ROUNDS, statistic: 'fastest pass, ms' },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        node: process.version,
+        date: new Date().toISOString(),
+      },
+      setup: {
+        images: IMAGES,
+        detectionsPerImage: DETS,
+        classes: CLASSES,
+        batch: BATCH,
+        boxes: BOXES,
+        rounds: ROUNDS,
+        statistic: 'fastest pass, ms',
+      },
       ms: f,
       passes: ms,
       notes,
-      parity: { mapMaxAbsDiffVsPycocotools: diff(values.tfcv, values.pycocotools), nmsSameAsCpp: same(values.nms, values.cpp), nmsSameAsCv2: same(values.nms, values.cv2), kept: values.nms.length },
+      parity: {
+        mapMaxAbsDiffVsPycocotools: diff(values.tfcv, values.pycocotools),
+        nmsSameAsCpp: same(values.nms, values.cpp),
+        nmsSameAsCv2: same(values.nms, values.cv2),
+        kept: values.nms.length,
+      },
       ratios: {
         pycocotoolsOverTfcvAsync: f.pycocotools && f.pycocotools / f.tfcvAsync,
         fasterCocoEvalOverTfcvAsync: f.faster && f.faster / f.tfcvAsync,

@@ -24,7 +24,9 @@ async function delayWhile(label, work) {
   h.disable();
   clearInterval(timer);
   const row = { label, workMs: ms, p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
-  console.log(`${label.padEnd(44)} work ${ms.toFixed(0).padStart(5)} ms   loop delay p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  max ${row.max.toFixed(1)} ms`);
+  console.log(
+    `${label.padEnd(44)} work ${ms.toFixed(0).padStart(5)} ms   loop delay p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  max ${row.max.toFixed(1)} ms`,
+  );
   return row;
 }
 
@@ -40,7 +42,11 @@ async function main() {
   console.log('event-loop delay (1 ms timer) while segnet runs:');
   delays.push(await delayWhile('one long run, async', async () => drop(await segnet.run({ image: big }))));
   delays.push(await delayWhile('one long run, runSync', async () => drop(segnet.runSync({ image: big }))));
-  delays.push(await delayWhile('8 concurrent runs (batch 16), async', async () => (await Promise.all(Array.from({ length: 8 }, () => segnet.run({ image: small })))).forEach(drop)));
+  delays.push(
+    await delayWhile('8 concurrent runs (batch 16), async', async () =>
+      (await Promise.all(Array.from({ length: 8 }, () => segnet.run({ image: small })))).forEach(drop),
+    ),
+  );
 
   const cnn = tfcv.loadSavedModelSync(path.join(MODELS, 'cnn_module'));
   const image = tfcv.Tensor.alloc('float32', [4, 32, 32, 3]);
@@ -55,8 +61,16 @@ async function main() {
   global.gc?.();
   await new Promise((r) => setImmediate(r));
   const after = { rss: process.memoryUsage().rss, external: tfcv.stats().externalBytes };
-  const memory = { runs: 5000, rssBeforeMB: before.rss / 2 ** 20, rssAfterMB: after.rss / 2 ** 20, externalBefore: before.external, externalAfter: after.external };
-  console.log(`\nmemory over 5,000 runs: RSS ${memory.rssBeforeMB.toFixed(1)} -> ${memory.rssAfterMB.toFixed(1)} MB, tfcv external bytes ${before.external} -> ${after.external}`);
+  const memory = {
+    runs: 5000,
+    rssBeforeMB: before.rss / 2 ** 20,
+    rssAfterMB: after.rss / 2 ** 20,
+    externalBefore: before.external,
+    externalAfter: after.external,
+  };
+  console.log(
+    `\nmemory over 5,000 runs: RSS ${memory.rssBeforeMB.toFixed(1)} -> ${memory.rssAfterMB.toFixed(1)} MB, tfcv external bytes ${before.external} -> ${after.external}`,
+  );
   writeResults('event-loop', { delays, memory });
 }
 

@@ -25,7 +25,9 @@ async function measure(name, fn, time) {
 
 function memcpyRow(native, size, iterations) {
   if (native.error) return { name: 'plain C++ memcpy', median: null, note: native.error };
-  const r = spawnSync(path.join(native.dir, 'memcpy_baseline'), [String(size), String(iterations)], { encoding: 'utf8' });
+  const r = spawnSync(path.join(native.dir, 'memcpy_baseline'), [String(size), String(iterations)], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return { name: 'plain C++ memcpy', median: null, note: r.stderr.slice(-200) };
   const j = JSON.parse(r.stdout.trim().split('\n').pop());
   return { name: 'plain C++ memcpy', median: j.median_ms, p99: j.p99_ms };
@@ -43,16 +45,24 @@ async function main() {
     const tensor = tfcv.Tensor.alloc('uint8', [rows, cols, 3]);
     const rows_ = [
       memcpyRow(native, rows * cols * 3, size >= 16 << 20 ? 40 : 300),
-      await measure("Mat -> Tensor 'share'", () => tfcv.toTensorSync(mat, { mode: 'share', fallback: 'throw' }).dispose(), time),
+      await measure(
+        "Mat -> Tensor 'share'",
+        () => tfcv.toTensorSync(mat, { mode: 'share', fallback: 'throw' }).dispose(),
+        time,
+      ),
       await measure("Mat -> Tensor 'copy'", () => tfcv.toTensorSync(mat).dispose(), time),
       await measure("Tensor -> Mat 'share'", () => tfcv.toMatSync(tensor, { mode: 'share' }).dispose(), time),
       await measure("Tensor -> Mat 'copy'", () => tfcv.toMatSync(tensor).dispose(), time),
       // A new Tensor handle each time, so the view is created (not the cached one returned).
-      await measure("Mat -> Tensor 'share' + JS view", () => {
-        const t = tfcv.toTensorSync(mat, { mode: 'share', fallback: 'throw' });
-        void t.data[0];
-        t.dispose();
-      }, time),
+      await measure(
+        "Mat -> Tensor 'share' + JS view",
+        () => {
+          const t = tfcv.toTensorSync(mat, { mode: 'share', fallback: 'throw' });
+          void t.data[0];
+          t.dispose();
+        },
+        time,
+      ),
     ];
     const mb = ((rows * cols * 3) / 2 ** 20).toFixed(2);
     printTable(`${mb} MB (${rows}x${cols}x3 uint8)`, rows_, 'plain C++ memcpy');

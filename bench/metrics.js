@@ -50,7 +50,11 @@ function makeMasks(dir) {
       predicted.set(truth.subarray(src, src + SIZE - 3), n * image + r * SIZE + 3);
     }
   }
-  const files = { masks: path.join(dir, 'masks.raw'), truth: path.join(dir, 'truth.raw'), predicted: path.join(dir, 'predicted.raw') };
+  const files = {
+    masks: path.join(dir, 'masks.raw'),
+    truth: path.join(dir, 'truth.raw'),
+    predicted: path.join(dir, 'predicted.raw'),
+  };
   fs.writeFileSync(files.masks, masks);
   fs.writeFileSync(files.truth, truth);
   fs.writeFileSync(files.predicted, predicted);
@@ -102,11 +106,18 @@ function buildCpp() {
   const build = path.join(ROOT, 'build/bench-native/metrics');
   const source = path.join(__dirname, 'native/metrics');
   const exe = path.join(build, 'metrics_baseline');
-  const stale = !fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(source, 'metrics_baseline.cc')).mtimeMs;
+  const stale =
+    !fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(source, 'metrics_baseline.cc')).mtimeMs;
   if (stale) {
-    for (const args of [['-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release'], ['--build', build]]) {
+    for (const args of [
+      ['-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release'],
+      ['--build', build],
+    ]) {
       const r = spawnSync('cmake', args, { encoding: 'utf8' });
-      if (r.status !== 0) return { error: `n/a: the C++ baseline did not build (cmake ${args[0]}): ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}` };
+      if (r.status !== 0)
+        return {
+          error: `n/a: the C++ baseline did not build (cmake ${args[0]}): ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}`,
+        };
     }
   }
   return { exe, ms: { circularity: [], meanIoU: [] }, values: null };
@@ -115,7 +126,9 @@ function buildCpp() {
 function cppRound(cpp, files) {
   if (cpp.error) return;
   // Three passes, the first untimed: a fresh process pays for first calls and first touches.
-  const r = spawnSync(cpp.exe, [files.masks, files.truth, files.predicted, COUNT, SIZE, SIZE, 3].map(String), { encoding: 'utf8' });
+  const r = spawnSync(cpp.exe, [files.masks, files.truth, files.predicted, COUNT, SIZE, SIZE, 3].map(String), {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     cpp.error = `n/a: the C++ baseline failed: ${r.stderr.trim()}`;
     return;
@@ -127,7 +140,10 @@ function cppRound(cpp, files) {
 }
 
 function findPython() {
-  const candidates = [path.join(process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv'), 'venv/bin/python'), 'python3'];
+  const candidates = [
+    path.join(process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv'), 'venv/bin/python'),
+    'python3',
+  ];
   for (const python of candidates) {
     const r = spawnSync(python, ['-c', 'import cv2, numpy'], { encoding: 'utf8' });
     if (r.status === 0) return { python };
@@ -142,20 +158,43 @@ function pythonRound(py, files, round) {
   // Two timed passes after the warm-up: glibc only stops mmap-ing each 256 KB temporary after
   // the first frees (its mmap threshold adapts), so a fresh process needs a pass or two to
   // reach the steady state a long evaluation job runs in.
-  const r = spawnSync(py.python, [path.join(__dirname, 'python/metrics_cv2.py'), files.masks, files.predicted, COUNT, SIZE, SIZE, 2, BATCH, keras].map(String), {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(
+    py.python,
+    [
+      path.join(__dirname, 'python/metrics_cv2.py'),
+      files.masks,
+      files.predicted,
+      COUNT,
+      SIZE,
+      SIZE,
+      2,
+      BATCH,
+      keras,
+    ].map(String),
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   if (r.status !== 0) {
     py.error = `n/a: the Python loop failed: ${r.stderr.trim().split('\n').pop()}`;
     return;
   }
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
-  py.versions = { cv2: out.cv2, numpy: out.numpy, keras: out.keras ?? py.versions?.keras, tensorflow: out.tensorflow ?? py.versions?.tensorflow };
+  py.versions = {
+    cv2: out.cv2,
+    numpy: out.numpy,
+    keras: out.keras ?? py.versions?.keras,
+    tensorflow: out.tensorflow ?? py.versions?.tensorflow,
+  };
   py.ms.circularity.push(...out.circularity_ms);
   py.ms.numpyMeanIoU.push(...out.numpy_mean_iou_ms);
   if (out.keras_mean_iou_ms) py.ms.kerasMeanIoU.push(...out.keras_mean_iou_ms);
-  py.values = { circularity: out.circularity_mean, meanIoU: out.numpy_mean_iou, kerasMeanIoU: out.keras_mean_iou ?? py.values?.kerasMeanIoU ?? null };
+  py.values = {
+    circularity: out.circularity_mean,
+    meanIoU: out.numpy_mean_iou,
+    kerasMeanIoU: out.keras_mean_iou ?? py.values?.kerasMeanIoU ?? null,
+  };
 }
 
 const fastest = (lists) => Object.fromEntries(Object.entries(lists).map(([k, xs]) => [k, xs.length ? best(xs) : null]));
@@ -164,13 +203,25 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcv-bench-metrics-'));
   try {
     const v = tfcv.versions();
-    console.log(`metrics benchmark: ${COUNT} masks of ${SIZE}x${SIZE}, batches of ${BATCH}, fastest of ${ROUNDS} interleaved rounds of 2 passes (Keras: one round), after a warm-up pass`);
-    console.log(`tfcv ${v.tfcv}, OpenCV ${v.opencv}, Node ${process.versions.node}, ${os.cpus().length} cores (${os.cpus()[0].model})\n`);
+    console.log(
+      `metrics benchmark: ${COUNT} masks of ${SIZE}x${SIZE}, batches of ${BATCH}, fastest of ${ROUNDS} interleaved rounds of 2 passes (Keras: one round), after a warm-up pass`,
+    );
+    console.log(
+      `tfcv ${v.tfcv}, OpenCV ${v.opencv}, Node ${process.versions.node}, ${os.cpus().length} cores (${os.cpus()[0].model})\n`,
+    );
     const data = makeMasks(dir);
-    const state = { masks: batches(data.masks), truth: batches(data.truth), predicted: batches(data.predicted), values: {}, ms: {} };
+    const state = {
+      masks: batches(data.masks),
+      truth: batches(data.truth),
+      predicted: batches(data.predicted),
+      values: {},
+      ms: {},
+    };
     const cppState = buildCpp();
     const found = findPython();
-    const pyState = found.error ? found : { python: found.python, ms: { circularity: [], numpyMeanIoU: [], kerasMeanIoU: [] } };
+    const pyState = found.error
+      ? found
+      : { python: found.python, ms: { circularity: [], numpyMeanIoU: [], kerasMeanIoU: [] } };
     for (let round = 0; round < ROUNDS; round++) {
       await tfcvRound(state, round === 0);
       cppRound(cppState, data.files);
@@ -181,24 +232,65 @@ async function main() {
     for (const t of [...state.masks, ...state.truth, ...state.predicted]) t.dispose();
     const t = { ms: fastest(state.ms), values: state.values, passes: state.ms };
     const cpp = cppState.error ? cppState : { ms: fastest(cppState.ms), values: cppState.values, passes: cppState.ms };
-    const py = pyState.error ? pyState : { python: pyState.python, versions: pyState.versions, ms: fastest(pyState.ms), values: pyState.values, passes: pyState.ms };
+    const py = pyState.error
+      ? pyState
+      : {
+          python: pyState.python,
+          versions: pyState.versions,
+          ms: fastest(pyState.ms),
+          values: pyState.values,
+          passes: pyState.ms,
+        };
 
     const fmt = (ms) => (ms === null || ms === undefined ? 'n/a' : `${ms.toFixed(1)} ms`);
     const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
     const rows = [
-      ['circularity', t.ms['circularity (async)'], t.ms['circularity (sync)'], cpp.ms?.circularity, py.ms?.circularity, 'cv2 loop'],
-      ['mean-iou', t.ms['mean-iou (async)'], t.ms['mean-iou (sync)'], cpp.ms?.meanIoU, py.ms?.kerasMeanIoU, 'Keras MeanIoU'],
-      ['mean-iou', t.ms['mean-iou (async)'], t.ms['mean-iou (sync)'], cpp.ms?.meanIoU, py.ms?.numpyMeanIoU, 'NumPy bincount loop'],
+      [
+        'circularity',
+        t.ms['circularity (async)'],
+        t.ms['circularity (sync)'],
+        cpp.ms?.circularity,
+        py.ms?.circularity,
+        'cv2 loop',
+      ],
+      [
+        'mean-iou',
+        t.ms['mean-iou (async)'],
+        t.ms['mean-iou (sync)'],
+        cpp.ms?.meanIoU,
+        py.ms?.kerasMeanIoU,
+        'Keras MeanIoU',
+      ],
+      [
+        'mean-iou',
+        t.ms['mean-iou (async)'],
+        t.ms['mean-iou (sync)'],
+        cpp.ms?.meanIoU,
+        py.ms?.numpyMeanIoU,
+        'NumPy bincount loop',
+      ],
     ];
-    console.log('metric        tfcv async   tfcv sync   plain C++   Python       Python / tfcv   tfcv / C++   (Python approach)');
+    console.log(
+      'metric        tfcv async   tfcv sync   plain C++   Python       Python / tfcv   tfcv / C++   (Python approach)',
+    );
     for (const [name, a, s, c, p, how] of rows) {
-      console.log(`${name.padEnd(12)}  ${fmt(a).padStart(10)}  ${fmt(s).padStart(10)}  ${fmt(c).padStart(10)}  ${fmt(p).padStart(10)}  ${ratio(p, a).padStart(14)}  ${ratio(a, c).padStart(11)}   ${how}`);
+      console.log(
+        `${name.padEnd(12)}  ${fmt(a).padStart(10)}  ${fmt(s).padStart(10)}  ${fmt(c).padStart(10)}  ${fmt(p).padStart(10)}  ${ratio(p, a).padStart(14)}  ${ratio(a, c).padStart(11)}   ${how}`,
+      );
     }
     if (cpp.error) console.log(`\nC++ baseline: ${cpp.error}`);
     if (py.error) console.log(`\nPython: ${py.error}`);
-    else console.log(`\nPython: ${py.python} (cv2 ${py.versions.cv2}, NumPy ${py.versions.numpy}, Keras ${py.versions.keras ?? 'n/a'})`);
+    else
+      console.log(
+        `\nPython: ${py.python} (cv2 ${py.versions.cv2}, NumPy ${py.versions.numpy}, Keras ${py.versions.keras ?? 'n/a'})`,
+      );
     const results = {
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        node: process.version,
+        date: new Date().toISOString(),
+      },
       setup: { count: COUNT, size: SIZE, batch: BATCH, rounds: ROUNDS, statistic: 'fastest pass over all masks, ms' },
       tfcv: t,
       cpp: cpp.error ? { error: cpp.error } : cpp,

@@ -58,7 +58,10 @@ async function measure(name, fn, time = TIME_MS) {
 function cppBaseline(native, modelDir, input, output, shape, iterations, config) {
   if (native.error) return { name: 'plain C++ (C API)', median: null, note: native.error };
   const args = [modelDir, input, output, ...shape.map(String), String(iterations), config.toString('hex')];
-  const r = spawnSync(path.join(native.dir, 'tf_run_baseline'), args, { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  const r = spawnSync(path.join(native.dir, 'tf_run_baseline'), args, {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+  });
   if (r.status !== 0) return { name: 'plain C++ (C API)', median: null, note: (r.stderr || '').trim().slice(-200) };
   const j = JSON.parse(r.stdout.trim().split('\n').pop());
   return { name: 'plain C++ (C API)', median: j.median_ms, p99: j.p99_ms, samples: j.iterations };
@@ -89,15 +92,37 @@ async function latencyCase(label, modelDir, batch, native, options = {}, baselin
   x.data.fill(0.5);
   const feeds = { [spec.key]: x };
   const runOpts = { outputs: [outKey] };
-  const disposeAll = (out) => { for (const t of Object.values(out)) t.dispose(); };
+  const disposeAll = (out) => {
+    for (const t of Object.values(out)) t.dispose();
+  };
   const roundTime = TIME_MS / ROUNDS;
   const config = encodeSessionOptions(options);
   const outputName = model.outputs()[outKey].name;
   const contenders = [
     ['tfcv runSync', () => measure('tfcv runSync', () => disposeAll(model.runSync(feeds, runOpts)), roundTime)],
-    ['tfcv run (async)', () => measure('tfcv run (async)', async () => disposeAll(await model.run(feeds, runOpts)), roundTime)],
-    ['plain C++ (C API)', (syncMedian) => cppBaseline(native, modelDir, spec.name, outputName, shape, Math.max(30, Math.min(5000, Math.round(roundTime / syncMedian))), config)],
-    ...(baselineModel ? BASELINES.map(([name, cmd, script]) => [name, () => childBaseline(name, cmd, script, [baselineModel, shape.join(','), String(Math.round(roundTime))])]) : []),
+    [
+      'tfcv run (async)',
+      () => measure('tfcv run (async)', async () => disposeAll(await model.run(feeds, runOpts)), roundTime),
+    ],
+    [
+      'plain C++ (C API)',
+      (syncMedian) =>
+        cppBaseline(
+          native,
+          modelDir,
+          spec.name,
+          outputName,
+          shape,
+          Math.max(30, Math.min(5000, Math.round(roundTime / syncMedian))),
+          config,
+        ),
+    ],
+    ...(baselineModel
+      ? BASELINES.map(([name, cmd, script]) => [
+          name,
+          () => childBaseline(name, cmd, script, [baselineModel, shape.join(','), String(Math.round(roundTime))]),
+        ])
+      : []),
   ];
   const results = new Map(contenders.map(([name]) => [name, []]));
   let syncMedian = 1;
@@ -112,9 +137,15 @@ async function latencyCase(label, modelDir, batch, native, options = {}, baselin
   }
   model.dispose();
   const rows = contenders.map(([name]) => combineRounds(name, results.get(name)));
-  printTable(`${label}, batch ${batch} [${shape.join(',')}] (median of ${ROUNDS} rotated rounds)`, rows, 'tfcv runSync');
+  printTable(
+    `${label}, batch ${batch} [${shape.join(',')}] (median of ${ROUNDS} rotated rounds)`,
+    rows,
+    'tfcv runSync',
+  );
   const asyncOverheadUs = (rows[1].median - rows[0].median) * 1000;
-  console.log(`async overhead per call: ${asyncOverheadUs.toFixed(1)} µs; tfcv runSync / plain C++: ${(rows[0].median / rows[2].median).toFixed(3)}x`);
+  console.log(
+    `async overhead per call: ${asyncOverheadUs.toFixed(1)} µs; tfcv runSync / plain C++: ${(rows[0].median / rows[2].median).toFixed(3)}x`,
+  );
   return { label, batch, rows, asyncOverheadUs };
 }
 
@@ -147,7 +178,8 @@ async function main() {
   if (mobilenet.error) {
     console.log(`\nMobileNetV2-224: n/a: ${mobilenet.error}`);
   } else {
-    for (const batch of [1, 8]) cases.push(await latencyCase('MobileNetV2-224', mobilenet.dir, batch, native, {}, 'mobilenet'));
+    for (const batch of [1, 8])
+      cases.push(await latencyCase('MobileNetV2-224', mobilenet.dir, batch, native, {}, 'mobilenet'));
   }
 
   const sweep = [];
@@ -163,7 +195,11 @@ async function main() {
       const x = tfcv.Tensor.alloc('float32', [1, 224, 224, 3]);
       x.data.fill(0.5);
       const key = Object.keys(model.inputs())[0];
-      sweep.push(await measure(name, () => { for (const t of Object.values(model.runSync({ [key]: x }))) t.dispose(); }));
+      sweep.push(
+        await measure(name, () => {
+          for (const t of Object.values(model.runSync({ [key]: x }))) t.dispose();
+        }),
+      );
       model.dispose();
     }
     sweep.push({ name: 'TF_ENABLE_ONEDNN_OPTS=0', ...childRunSync(mobilenet.dir, { TF_ENABLE_ONEDNN_OPTS: '0' }) });

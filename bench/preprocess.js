@@ -35,7 +35,16 @@ const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 9;
 const SIZE = 224;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
-const SPEC = { width: SIZE, height: SIZE, scale: 1 / 255, mean: MEAN, std: STD, channelOrder: 'RGB', layout: 'NHWC', dtype: 'float32' };
+const SPEC = {
+  width: SIZE,
+  height: SIZE,
+  scale: 1 / 255,
+  mean: MEAN,
+  std: STD,
+  channelOrder: 'RGB',
+  layout: 'NHWC',
+  dtype: 'float32',
+};
 
 // ---------------------------------------------------------------------------------------
 // Contenders
@@ -46,7 +55,8 @@ function loadBaseline() {
   const dir = path.join(__dirname, 'native/preprocess');
   const build = path.join(dir, 'build');
   const module = path.join(build, 'baseline.node');
-  const stale = !fs.existsSync(module) || fs.statSync(module).mtimeMs < fs.statSync(path.join(dir, 'baseline.cc')).mtimeMs;
+  const stale =
+    !fs.existsSync(module) || fs.statSync(module).mtimeMs < fs.statSync(path.join(dir, 'baseline.cc')).mtimeMs;
   if (stale) {
     let headers;
     try {
@@ -59,7 +69,10 @@ function loadBaseline() {
       ['cmake', ['--build', build, '--parallel', '2']],
     ]) {
       const r = spawnSync(cmd[0], cmd[1], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-      if (r.status !== 0) return { na: `the C++ baseline did not build: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' ')}` };
+      if (r.status !== 0)
+        return {
+          na: `the C++ baseline did not build: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' ')}`,
+        };
     }
   }
   return { mod: require(module) };
@@ -88,19 +101,53 @@ function normalise(rgb, out, offset) {
 function contenders(baseline, sharp, cv) {
   const slot = SIZE * SIZE * 3;
   const list = [
-    { name: "tfcv preprocess, decodeScale 'full'", full: true, run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'full' }).then((t) => t.dispose()) },
-    { name: "tfcv preprocess, decodeScale 'auto'", full: false, run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'auto' }).then((t) => t.dispose()) },
-    { name: 'plain C++ + OpenCV, full decode', full: true, cpp: 'async', na: baseline.na, run: (batch) => baseline.mod.runAsync(batch, SIZE, SIZE, 1) },
-    { name: 'plain C++ + OpenCV, reduced decode', full: false, cpp: 'async', na: baseline.na, run: (batch, reduce) => baseline.mod.runAsync(batch, SIZE, SIZE, reduce) },
-    { name: 'plain C++ + OpenCV, full decode, sync', full: true, cpp: 'sync', na: baseline.na, run: (batch) => baseline.mod.run(batch, SIZE, SIZE, 1) },
-    { name: 'plain C++ + OpenCV, reduced decode, sync', full: false, cpp: 'sync', na: baseline.na, run: (batch, reduce) => baseline.mod.run(batch, SIZE, SIZE, reduce) },
+    {
+      name: "tfcv preprocess, decodeScale 'full'",
+      full: true,
+      run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'full' }).then((t) => t.dispose()),
+    },
+    {
+      name: "tfcv preprocess, decodeScale 'auto'",
+      full: false,
+      run: (batch) => tfcv.preprocess(batch, { ...SPEC, decodeScale: 'auto' }).then((t) => t.dispose()),
+    },
+    {
+      name: 'plain C++ + OpenCV, full decode',
+      full: true,
+      cpp: 'async',
+      na: baseline.na,
+      run: (batch) => baseline.mod.runAsync(batch, SIZE, SIZE, 1),
+    },
+    {
+      name: 'plain C++ + OpenCV, reduced decode',
+      full: false,
+      cpp: 'async',
+      na: baseline.na,
+      run: (batch, reduce) => baseline.mod.runAsync(batch, SIZE, SIZE, reduce),
+    },
+    {
+      name: 'plain C++ + OpenCV, full decode, sync',
+      full: true,
+      cpp: 'sync',
+      na: baseline.na,
+      run: (batch) => baseline.mod.run(batch, SIZE, SIZE, 1),
+    },
+    {
+      name: 'plain C++ + OpenCV, reduced decode, sync',
+      full: false,
+      cpp: 'sync',
+      na: baseline.na,
+      run: (batch, reduce) => baseline.mod.run(batch, SIZE, SIZE, reduce),
+    },
     {
       name: 'sharp + JS normalise',
       full: false, // libvips shrinks JPEGs on load by default
       na: sharp.na,
       run: async (batch) => {
         const out = new Float32Array(batch.length * slot);
-        const rgb = await Promise.all(batch.map((b) => sharp.mod(b).resize(SIZE, SIZE, { fit: 'fill' }).removeAlpha().raw().toBuffer()));
+        const rgb = await Promise.all(
+          batch.map((b) => sharp.mod(b).resize(SIZE, SIZE, { fit: 'fill' }).removeAlpha().raw().toBuffer()),
+        );
         rgb.forEach((px, i) => normalise(px, out, i * slot));
         return out;
       },
@@ -111,11 +158,13 @@ function contenders(baseline, sharp, cv) {
       na: cv.na,
       run: async (batch) => {
         const out = new Float32Array(batch.length * slot);
-        await Promise.all(batch.map(async (b, i) => {
-          const m = await cv.mod.imdecodeAsync(b);
-          const rgb = await (await m.resizeAsync(SIZE, SIZE)).cvtColorAsync(cv.mod.COLOR_BGR2RGB);
-          normalise(rgb.getData(), out, i * slot);
-        }));
+        await Promise.all(
+          batch.map(async (b, i) => {
+            const m = await cv.mod.imdecodeAsync(b);
+            const rgb = await (await m.resizeAsync(SIZE, SIZE)).cvtColorAsync(cv.mod.COLOR_BGR2RGB);
+            normalise(rgb.getData(), out, i * slot);
+          }),
+        );
         return out;
       },
     },
@@ -136,8 +185,13 @@ function detailedJpeg(fixture) {
     s = (s * 1103515245 + 12345) >>> 0;
     noise[i] = (s >>> 24) & 0xff;
   }
-  const texture = tfcv.Mat.fromBuffer(noise, { rows: photo.rows, cols: photo.cols, channels: 3 }).resizeSync({ fx: 1, fy: 1 });
-  const soft = texture.resizeSync({ width: photo.cols / 2, height: photo.rows / 2 }, { interpolation: 'area' }).resizeSync({ width: photo.cols, height: photo.rows });
+  const texture = tfcv.Mat.fromBuffer(noise, { rows: photo.rows, cols: photo.cols, channels: 3 }).resizeSync({
+    fx: 1,
+    fy: 1,
+  });
+  const soft = texture
+    .resizeSync({ width: photo.cols / 2, height: photo.rows / 2 }, { interpolation: 'area' })
+    .resizeSync({ width: photo.cols, height: photo.rows });
   return photo.addWeightedSync(0.82, soft, 0.18, { gamma: -10 }).encodeSync('jpeg', { quality: 95 });
 }
 
@@ -162,7 +216,10 @@ async function main() {
   const { Bench } = await import('tinybench');
   const baseline = loadBaseline();
   const sharp = tryRequire('sharp', 'npm install --save-dev sharp');
-  const cv = tryRequire('@u4/opencv4nodejs', 'it does not build against the system OpenCV packages (see bench/README.md)');
+  const cv = tryRequire(
+    '@u4/opencv4nodejs',
+    'it does not build against the system OpenCV packages (see bench/README.md)',
+  );
   const fixture = fs.readFileSync(path.join(root, 'test/fixtures/images/photo_1920x1080.jpg'));
   const images = [
     { label: 'fixture photo (1920x1080, q85)', jpeg: fixture },
@@ -171,11 +228,15 @@ async function main() {
   const list = contenders(baseline, sharp, cv);
   const reduce = 4; // what 'auto' picks for 1920x1080 -> 224x224 (480x270 still covers it)
 
-  console.log(`tfcv ${tfcv.versions().tfcv} (OpenCV ${tfcv.versions().opencv}), sharp ${sharp.mod ? sharp.mod.versions.sharp : 'n/a'}, ` +
-    `Node ${process.version}, ${os.cpus().length} x ${os.cpus()[0].model.trim()}, ${TIME_MS} ms per task, median of ${RUNS} run(s)`);
+  console.log(
+    `tfcv ${tfcv.versions().tfcv} (OpenCV ${tfcv.versions().opencv}), sharp ${sharp.mod ? sharp.mod.versions.sharp : 'n/a'}, ` +
+      `Node ${process.version}, ${os.cpus().length} x ${os.cpus()[0].model.trim()}, ${TIME_MS} ms per task, median of ${RUNS} run(s)`,
+  );
   const results = [];
   for (const { label, jpeg } of images) {
-    console.log(`\n${label}: ${(jpeg.length / 1024).toFixed(0)} KB; tfcv 'full' vs plain C++: max abs diff ${await checkAgreement(list, jpeg)}`);
+    console.log(
+      `\n${label}: ${(jpeg.length / 1024).toFixed(0)} KB; tfcv 'full' vs plain C++: max abs diff ${await checkAgreement(list, jpeg)}`,
+    );
     const rows = new Map(list.map((c) => [c.name, { contender: c.name }]));
     for (const n of [1, 8]) {
       const batch = new Array(n).fill(jpeg);
@@ -191,7 +252,9 @@ async function main() {
       const middle = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
       const median = new Map([...runs].map(([name, xs]) => [name, middle(xs)]));
       const cpp = (full, mode) => median.get(list.find((c) => c.cpp === mode && c.full === full)?.name);
-      const alternatives = ['sharp + JS normalise', '@u4/opencv4nodejs + JS normalise'].map((x) => median.get(x)).filter((x) => x !== undefined);
+      const alternatives = ['sharp + JS normalise', '@u4/opencv4nodejs + JS normalise']
+        .map((x) => median.get(x))
+        .filter((x) => x !== undefined);
       const bestAlternative = alternatives.length ? Math.min(...alternatives) : undefined;
       const ratio = (ms, base) => (base ? (ms / base).toFixed(2) : 'n/a');
       for (const c of list) {
@@ -210,14 +273,29 @@ async function main() {
     }
     console.table([...rows.values()]);
     if (args.includes('--markdown')) {
-      const columns = Object.keys([...rows.values()][0]).concat(['b1 ms', 'b1 /C++', 'b1 /C++ sync', 'b1 /best alt', 'b8 ms', 'b8 /C++', 'b8 /C++ sync', 'b8 /best alt']).filter((k, i, a) => a.indexOf(k) === i);
+      const columns = Object.keys([...rows.values()][0])
+        .concat([
+          'b1 ms',
+          'b1 /C++',
+          'b1 /C++ sync',
+          'b1 /best alt',
+          'b8 ms',
+          'b8 /C++',
+          'b8 /C++ sync',
+          'b8 /best alt',
+        ])
+        .filter((k, i, a) => a.indexOf(k) === i);
       console.log(`\n| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
       for (const r of rows.values()) console.log(`| ${columns.map((k) => r[k] ?? '').join(' | ')} |`);
     }
   }
   console.log('\n/C++: against the plain C++ baseline with the same decode (full or reduced), off the event loop;');
-  console.log('/C++ sync: against the same baseline inline on the calling thread (no thread hop); /best alt: against the');
-  console.log("fastest of sharp and opencv4nodejs. sharp shrinks JPEGs on load, so it is compared with the reduced decodes.");
+  console.log(
+    '/C++ sync: against the same baseline inline on the calling thread (no thread hop); /best alt: against the',
+  );
+  console.log(
+    'fastest of sharp and opencv4nodejs. sharp shrinks JPEGs on load, so it is compared with the reduced decodes.',
+  );
   for (const c of list) if (c.na) console.log(`(1) ${c.name}: n/a: ${c.na}`);
   if (args.includes('--json')) console.log(JSON.stringify(results));
 }

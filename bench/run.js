@@ -10,7 +10,17 @@ const { spawn } = require('node:child_process');
 const { machine } = require('./lib/report');
 
 // Order: cheap and independent first; the server load test last.
-const ORDER = ['model-latency', 'handoff', 'event-loop', 'preprocess', 'end-to-end', 'metrics', 'detection', 'batcher', 'server-load'];
+const ORDER = [
+  'model-latency',
+  'handoff',
+  'event-loop',
+  'preprocess',
+  'end-to-end',
+  'metrics',
+  'detection',
+  'batcher',
+  'server-load',
+];
 const NODE_FLAGS = { 'event-loop': ['--expose-gc'] };
 // Keeps the whole run under 15 minutes on 2 cores (preprocess alone defaults to 9 rounds).
 const SCRIPT_ARGS = { preprocess: ['--runs', '4'] };
@@ -23,7 +33,9 @@ function parseList(flag) {
 async function main() {
   const quick = process.argv.includes('--quick');
   const only = parseList('--only');
-  const scripts = ORDER.filter((name) => fs.existsSync(path.join(__dirname, `${name}.js`)) && (!only || only.includes(name)));
+  const scripts = ORDER.filter(
+    (name) => fs.existsSync(path.join(__dirname, `${name}.js`)) && (!only || only.includes(name)),
+  );
   const log = [];
   const out = (text) => {
     process.stdout.write(text);
@@ -35,14 +47,26 @@ async function main() {
     out(`\n=== ${name} ===\n`);
     const t0 = Date.now();
     const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), path.join(__dirname, `${name}.js`), ...(quick ? ['--quick'] : SCRIPT_ARGS[name] ?? [])], {
-        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          ...(NODE_FLAGS[name] ?? []),
+          path.join(__dirname, `${name}.js`),
+          ...(quick ? ['--quick'] : (SCRIPT_ARGS[name] ?? [])),
+        ],
+        {
+          env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child.stdout.on('data', (d) => out(d.toString()));
       // TensorFlow's load-time notice and similar go to stderr: keep them out of the tables.
       child.stderr.on('data', (d) => {
-        const text = d.toString().split('\n').filter((l) => l && !/oneDNN|absl::InitializeLog/.test(l)).join('\n');
+        const text = d
+          .toString()
+          .split('\n')
+          .filter((l) => l && !/oneDNN|absl::InitializeLog/.test(l))
+          .join('\n');
         if (text) out(`[${name} stderr] ${text}\n`);
       });
       child.on('close', resolve);

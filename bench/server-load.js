@@ -33,19 +33,33 @@ const VARIANTS = [
 
 function getJson(port, url) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: url }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve(JSON.parse(text)));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: url }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(JSON.parse(text)));
+      })
+      .on('error', reject);
   });
 }
 
 function startServer(model, extraArgs, pixels) {
   return new Promise((resolve, reject) => {
-    const args = [path.join(setup.root, 'examples/server/server.js'), '--model', model, '--port', '0', '--pixels', pixels, ...extraArgs];
+    const args = [
+      path.join(setup.root, 'examples/server/server.js'),
+      '--model',
+      model,
+      '--port',
+      '0',
+      '--pixels',
+      pixels,
+      ...extraArgs,
+    ];
     if (!extraArgs.includes('--max-in-flight')) args.push('--max-in-flight', '64');
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    });
     child.stdout.on('data', (d) => {
       for (const line of d.toString().split('\n')) {
         if (line.includes('"listening"')) resolve({ child, port: JSON.parse(line).port });
@@ -64,12 +78,13 @@ async function photoJpeg() {
   // A photo-like 640x480 frame: a gradient with a few shapes, JPEG quality 90.
   const mat = tfcv.Mat.zeros(480, 640, { channels: 3 });
   const data = mat.data;
-  for (let y = 0; y < 480; y++) for (let x = 0; x < 640; x++) {
-    const i = (y * 640 + x) * 3;
-    data[i] = (x * 255) / 640;
-    data[i + 1] = (y * 255) / 480;
-    data[i + 2] = 128;
-  }
+  for (let y = 0; y < 480; y++)
+    for (let x = 0; x < 640; x++) {
+      const i = (y * 640 + x) * 3;
+      data[i] = (x * 255) / 640;
+      data[i + 1] = (y * 255) / 480;
+      data[i + 2] = 128;
+    }
   mat.circle({ x: 320, y: 240 }, 120, [255, 255, 255], { thickness: 'filled' });
   mat.rectangle({ x: 40, y: 40, width: 120, height: 90 }, [20, 20, 200], { thickness: 'filled' });
   return mat.encode('jpeg', { quality: 90 });
@@ -112,7 +127,9 @@ function slowClients(port, count, everyMs = 1000) {
     let timer;
     let head = '';
     socket.on('connect', () => {
-      socket.write(`POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n`);
+      socket.write(
+        `POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n`,
+      );
       timer = setInterval(() => socket.write('x'), everyMs);
     });
     socket.on('data', (d) => (head += d));
@@ -157,7 +174,9 @@ function ratios(label, rows) {
 // between levels does not land on one variant only.
 async function levels(models, body, results) {
   for (const [label, dir, pixels] of models) {
-    console.log(`\n${label}, ${DURATION_S} s per level, 640x480 JPEG (${(body.length / 1024).toFixed(0)} KB) per request`);
+    console.log(
+      `\n${label}, ${DURATION_S} s per level, 640x480 JPEG (${(body.length / 1024).toFixed(0)} KB) per request`,
+    );
     console.log('variant    conns  req/s    p50 ms  p99 ms  loop p99 ms  mean batch  non-2xx  RSS MB before -> after');
     const servers = [];
     try {
@@ -167,8 +186,18 @@ async function levels(models, body, results) {
           const before = await getJson(port, '/stats?reset=1');
           const r = await load(port, body, connections);
           const after = await getJson(port, '/stats?reset=1');
-          const meanBatchSize = after.batcher ? (after.batcher.images - before.batcher.images) / Math.max(1, after.batcher.batches - before.batcher.batches) : null;
-          Object.assign(r, { variant: variant.name, model: label, eventLoopDelayP99Ms: after.eventLoopDelayP99Ms, meanBatchSize, rssBeforeMB: before.rssMB, rssAfterMB: after.rssMB });
+          const meanBatchSize = after.batcher
+            ? (after.batcher.images - before.batcher.images) /
+              Math.max(1, after.batcher.batches - before.batcher.batches)
+            : null;
+          Object.assign(r, {
+            variant: variant.name,
+            model: label,
+            eventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
+            meanBatchSize,
+            rssBeforeMB: before.rssMB,
+            rssAfterMB: after.rssMB,
+          });
           results.push(r);
           console.log(row(r));
         }
@@ -182,7 +211,9 @@ async function levels(models, body, results) {
 
 async function slowClientLevel(body, results) {
   const dir = path.join(setup.root, 'test/fixtures/models/segnet');
-  console.log(`\nSlow clients: segnet, --max-in-flight 4, 4 normal connections for ${DURATION_S} s, with and without 16 clients trickling bodies (1 byte/s, reconnecting)`);
+  console.log(
+    `\nSlow clients: segnet, --max-in-flight 4, 4 normal connections for ${DURATION_S} s, with and without 16 clients trickling bodies (1 byte/s, reconnecting)`,
+  );
   console.log('slow clients  req/s    p50 ms  p99 ms  non-2xx  loop p99 ms  slow connections opened  their answers');
   const { child, port } = await startServer(dir, ['--max-in-flight', '4'], 'unit');
   const out = [];
@@ -195,7 +226,12 @@ async function slowClientLevel(body, results) {
       const r = await load(port, body, 4);
       const seen = stop ? stop() : { opened: 0, answers: {} };
       const after = await getJson(port, '/stats?reset=1');
-      Object.assign(r, { slowClients: slow, eventLoopDelayP99Ms: after.eventLoopDelayP99Ms, slowOpened: seen.opened, slowAnswers: seen.answers });
+      Object.assign(r, {
+        slowClients: slow,
+        eventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
+        slowOpened: seen.opened,
+        slowAnswers: seen.answers,
+      });
       out.push(r);
       console.log(
         `${String(slow).padStart(12)}  ${r.requestsPerSec.toFixed(1).padStart(6)}  ${String(r.latencyP50).padStart(6)}  ${String(r.latencyP99).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${r.eventLoopDelayP99Ms.toFixed(1).padStart(11)}  ${String(seen.opened).padStart(23)}  ${JSON.stringify(seen.answers)}`,
@@ -207,7 +243,9 @@ async function slowClientLevel(body, results) {
   }
   const base = Math.max(out[0].latencyP99, out[2].latencyP99);
   const ratio = out[1].latencyP99 / base;
-  console.log(`p99 with slow clients / without (worse of the two runs without): ${ratio.toFixed(2)}x (goal <= 2x); req/s ratio ${(out[1].requestsPerSec / ((out[0].requestsPerSec + out[2].requestsPerSec) / 2)).toFixed(2)}x`);
+  console.log(
+    `p99 with slow clients / without (worse of the two runs without): ${ratio.toFixed(2)}x (goal <= 2x); req/s ratio ${(out[1].requestsPerSec / ((out[0].requestsPerSec + out[2].requestsPerSec) / 2)).toFixed(2)}x`,
+  );
   results.push(...out.map((r) => ({ ...r, variant: 'slow-clients' })));
 }
 
@@ -217,11 +255,21 @@ async function main() {
   const mobilenet = setup.mobilenet();
   if (!mobilenet.error) models.push(['MobileNetV2-224 (top-5)', mobilenet.dir, 'symmetric']);
   else console.log(`MobileNetV2: n/a: ${mobilenet.error}`);
-  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const results = [];
   if (only.includes('levels')) await levels(models, body, results);
   if (only.includes('slow-clients')) await slowClientLevel(body, results);
-  console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const file = writeResults('server-load', { durationSeconds: DURATION_S, loadAverage: os.loadavg(), results });
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
 }

@@ -89,7 +89,8 @@ Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
     EnvState& state = EnvState::Get(info.Env());
     for (uint32_t i = 0; i < ctors.Length() && i < static_cast<uint32_t>(ErrorKind::kCount); ++i) {
       Napi::Value c = ctors.Get(i);
-      if (!c.IsFunction()) Fail(ErrorKind::kArgument, "registerErrors: entry " + std::to_string(i) + " is not a constructor");
+      if (!c.IsFunction())
+        Fail(ErrorKind::kArgument, "registerErrors: entry " + std::to_string(i) + " is not a constructor");
       state.SetErrorConstructor(static_cast<ErrorKind>(i), c.As<Napi::Function>());
     }
     return info.Env().Undefined();

@@ -124,55 +124,84 @@ export class Batcher {
 
   /** @internal Use model.batcher(options). */
   constructor(model: Model, options?: BatcherOptions) {
-    if (!Model.isModel(model)) throw new ArgumentError(`model: expected a Model (use model.batcher()), got ${v.describe(model)}`);
+    if (!Model.isModel(model))
+      throw new ArgumentError(`model: expected a Model (use model.batcher()), got ${v.describe(model)}`);
     const o = v.optionsObject(options, 'options');
     if (model.disposed) throw new DisposedError('model.batcher: the model was disposed');
     this.#model = model;
-    if (o.signature !== undefined && typeof o.signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
+    if (o.signature !== undefined && typeof o.signature !== 'string')
+      throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
     this.#signature = o.signature ?? model.defaultSignature;
     const inputs = model.inputs(this.#signature);
     const outputs = model.outputs(this.#signature);
     if (o.outputs !== undefined) {
-      if (!Array.isArray(o.outputs) || o.outputs.length === 0) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
+      if (!Array.isArray(o.outputs) || o.outputs.length === 0)
+        throw new ArgumentError(
+          `options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`,
+        );
       for (const key of o.outputs) {
         if (typeof key !== 'string' || (model.format === 'saved-model' && !(key in outputs))) {
-          throw new ArgumentError(`options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(outputs).join(', ')})`);
+          throw new ArgumentError(
+            `options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(outputs).join(', ')})`,
+          );
         }
       }
       this.#outputs = [...o.outputs];
     }
     for (const key of this.#outputs ?? Object.keys(outputs)) {
-      if (outputs[key]?.dtype === 'string') throw new ArgumentError(`options.outputs: output '${key}' is a string tensor; the batcher splits numeric outputs only`);
+      if (outputs[key]?.dtype === 'string')
+        throw new ArgumentError(
+          `options.outputs: output '${key}' is a string tensor; the batcher splits numeric outputs only`,
+        );
     }
     let allowed: number[] | null = null;
     if (o.allowedBatchSizes !== undefined) {
       if (!Array.isArray(o.allowedBatchSizes) || o.allowedBatchSizes.length === 0) {
-        throw new ArgumentError(`options.allowedBatchSizes: expected a non-empty array of ascending integers, got ${v.describe(o.allowedBatchSizes)}`);
+        throw new ArgumentError(
+          `options.allowedBatchSizes: expected a non-empty array of ascending integers, got ${v.describe(o.allowedBatchSizes)}`,
+        );
       }
       allowed = o.allowedBatchSizes.map((n, i) => v.integer(n, `options.allowedBatchSizes[${i}]`, 1, 65536));
       allowed.forEach((n, i) => {
-        if (i > 0 && n <= allowed![i - 1]!) throw new ArgumentError(`options.allowedBatchSizes: expected ascending sizes, got [${allowed!.join(',')}]`);
+        if (i > 0 && n <= allowed![i - 1]!)
+          throw new ArgumentError(`options.allowedBatchSizes: expected ascending sizes, got [${allowed!.join(',')}]`);
       });
     }
     const largest = allowed ? allowed[allowed.length - 1]! : 8;
-    this.maxBatchSize = o.maxBatchSize === undefined ? largest : v.integer(o.maxBatchSize, 'options.maxBatchSize', 1, 65536);
+    this.maxBatchSize =
+      o.maxBatchSize === undefined ? largest : v.integer(o.maxBatchSize, 'options.maxBatchSize', 1, 65536);
     if (allowed && this.maxBatchSize !== largest) {
-      throw new ArgumentError(`options.maxBatchSize: ${this.maxBatchSize} must equal the largest of options.allowedBatchSizes (${largest})`);
+      throw new ArgumentError(
+        `options.maxBatchSize: ${this.maxBatchSize} must equal the largest of options.allowedBatchSizes (${largest})`,
+      );
     }
     this.allowedBatchSizes = allowed ? Object.freeze(allowed) : null;
     this.#maxDelayMs = o.maxDelayMs === undefined ? 2 : nonNegative(o.maxDelayMs, 'options.maxDelayMs');
     this.#maxQueue = o.maxQueue === undefined ? 256 : v.integer(o.maxQueue, 'options.maxQueue', 1);
     this.#concurrency = o.concurrency === undefined ? 2 : v.integer(o.concurrency, 'options.concurrency', 1, 64);
-    if (o.warmup !== undefined && typeof o.warmup !== 'boolean') throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
+    if (o.warmup !== undefined && typeof o.warmup !== 'boolean')
+      throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
     if (o.preprocess !== undefined && (o.preprocess === null || typeof o.preprocess !== 'object')) {
-      throw new ArgumentError(`options.preprocess: expected a partial preprocess spec, got ${v.describe(o.preprocess)}`);
+      throw new ArgumentError(
+        `options.preprocess: expected a partial preprocess spec, got ${v.describe(o.preprocess)}`,
+      );
     }
     this.#inputs = Object.entries(inputs).map(([key, spec]) => {
       if (spec.shape !== null && (spec.shape.length === 0 || spec.shape[0]! >= 0)) {
-        throw new ShapeError(`input '${key}': the batcher needs a batch dim of unknown size first, the signature says [${spec.shape.join(',')}]`);
+        throw new ShapeError(
+          `input '${key}': the batcher needs a batch dim of unknown size first, the signature says [${spec.shape.join(',')}]`,
+        );
       }
-      const isImage = o.preprocess !== undefined && spec.shape !== null && spec.shape.length === 4 && (spec.dtype === 'float32' || spec.dtype === 'uint8');
-      return { key, spec, image: isImage ? specFromSignature(spec as { dtype: string; shape: number[] }, o.preprocess) : undefined };
+      const isImage =
+        o.preprocess !== undefined &&
+        spec.shape !== null &&
+        spec.shape.length === 4 &&
+        (spec.dtype === 'float32' || spec.dtype === 'uint8');
+      return {
+        key,
+        spec,
+        image: isImage ? specFromSignature(spec as { dtype: string; shape: number[] }, o.preprocess) : undefined,
+      };
     });
     if (o.warmup === true) {
       const feeds = this.#inputs.map((input) => warmupRowShape(input));
@@ -222,22 +251,39 @@ export class Batcher {
     return this.#closing;
   }
 
-  #enqueue(feeds: BatchFeeds, options: BatchRunOptions | undefined, resolve: (o: Outputs) => void, reject: (e: unknown) => void): void {
+  #enqueue(
+    feeds: BatchFeeds,
+    options: BatchRunOptions | undefined,
+    resolve: (o: Outputs) => void,
+    reject: (e: unknown) => void,
+  ): void {
     try {
       if (this.#closing) throw new DisposedError('batcher.run: the batcher is closed');
       const o = v.optionsObject(options, 'options');
       const signal = o.signal;
-      if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
       const timeoutMs = o.timeoutMs === undefined ? undefined : positive(o.timeoutMs, 'options.timeoutMs');
       if (signal?.aborted) throw new AbortError('batcher.run: aborted before it started');
       const { key, rows, parts, layouts } = this.#readFeeds(feeds);
       if (this.#queued >= this.#maxQueue) {
         this.#counters.rejected.full++;
-        throw new BusyError(`batcher.run: the queue is full (${this.#queued} requests waiting, maxQueue ${this.#maxQueue})`);
+        throw new BusyError(
+          `batcher.run: the queue is full (${this.#queued} requests waiting, maxQueue ${this.#maxQueue})`,
+        );
       }
       const p: Pending = {
-        key, rows, parts, arrived: now(), deadline: timeoutMs === undefined ? Infinity : now() + timeoutMs,
-        timer: undefined, signal, onAbort: undefined, resolve, reject, state: 'queued',
+        key,
+        rows,
+        parts,
+        arrived: now(),
+        deadline: timeoutMs === undefined ? Infinity : now() + timeoutMs,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        resolve,
+        reject,
+        state: 'queued',
       };
       if (timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
@@ -248,7 +294,10 @@ export class Batcher {
       if (signal !== undefined) {
         p.onAbort = () => {
           this.#counters.rejected.aborted++;
-          this.#drop(p, new AbortError(p.state === 'queued' ? 'batcher.run: aborted while queued' : 'batcher.run: aborted'));
+          this.#drop(
+            p,
+            new AbortError(p.state === 'queued' ? 'batcher.run: aborted while queued' : 'batcher.run: aborted'),
+          );
         };
         signal.addEventListener('abort', p.onAbort, { once: true });
       }
@@ -275,11 +324,22 @@ export class Batcher {
 
   /** Checks the feeds against the signature and reads them into plain parts; the queue key is the non-batch shapes. */
   #readFeeds(feeds: BatchFeeds) {
-    if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor || feeds instanceof Mat) {
-      throw new ArgumentError(`feeds: expected an object keyed by input name (${this.#inputs.map((i) => i.key).join(', ')}), got ${v.describe(feeds)}`);
+    if (
+      feeds === null ||
+      typeof feeds !== 'object' ||
+      Array.isArray(feeds) ||
+      feeds instanceof Tensor ||
+      feeds instanceof Mat
+    ) {
+      throw new ArgumentError(
+        `feeds: expected an object keyed by input name (${this.#inputs.map((i) => i.key).join(', ')}), got ${v.describe(feeds)}`,
+      );
     }
     for (const key of Object.keys(feeds)) {
-      if (!this.#inputs.some((i) => i.key === key)) throw new ArgumentError(`feeds: unknown input '${key}' (expected: ${this.#inputs.map((i) => i.key).join(', ')})`);
+      if (!this.#inputs.some((i) => i.key === key))
+        throw new ArgumentError(
+          `feeds: unknown input '${key}' (expected: ${this.#inputs.map((i) => i.key).join(', ')})`,
+        );
     }
     const tensorInputs: Record<string, TensorSpec> = {};
     const tensorFeeds: Record<string, Feed> = {};
@@ -288,7 +348,8 @@ export class Batcher {
       const feed = feeds[input.key];
       if (input.image && feed !== undefined && isImageFeed(feed)) {
         const list = Array.isArray(feed) ? [...feed] : [feed as BatchImage];
-        if (list.length === 0) throw new ArgumentError(`input '${input.key}': expected at least one image, got an empty array`);
+        if (list.length === 0)
+          throw new ArgumentError(`input '${input.key}': expected at least one image, got an empty array`);
         imageParts.set(
           input.key,
           list.map((image, i) => {
@@ -296,9 +357,15 @@ export class Batcher {
               matHandle(image); // DisposedError now rather than in the batch
               return image;
             }
-            if (!v.isBinary(image)) throw new ArgumentError(`input '${input.key}'[${i}]: expected a Buffer (an encoded image) or a Mat, got ${v.describe(image)}`);
+            if (!v.isBinary(image))
+              throw new ArgumentError(
+                `input '${input.key}'[${i}]: expected a Buffer (an encoded image) or a Mat, got ${v.describe(image)}`,
+              );
             // Copied: the caller may reuse its buffer while the request waits.
-            const bytes = image instanceof ArrayBuffer ? new Uint8Array(image) : new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
+            const bytes =
+              image instanceof ArrayBuffer
+                ? new Uint8Array(image)
+                : new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
             return bytes.slice();
           }),
         );
@@ -325,8 +392,12 @@ export class Batcher {
         } else {
           const tensor = prepared.tensors[t++]!;
           const shape = tensor.shape;
-          if (shape.length === 0) throw new ShapeError(`input '${input.key}': expected a batch dim first, got a scalar`);
-          if (tensor.dtype === 'string') throw new ArgumentError(`input '${input.key}': the batcher concatenates numeric inputs only, got a string tensor`);
+          if (shape.length === 0)
+            throw new ShapeError(`input '${input.key}': expected a batch dim first, got a scalar`);
+          if (tensor.dtype === 'string')
+            throw new ArgumentError(
+              `input '${input.key}': the batcher concatenates numeric inputs only, got a string tensor`,
+            );
           n = shape[0]!;
           const rowShape = shape.slice(1);
           const view = tensor.data as ArrayBufferView;
@@ -335,8 +406,12 @@ export class Batcher {
           layouts.push({ dtype: tensor.dtype, rowShape });
           keyParts.push(`${tensor.dtype}[${rowShape.join(',')}]`);
         }
-        if (n < 1 || n > this.maxBatchSize) throw new ShapeError(`input '${input.key}': expected a batch of 1..${this.maxBatchSize} (maxBatchSize), got ${n}`);
-        if (rows !== -1 && n !== rows) throw new ShapeError(`input '${input.key}': batch of ${n}, but the other inputs have ${rows}`);
+        if (n < 1 || n > this.maxBatchSize)
+          throw new ShapeError(
+            `input '${input.key}': expected a batch of 1..${this.maxBatchSize} (maxBatchSize), got ${n}`,
+          );
+        if (rows !== -1 && n !== rows)
+          throw new ShapeError(`input '${input.key}': batch of ${n}, but the other inputs have ${rows}`);
         rows = n;
       }
       return { key: keyParts.join(';'), rows, parts, layouts };
@@ -450,12 +525,14 @@ export class Batcher {
       for (let i = 0; i < this.#inputs.length; i++) {
         const input = this.#inputs[i]!;
         const layout = layouts[i];
-        const own = alone && layout !== null ? (batch[0]!.parts[i] as { tensor: Tensor | undefined }).tensor : undefined;
+        const own =
+          alone && layout !== null ? (batch[0]!.parts[i] as { tensor: Tensor | undefined }).tensor : undefined;
         if (own !== undefined && !own.disposed) {
           feeds[input.key] = own;
           borrowed.add(own);
         } else {
-          feeds[input.key] = layout === null ? await this.#imageBatch(batch, i, input, size) : concatenate(batch, i, layout, size);
+          feeds[input.key] =
+            layout === null ? await this.#imageBatch(batch, i, input, size) : concatenate(batch, i, layout, size);
         }
       }
       const live = batch.filter((p) => p.state === 'running');
@@ -528,7 +605,9 @@ export class Batcher {
     for (const [key, out] of Object.entries(outputs)) {
       const shape = out.shape;
       if (shape.length === 0 || shape[0] !== size) {
-        throw new ShapeError(`output '${key}': expected the batch dim first ([${size},...]), got [${shape.join(',')}]; this output cannot be split per request`);
+        throw new ShapeError(
+          `output '${key}': expected the batch dim first ([${size},...]), got [${shape.join(',')}]; this output cannot be split per request`,
+        );
       }
     }
     let row = 0;
@@ -569,11 +648,21 @@ export class Batcher {
 function isImageFeed(feed: unknown): boolean {
   if (feed instanceof Mat || v.isBinary(feed)) return true;
   // The length bound keeps a sparse array of length 2**32-1 from being walked.
-  return Array.isArray(feed) && feed.length > 0 && feed.length <= 65536 && feed.every((f) => f instanceof Mat || v.isBinary(f));
+  return (
+    Array.isArray(feed) &&
+    feed.length > 0 &&
+    feed.length <= 65536 &&
+    feed.every((f) => f instanceof Mat || v.isBinary(f))
+  );
 }
 
 /** One aligned batch tensor: each request's bytes at its rows, zero rows as padding. */
-function concatenate(batch: Pending[], index: number, layout: { dtype: string; rowShape: number[] }, size: number): Tensor {
+function concatenate(
+  batch: Pending[],
+  index: number,
+  layout: { dtype: string; rowShape: number[] },
+  size: number,
+): Tensor {
   const tensor = Tensor.alloc(layout.dtype as 'float32', [size, ...layout.rowShape]);
   const view = tensor.data as ArrayBufferView;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
@@ -590,22 +679,29 @@ function concatenate(batch: Pending[], index: number, layout: { dtype: string; r
 function warmupRowShape(input: InputPlan): { dtype: string; rowShape: number[] } {
   if (input.image) {
     const s = input.image;
-    return { dtype: s.dtype, rowShape: s.layout === 'NHWC' ? [s.height, s.width, s.channels] : [s.channels, s.height, s.width] };
+    return {
+      dtype: s.dtype,
+      rowShape: s.layout === 'NHWC' ? [s.height, s.width, s.channels] : [s.channels, s.height, s.width],
+    };
   }
   const shape = input.spec.shape;
   if (shape === null || shape.slice(1).some((d) => d < 0)) {
-    throw new ArgumentError(`options.warmup: input '${input.key}' has unknown dims ([${shape?.join(',') ?? '?'}]); warm up with your own run() instead`);
+    throw new ArgumentError(
+      `options.warmup: input '${input.key}' has unknown dims ([${shape?.join(',') ?? '?'}]); warm up with your own run() instead`,
+    );
   }
   if (input.spec.dtype === 'string') throw new ArgumentError(`options.warmup: input '${input.key}' is a string tensor`);
   return { dtype: input.spec.dtype, rowShape: shape.slice(1) };
 }
 
 function nonNegative(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ArgumentError(`${name}: expected a number >= 0, got ${v.describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ArgumentError(`${name}: expected a number >= 0, got ${v.describe(value)}`);
   return value;
 }
 
 function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ArgumentError(`${name}: expected a number > 0, got ${v.describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new ArgumentError(`${name}: expected a number > 0, got ${v.describe(value)}`);
   return value;
 }

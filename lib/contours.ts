@@ -28,16 +28,38 @@ export interface Circle {
 
 /** Spatial (m..), central (mu..) and normalised central (nu..) moments, as cv::Moments names them. */
 export interface Moments {
-  m00: number; m10: number; m01: number; m20: number; m11: number; m02: number; m30: number; m21: number; m12: number; m03: number;
-  mu20: number; mu11: number; mu02: number; mu30: number; mu21: number; mu12: number; mu03: number;
-  nu20: number; nu11: number; nu02: number; nu30: number; nu21: number; nu12: number; nu03: number;
+  m00: number;
+  m10: number;
+  m01: number;
+  m20: number;
+  m11: number;
+  m02: number;
+  m30: number;
+  m21: number;
+  m12: number;
+  m03: number;
+  mu20: number;
+  mu11: number;
+  mu02: number;
+  mu30: number;
+  mu21: number;
+  mu12: number;
+  mu03: number;
+  nu20: number;
+  nu11: number;
+  nu02: number;
+  nu30: number;
+  nu21: number;
+  nu12: number;
+  nu03: number;
 }
 
 function points(value: unknown, name = 'points'): ContourPoints {
   if (!(value instanceof Int32Array) && !(value instanceof Float32Array)) {
     throw new ArgumentError(`${name}: expected an Int32Array or Float32Array of x, y pairs, got ${v.describe(value)}`);
   }
-  if (value.length % 2 !== 0) throw new ArgumentError(`${name}: expected x, y pairs (an even length), got ${value.length} numbers`);
+  if (value.length % 2 !== 0)
+    throw new ArgumentError(`${name}: expected x, y pairs (an even length), got ${value.length} numbers`);
   return value;
 }
 

@@ -50,7 +50,9 @@ function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
   const layout = v.oneOf((o as ToTensorOptions).layout, LAYOUTS, 'options.layout', 'HWC');
   const dtype = (o as ToTensorOptions).dtype;
   if (dtype !== undefined && !isMatDType(dtype)) {
-    throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')} (a dtype OpenCV can convert to), got ${v.describe(dtype)}`);
+    throw new DTypeError(
+      `options.dtype: expected one of ${MAT_DTYPES.join(', ')} (a dtype OpenCV can convert to), got ${v.describe(dtype)}`,
+    );
   }
   const handle = matHandle(mat);
   const nativeOptions: NativeMatToTensorOptions = {
@@ -76,16 +78,24 @@ function tensorToMatOptions(tensor: Tensor, options: ToMatOptions | undefined) {
     (shape.length === 2 || shape.length === 3 || (shape.length === 4 && shape[0] === 1)) &&
     shape.slice(-3).every((d) => d > 0) &&
     (shape.length === 2 || shape[shape.length - 1]! <= 512);
-  if (!ok) throw new ShapeError(`tensor: expected shape [H,W], [H,W,C] or [1,H,W,C] with C <= 512, got [${shape.join(',')}]`);
+  if (!ok)
+    throw new ShapeError(`tensor: expected shape [H,W], [H,W,C] or [1,H,W,C] with C <= 512, got [${shape.join(',')}]`);
   return { handle, nativeOptions: { mode, fallback }, onCopy };
 }
 
-function report(mode: string, result: { zeroCopy: boolean; copyReason: string | null }, onCopy?: (reason: string) => void) {
+function report(
+  mode: string,
+  result: { zeroCopy: boolean; copyReason: string | null },
+  onCopy?: (reason: string) => void,
+) {
   if (mode !== 'copy' && !result.zeroCopy && onCopy) onCopy(result.copyReason ?? 'copied');
 }
 
 /** Mat -> Tensor off the event loop. */
-export async function toTensor<D extends MatDType = MatDType>(mat: Mat, options?: ToTensorOptions & { dtype?: D }): Promise<Tensor<D>> {
+export async function toTensor<D extends MatDType = MatDType>(
+  mat: Mat,
+  options?: ToTensorOptions & { dtype?: D },
+): Promise<Tensor<D>> {
   const { handle, nativeOptions, onCopy } = matToTensorOptions(mat, options);
   const result = await withCallerStack(native.matToTensorAsync(handle, nativeOptions));
   report(nativeOptions.mode, result, onCopy);
@@ -93,7 +103,10 @@ export async function toTensor<D extends MatDType = MatDType>(mat: Mat, options?
 }
 
 /** Synchronous twin of toTensor(). */
-export function toTensorSync<D extends MatDType = MatDType>(mat: Mat, options?: ToTensorOptions & { dtype?: D }): Tensor<D> {
+export function toTensorSync<D extends MatDType = MatDType>(
+  mat: Mat,
+  options?: ToTensorOptions & { dtype?: D },
+): Tensor<D> {
   const { handle, nativeOptions, onCopy } = matToTensorOptions(mat, options);
   const result = native.matToTensor(handle, nativeOptions);
   report(nativeOptions.mode, result, onCopy);

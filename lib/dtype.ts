@@ -61,7 +61,16 @@ const ARRAY_TYPES: Record<NumericDType, TypedArrayConstructor> = {
 };
 
 export const DTYPES: readonly DType[] = [...(Object.keys(ARRAY_TYPES) as NumericDType[]), 'string'];
-export const MAT_DTYPES: readonly MatDType[] = ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'uint8', 'uint16'];
+export const MAT_DTYPES: readonly MatDType[] = [
+  'float32',
+  'float64',
+  'float16',
+  'int8',
+  'int16',
+  'int32',
+  'uint8',
+  'uint16',
+];
 
 export function isDType(value: unknown): value is DType {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);

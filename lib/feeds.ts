@@ -61,7 +61,10 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
   const nchw = shape !== null && shape.length === 4 && shape[1] === mat.channels && shape[3] !== mat.channels;
   const layout = shape !== null && shape.length === 4 ? (nchw ? 'NCHW' : 'NHWC') : 'HWC';
   const dtype = spec.dtype;
-  if (!isDType(dtype) || !['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'uint8', 'uint16'].includes(dtype)) {
+  if (
+    !isDType(dtype) ||
+    !['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'uint8', 'uint16'].includes(dtype)
+  ) {
     throw new DTypeError(`input '${key}': a Mat cannot feed a ${dtype} input`);
   }
   if (mat.dtype !== dtype) {
@@ -75,12 +78,21 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
 }
 
 export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): PreparedFeeds {
-  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor || feeds instanceof Mat) {
-    throw new ArgumentError(`feeds: expected an object keyed by input name (${Object.keys(inputs).join(', ')}), got ${v.describe(feeds)}`);
+  if (
+    feeds === null ||
+    typeof feeds !== 'object' ||
+    Array.isArray(feeds) ||
+    feeds instanceof Tensor ||
+    feeds instanceof Mat
+  ) {
+    throw new ArgumentError(
+      `feeds: expected an object keyed by input name (${Object.keys(inputs).join(', ')}), got ${v.describe(feeds)}`,
+    );
   }
   const expected = Object.keys(inputs);
   for (const key of Object.keys(feeds)) {
-    if (!(key in inputs)) throw new ArgumentError(`feeds: unknown input '${key}' (expected: ${expected.join(', ') || 'none'})`);
+    if (!(key in inputs))
+      throw new ArgumentError(`feeds: unknown input '${key}' (expected: ${expected.join(', ') || 'none'})`);
   }
   const prepared: PreparedFeeds = { names: [], tensors: [], temporaries: [] };
   try {
@@ -124,7 +136,14 @@ export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): 
 
 /** @internal The keys of feeds that run's `preprocess` option turns into tensors: Mats and encoded image bytes. */
 export function imageFeedKeys(feeds: unknown): string[] {
-  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor || feeds instanceof Mat) return [];
+  if (
+    feeds === null ||
+    typeof feeds !== 'object' ||
+    Array.isArray(feeds) ||
+    feeds instanceof Tensor ||
+    feeds instanceof Mat
+  )
+    return [];
   return Object.entries(feeds as Record<string, unknown>)
     .filter(([, feed]) => feed instanceof Mat || v.isBinary(feed))
     .map(([key]) => key);
@@ -132,11 +151,15 @@ export function imageFeedKeys(feeds: unknown): string[] {
 
 function imageKeysFor(feeds: Feeds, spec: unknown): string[] {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ArgumentError(`options.preprocess: expected a preprocess spec ({ width, height, scale, ... } or specFromSignature(...)), got ${v.describe(spec)}`);
+    throw new ArgumentError(
+      `options.preprocess: expected a preprocess spec ({ width, height, scale, ... } or specFromSignature(...)), got ${v.describe(spec)}`,
+    );
   }
   const keys = imageFeedKeys(feeds);
   if (keys.length === 0) {
-    throw new ArgumentError('options.preprocess: no feed is a Mat or encoded image bytes, so there is nothing to preprocess (Tensors and { data, shape } feeds go in as they are)');
+    throw new ArgumentError(
+      'options.preprocess: no feed is a Mat or encoded image bytes, so there is nothing to preprocess (Tensors and { data, shape } feeds go in as they are)',
+    );
   }
   return keys;
 }
@@ -156,7 +179,11 @@ export interface PreprocessedFeeds {
  * @internal Applies run's `preprocess` spec to every Mat / encoded-image feed (one image
  * each, batch 1) with `make` (preprocess or preprocessSync).
  */
-export async function preprocessFeeds(feeds: Feeds, spec: unknown, make: (image: Mat | Uint8Array) => Tensor | Promise<Tensor>): Promise<PreprocessedFeeds> {
+export async function preprocessFeeds(
+  feeds: Feeds,
+  spec: unknown,
+  make: (image: Mat | Uint8Array) => Tensor | Promise<Tensor>,
+): Promise<PreprocessedFeeds> {
   const keys = imageKeysFor(feeds, spec);
   const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
   try {
@@ -177,7 +204,11 @@ export async function preprocessFeeds(feeds: Feeds, spec: unknown, make: (image:
 }
 
 /** @internal Synchronous twin of preprocessFeeds. */
-export function preprocessFeedsSync(feeds: Feeds, spec: unknown, make: (image: Mat | Uint8Array) => Tensor): PreprocessedFeeds {
+export function preprocessFeedsSync(
+  feeds: Feeds,
+  spec: unknown,
+  make: (image: Mat | Uint8Array) => Tensor,
+): PreprocessedFeeds {
   const keys = imageKeysFor(feeds, spec);
   const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
   try {

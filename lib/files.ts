@@ -43,7 +43,8 @@ export function fileErrorReason(error: unknown): string {
     EROFS: 'read-only file system',
     EEXIST: 'the file exists',
   };
-  const reason = (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : 'unknown error');
+  const reason =
+    (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : 'unknown error');
   return `${reason}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
@@ -55,14 +56,17 @@ export function fileError(error: unknown, name: string, file: string, verb = 're
 }
 
 function pathArgument(file: unknown, name: string): string {
-  if (typeof file !== 'string' || file.length === 0) throw new ArgumentError(`${name}: expected a file path, got ${v.describe(file)}`);
+  if (typeof file !== 'string' || file.length === 0)
+    throw new ArgumentError(`${name}: expected a file path, got ${v.describe(file)}`);
   if (file.includes('\0')) throw new ArgumentError(`${name}: expected a file path, got a string with a NUL character`);
   return file;
 }
 
 function checkRegular(stat: fs.Stats, name: string, file: string, maxBytes: number): number {
-  if (!stat.isFile()) throw new ArgumentError(`${name}: ${v.describe(file)} is ${fileKind(stat)}, expected a regular file`);
-  if (stat.size > maxBytes) throw new LimitError(`${name}: ${v.describe(file)} is ${stat.size} bytes, over the limit of ${maxBytes} bytes`);
+  if (!stat.isFile())
+    throw new ArgumentError(`${name}: ${v.describe(file)} is ${fileKind(stat)}, expected a regular file`);
+  if (stat.size > maxBytes)
+    throw new LimitError(`${name}: ${v.describe(file)} is ${stat.size} bytes, over the limit of ${maxBytes} bytes`);
   return stat.size;
 }
 
@@ -130,7 +134,8 @@ export function requireDirectorySync(file: unknown, name: string): string {
   } catch (error) {
     throw fileError(error, name, path);
   }
-  if (!stat.isDirectory()) throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a directory`);
+  if (!stat.isDirectory())
+    throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a directory`);
   return path;
 }
 
@@ -151,7 +156,8 @@ export function regularFileProblem(file: string, maxBytes = MAX_FILE_BYTES): str
 }
 
 // Writing: O_NONBLOCK so that a FIFO without a reader is ENXIO at once instead of a hang.
-const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
+const WRITE_FLAGS =
+  fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
 
 /** Writes `data` to a regular file (created or truncated); anything else is an ArgumentError. */
 export function writeRegularFileSync(file: unknown, name: string, data: Uint8Array): void {
@@ -164,8 +170,9 @@ export function writeRegularFileSync(file: unknown, name: string, data: Uint8Arr
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
-    for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
+    if (!stat.isFile())
+      throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
+    for (let done = 0; done < data.length;) done += fs.writeSync(fd, data, done, data.length - done);
   } catch (error) {
     if (error instanceof ArgumentError) throw error;
     throw fileError(error, name, path, 'write');
@@ -185,8 +192,9 @@ export async function writeRegularFile(file: unknown, name: string, data: Uint8A
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
-    for (let done = 0; done < data.length; ) done += (await handle.write(data, done, data.length - done)).bytesWritten;
+    if (!stat.isFile())
+      throw new ArgumentError(`${name}: ${v.describe(path)} is ${fileKind(stat)}, expected a regular file`);
+    for (let done = 0; done < data.length;) done += (await handle.write(data, done, data.length - done)).bytesWritten;
   } catch (error) {
     if (error instanceof ArgumentError) throw error;
     throw fileError(error, name, path, 'write');

@@ -21,7 +21,15 @@ export type Color = number | readonly number[];
 /** OpenCV's interpolations: INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA, INTER_LANCZOS4, INTER_LINEAR_EXACT, INTER_NEAREST_EXACT. */
 export type Interpolation = 'nearest' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact' | 'nearest-exact';
 
-export const INTERPOLATIONS: readonly Interpolation[] = ['nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear-exact', 'nearest-exact'];
+export const INTERPOLATIONS: readonly Interpolation[] = [
+  'nearest',
+  'linear',
+  'cubic',
+  'area',
+  'lanczos4',
+  'linear-exact',
+  'nearest-exact',
+];
 
 /** 4- or 8-connected lines, or anti-aliased ('aa'). */
 export type LineType = 4 | 8 | 'aa';
@@ -40,7 +48,10 @@ function object(value: unknown, name: string, shape: string): Record<string, unk
 
 export function size(value: unknown, name: string): Size {
   const o = object(value, name, '{ width, height }');
-  return { width: v.integer(o.width, `${name}.width`, 1, MAX_DIM), height: v.integer(o.height, `${name}.height`, 1, MAX_DIM) };
+  return {
+    width: v.integer(o.width, `${name}.width`, 1, MAX_DIM),
+    height: v.integer(o.height, `${name}.height`, 1, MAX_DIM),
+  };
 }
 
 export function point(value: unknown, name: string): Point {
@@ -71,7 +82,9 @@ export function color(value: unknown, name: string): number[] {
 export function perChannel(value: unknown, name: string, channels: number): number[] {
   if (typeof value === 'number') return new Array<number>(channels).fill(v.finiteNumber(value, name));
   if (!Array.isArray(value) || value.length !== channels) {
-    throw new ArgumentError(`${name}: expected a number or ${channels} numbers (one per channel), got ${v.describe(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`);
+    throw new ArgumentError(
+      `${name}: expected a number or ${channels} numbers (one per channel), got ${v.describe(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`,
+    );
   }
   return v.arrayItems(value, name, channels).map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
 }
@@ -90,7 +103,9 @@ export function thickness(value: unknown, name: string, allowFilled: boolean): n
   if (value === undefined) return 1;
   if (allowFilled && value === 'filled') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1000) return value;
-  throw new ArgumentError(`${name}: expected an integer in 1..1000${allowFilled ? " or 'filled'" : ''}, got ${v.describe(value)}`);
+  throw new ArgumentError(
+    `${name}: expected an integer in 1..1000${allowFilled ? " or 'filled'" : ''}, got ${v.describe(value)}`,
+  );
 }
 
 export function onShared(value: unknown, name: string): OnShared {

@@ -7,7 +7,15 @@ export { scope, scopeSync, keep } from './scope';
 export type { ScopedResource } from './scope';
 export type { TensorFromOptions, TensorData, ShareMode } from './tensor';
 export { Mat } from './mat';
-export type { MatFromBufferOptions, DecodeOptions, DecodeFlags, InPlaceOptions, ThresholdOptions, ThresholdType, Rect } from './mat';
+export type {
+  MatFromBufferOptions,
+  DecodeOptions,
+  DecodeFlags,
+  InPlaceOptions,
+  ThresholdOptions,
+  ThresholdType,
+  Rect,
+} from './mat';
 export { toTensor, toTensorSync, toMat, toMatSync } from './convert';
 export type { ToTensorOptions, ToMatOptions, ConversionOptions, TransferMode, TensorLayout } from './convert';
 export { stats, versions } from './stats';
@@ -38,15 +46,38 @@ export * from './detection/index';
 export { preprocess, preprocessSync } from './preprocess';
 export type { ImageInput } from './preprocess';
 export { specFromSignature } from './preprocess_spec';
-export type { PreprocessSpec, ResolvedPreprocessSpec, InputSignature, ResizeMode, ChannelOrder, PreprocessDType, BatchLayout, DecodeScale } from './preprocess_spec';
+export type {
+  PreprocessSpec,
+  ResolvedPreprocessSpec,
+  InputSignature,
+  ResizeMode,
+  ChannelOrder,
+  PreprocessDType,
+  BatchLayout,
+  DecodeScale,
+} from './preprocess_spec';
 export * from './metrics/index';
 export { evaluate } from './evaluate/evaluate';
-export type { EvaluateOptions, EvaluateResult, EvaluateProgress, EvaluatedBatch, Preprocess, PreprocessContext, SampleValues, SkippedSample } from './evaluate/evaluate';
+export type {
+  EvaluateOptions,
+  EvaluateResult,
+  EvaluateProgress,
+  EvaluatedBatch,
+  Preprocess,
+  PreprocessContext,
+  SampleValues,
+  SkippedSample,
+} from './evaluate/evaluate';
 export type { Sample, Dataset } from './evaluate/sample';
 export { folderDataset } from './evaluate/folder_dataset';
 export { cocoDataset } from './evaluate/coco_dataset';
 export type { CocoDataset, CocoCategory, CocoDatasetOptions } from './evaluate/coco_dataset';
-export type { DetectionSample, DetectionOutputs, DetectionOptions, DetectionBatch } from './evaluate/evaluate_detection';
+export type {
+  DetectionSample,
+  DetectionOutputs,
+  DetectionOptions,
+  DetectionBatch,
+} from './evaluate/evaluate_detection';
 export type { FolderDataset, FolderDatasetOptions } from './evaluate/folder_dataset';
 export { parseShard, selectShard, shardFromJobEnv } from './evaluate/shard';
 export type { Shard } from './evaluate/shard';

@@ -28,7 +28,9 @@ export function limits(): Limits {
 export function setLimits(options: Partial<Limits>): Limits {
   const o = v.optionsObject(options, 'options');
   if (o.maxAllocationBytes !== undefined) {
-    binding.setMaxAllocationBytes(v.integer(o.maxAllocationBytes, 'options.maxAllocationBytes', 0, Number.MAX_SAFE_INTEGER));
+    binding.setMaxAllocationBytes(
+      v.integer(o.maxAllocationBytes, 'options.maxAllocationBytes', 0, Number.MAX_SAFE_INTEGER),
+    );
   }
   return limits();
 }

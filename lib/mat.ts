@@ -53,18 +53,24 @@ export const MAX_MAX_PIXELS = 2 ** 30;
 function decodeOptions(options: DecodeOptions | undefined): [DecodeFlags, number, number] {
   const o = v.optionsObject(options, 'options');
   const flags = v.oneOf(o.flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
-  const maxPixels = o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(o.maxPixels, 'options.maxPixels', 1, MAX_MAX_PIXELS);
+  const maxPixels =
+    o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(o.maxPixels, 'options.maxPixels', 1, MAX_MAX_PIXELS);
   const reduce = o.reduce ?? 1;
-  if (reduce !== 1 && reduce !== 2 && reduce !== 4 && reduce !== 8) throw new ArgumentError(`options.reduce: expected 1 | 2 | 4 | 8, got ${v.describe(reduce)}`);
+  if (reduce !== 1 && reduce !== 2 && reduce !== 4 && reduce !== 8)
+    throw new ArgumentError(`options.reduce: expected 1 | 2 | 4 | 8, got ${v.describe(reduce)}`);
   return [flags, maxPixels, reduce];
 }
 
-function decodeArgs(data: unknown, options: DecodeOptions | undefined): [ArrayBufferView | ArrayBuffer, DecodeFlags, number, number] {
+function decodeArgs(
+  data: unknown,
+  options: DecodeOptions | undefined,
+): [ArrayBufferView | ArrayBuffer, DecodeFlags, number, number] {
   return [v.binary(data, 'data'), ...decodeOptions(options)];
 }
 
 function pathArg(path: unknown): string {
-  if (typeof path !== 'string' || path.length === 0) throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
   return path;
 }
 
@@ -95,26 +101,40 @@ export interface Rect {
 // Module-private access to a Mat's native handle (an ES private field: unreachable from
 // user code, and `#native in x` is a brand check a spoofed prototype cannot pass).
 let readMatHandle: (mat: unknown) => NativeMat | undefined;
-const THRESHOLD_TYPES: readonly ThresholdType[] = ['binary', 'binary-inv', 'trunc', 'tozero', 'tozero-inv', 'otsu', 'binary-inv-otsu'];
+const THRESHOLD_TYPES: readonly ThresholdType[] = [
+  'binary',
+  'binary-inv',
+  'trunc',
+  'tozero',
+  'tozero-inv',
+  'otsu',
+  'binary-inv-otsu',
+];
 
 export class Mat<D extends MatDType = MatDType> {
   #native: NativeMat;
 
   static {
-    readMatHandle = (mat) => (typeof mat === 'object' && mat !== null && #native in mat ? (mat as unknown as Mat).#native : undefined);
+    readMatHandle = (mat) =>
+      typeof mat === 'object' && mat !== null && #native in mat ? (mat as unknown as Mat).#native : undefined;
   }
 
   /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */
   constructor(handle: NativeMat) {
     if (!native.isNative(handle, 'mat')) {
-      throw new ArgumentError('Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()');
+      throw new ArgumentError(
+        'Mat: not constructible directly; use Mat.fromBuffer(), Mat.zeros(), Mat.decode() or toMat()',
+      );
     }
     this.#native = handle;
     trackInScope(this);
   }
 
   /** A Mat over raw pixel data (row-major, channels interleaved). */
-  static fromBuffer<D extends MatDType = 'uint8'>(data: ArrayBufferView | ArrayBuffer, options: MatFromBufferOptions & { dtype?: D }): Mat<D> {
+  static fromBuffer<D extends MatDType = 'uint8'>(
+    data: ArrayBufferView | ArrayBuffer,
+    options: MatFromBufferOptions & { dtype?: D },
+  ): Mat<D> {
     v.binary(data, 'data');
     if (options === undefined || options === null || typeof options !== 'object') {
       throw new ArgumentError(`options: expected { rows, cols, channels?, dtype?, mode? }, got ${v.describe(options)}`);
@@ -123,7 +143,10 @@ export class Mat<D extends MatDType = MatDType> {
     const cols = v.integer(options.cols, 'options.cols', 1, 2 ** 31 - 1);
     const channels = v.integer(options.channels ?? 1, 'options.channels', 1, 512);
     const dtype = options.dtype ?? 'uint8';
-    if (!isMatDType(dtype)) throw new DTypeError(`options.dtype: expected a Mat dtype (uint8, int8, uint16, int16, int32, float16, float32, float64), got ${v.describe(dtype)}`);
+    if (!isMatDType(dtype))
+      throw new DTypeError(
+        `options.dtype: expected a Mat dtype (uint8, int8, uint16, int16, int32, float16, float32, float64), got ${v.describe(dtype)}`,
+      );
     if (ArrayBuffer.isView(data)) checkArrayMatches(dtype, data, 'data');
     const mode = v.oneOf(options.mode, ['copy', 'share'] as const, 'options.mode', 'copy');
     if (mode === 'share') markAsUntransferable(data instanceof ArrayBuffer ? data : data.buffer);
@@ -131,7 +154,11 @@ export class Mat<D extends MatDType = MatDType> {
   }
 
   /** A Mat of zeros. */
-  static zeros<D extends MatDType = 'uint8'>(rows: number, cols: number, options: { channels?: number; dtype?: D } = {}): Mat<D> {
+  static zeros<D extends MatDType = 'uint8'>(
+    rows: number,
+    cols: number,
+    options: { channels?: number; dtype?: D } = {},
+  ): Mat<D> {
     v.integer(rows, 'rows', 1, 2 ** 31 - 1);
     v.integer(cols, 'cols', 1, 2 ** 31 - 1);
     const o = v.optionsObject(options, 'options');
@@ -226,7 +253,8 @@ export class Mat<D extends MatDType = MatDType> {
 
   /** A view of a rectangle (no copy). While both live, the view and its parent are read-only for in-place writes. */
   roi(rect: Rect): Mat<D> {
-    if (rect === null || typeof rect !== 'object') throw new ArgumentError(`rect: expected { x, y, width, height }, got ${v.describe(rect)}`);
+    if (rect === null || typeof rect !== 'object')
+      throw new ArgumentError(`rect: expected { x, y, width, height }, got ${v.describe(rect)}`);
     const x = v.integer(rect.x, 'rect.x', 0, 2 ** 31 - 1);
     const y = v.integer(rect.y, 'rect.y', 0, 2 ** 31 - 1);
     const w = v.integer(rect.width, 'rect.width', 1, 2 ** 31 - 1);
@@ -242,7 +270,12 @@ export class Mat<D extends MatDType = MatDType> {
     }
     for (let i = 0; i < values.length; i++) v.finiteNumber(values[i], `value[${i}]`); // holes included
     const scalar = typeof value === 'number' ? [value, value, value, value] : values;
-    const onShared = v.oneOf(v.optionsObject(options, 'options').onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
+    const onShared = v.oneOf(
+      v.optionsObject(options, 'options').onShared,
+      ['throw', 'copy'] as const,
+      'options.onShared',
+      'throw',
+    );
     matHandle(this).setTo(scalar.slice(), onShared);
     return this;
   }

@@ -7,7 +7,14 @@ import { withCallerStack } from './async_stack';
 import { Batcher, BatcherOptions } from './batcher';
 import { AbortError, ArgumentError, TfError } from './errors';
 import { Feeds, PreparedFeeds, PreprocessedFeeds, prepareFeeds, preprocessFeeds, preprocessFeedsSync } from './feeds';
-import { MAX_FILE_BYTES, fileKind, readRegularFile, readRegularFileSync, regularFileProblem, requireDirectorySync } from './files';
+import {
+  MAX_FILE_BYTES,
+  fileKind,
+  readRegularFile,
+  readRegularFileSync,
+  regularFileProblem,
+  requireDirectorySync,
+} from './files';
 import { preprocess, preprocessSync } from './preprocess';
 import type { PreprocessSpec } from './preprocess_spec';
 import { native } from './native';
@@ -89,8 +96,15 @@ export class Model {
   readonly metaGraph: MetaGraphInfo | null;
 
   /** @internal Use loadSavedModel / loadFrozenGraph. */
-  constructor(token: symbol, handle: NativeModel, format: 'saved-model' | 'frozen-graph', meta: MetaGraphInfo | null, defaultSignature: string) {
-    if (token !== kCreate) throw new ArgumentError('Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()');
+  constructor(
+    token: symbol,
+    handle: NativeModel,
+    format: 'saved-model' | 'frozen-graph',
+    meta: MetaGraphInfo | null,
+    defaultSignature: string,
+  ) {
+    if (token !== kCreate)
+      throw new ArgumentError('Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()');
     this.#native = handle;
     this.format = format;
     this.metaGraph = meta;
@@ -99,7 +113,9 @@ export class Model {
     trackInScope(this);
     if (!(defaultSignature in this.signatures)) {
       handle.dispose();
-      throw new ArgumentError(`options.signature: unknown signature '${defaultSignature}' (available: ${Object.keys(this.signatures).join(', ') || 'none'})`);
+      throw new ArgumentError(
+        `options.signature: unknown signature '${defaultSignature}' (available: ${Object.keys(this.signatures).join(', ') || 'none'})`,
+      );
     }
     if (meta) this.#checkVariablesRestored(meta);
   }
@@ -136,7 +152,13 @@ export class Model {
   static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
     const { config, warmup } = readLoadOptions(options);
     const bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
-    const model = new Model(kCreate, loadedBinding().loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
+    const model = new Model(
+      kCreate,
+      loadedBinding().loadFrozenGraphSync(bytes, config).model,
+      'frozen-graph',
+      null,
+      'graph',
+    );
     if (warmup) model.#warmupSync();
     return model;
   }
@@ -164,14 +186,23 @@ export class Model {
   async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
     const o = v.optionsObject(options, 'options');
     const signal = o.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
     if (signal?.aborted) throw new AbortError('run: aborted before it started');
     const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
-    const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : await preprocessFeeds(feeds, o.preprocess, (image) => preprocess(image, o.preprocess!));
+    const fed: PreprocessedFeeds =
+      o.preprocess === undefined
+        ? { feeds, made: [] }
+        : await preprocessFeeds(feeds, o.preprocess, (image) => preprocess(image, o.preprocess!));
     const prepared = withMade(fed, sig.inputs);
     let pending: Promise<unknown[]>;
     try {
-      pending = this.#native.run(prepared.names, prepared.tensors.map((t) => tensorHandle(t)), outputNames, runOptions);
+      pending = this.#native.run(
+        prepared.names,
+        prepared.tensors.map((t) => tensorHandle(t)),
+        outputNames,
+        runOptions,
+      );
     } catch (error) {
       for (const t of prepared.temporaries) t.dispose();
       throw error;
@@ -191,7 +222,8 @@ export class Model {
         (handles) => {
           signal.removeEventListener('abort', onAbort);
           const outputs = collect(handles);
-          if (aborted) for (const t of Object.values(outputs)) t.dispose(); // nobody will read them
+          if (aborted)
+            for (const t of Object.values(outputs)) t.dispose(); // nobody will read them
           else resolve(outputs);
         },
         (error) => {
@@ -206,10 +238,21 @@ export class Model {
   runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
     const o = v.optionsObject(options, 'options');
     const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
-    const fed: PreprocessedFeeds = o.preprocess === undefined ? { feeds, made: [] } : preprocessFeedsSync(feeds, o.preprocess, (image) => preprocessSync(image, o.preprocess!));
+    const fed: PreprocessedFeeds =
+      o.preprocess === undefined
+        ? { feeds, made: [] }
+        : preprocessFeedsSync(feeds, o.preprocess, (image) => preprocessSync(image, o.preprocess!));
     const prepared = withMade(fed, sig.inputs);
     try {
-      return toOutputs(outputKeys, this.#native.runSync(prepared.names, prepared.tensors.map((t) => tensorHandle(t)), outputNames, runOptions));
+      return toOutputs(
+        outputKeys,
+        this.#native.runSync(
+          prepared.names,
+          prepared.tensors.map((t) => tensorHandle(t)),
+          outputNames,
+          runOptions,
+        ),
+      );
     } finally {
       for (const t of prepared.temporaries) t.dispose();
     }
@@ -236,25 +279,33 @@ export class Model {
   #signature(key: unknown): SignatureInfo {
     const sig = typeof key === 'string' && Object.hasOwn(this.signatures, key) ? this.signatures[key] : undefined;
     if (sig === undefined) {
-      throw new ArgumentError(`signature: unknown signature ${v.describe(key)} (available: ${Object.keys(this.signatures).join(', ')})`);
+      throw new ArgumentError(
+        `signature: unknown signature ${v.describe(key)} (available: ${Object.keys(this.signatures).join(', ')})`,
+      );
     }
     return sig;
   }
 
   #plan(o: Partial<RunOptions>) {
-    if (o.signature !== undefined && typeof o.signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
+    if (o.signature !== undefined && typeof o.signature !== 'string')
+      throw new ArgumentError(`options.signature: expected a string, got ${v.describe(o.signature)}`);
     const sig = this.#signature(o.signature ?? this.defaultSignature);
     let outputKeys: string[];
     if (o.outputs === undefined) {
       outputKeys = Object.keys(sig.outputs);
     } else {
-      if (!Array.isArray(o.outputs) || o.outputs.length === 0 || o.outputs.length > 100_000) throw new ArgumentError(`options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`);
+      if (!Array.isArray(o.outputs) || o.outputs.length === 0 || o.outputs.length > 100_000)
+        throw new ArgumentError(
+          `options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`,
+        );
       outputKeys = v.arrayItems(o.outputs, 'options.outputs', 100_000).map((key) => {
         // A frozen graph may fetch any tensor by name ('output:0'); the native side resolves
         // it and reports an unknown operation as an ArgumentError.
         if (this.format === 'frozen-graph' && typeof key === 'string') return key;
         if (typeof key !== 'string' || !(key in sig.outputs)) {
-          throw new ArgumentError(`options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(sig.outputs).join(', ')})`);
+          throw new ArgumentError(
+            `options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(sig.outputs).join(', ')})`,
+          );
         }
         return key;
       });
@@ -266,7 +317,8 @@ export class Model {
   #warmupFeeds(): Feeds {
     const feeds: Feeds = {};
     for (const [key, spec] of Object.entries(this.inputs())) {
-      if (spec.shape === null) throw new ArgumentError(`warmup: input '${key}' has an unknown rank; warm up with your own run() instead`);
+      if (spec.shape === null)
+        throw new ArgumentError(`warmup: input '${key}' has an unknown rank; warm up with your own run() instead`);
       const shape = spec.shape.map((d) => (d < 0 ? 1 : d));
       const tensor = Tensor.alloc(spec.dtype as 'uint8', shape); // strings start empty
       if (spec.dtype !== 'string') new Uint8Array(tensor.data.buffer).fill(0);
@@ -300,7 +352,10 @@ export class Model {
     if (!meta.restoreOp) return;
     const h = this.#native;
     const variablesFeeding = (op: string) =>
-      h.operationInputs(op).filter((i) => i.type === 'VarHandleOp').map((i) => i.name);
+      h
+        .operationInputs(op)
+        .filter((i) => i.type === 'VarHandleOp')
+        .map((i) => i.name);
     const restored = new Set(variablesFeeding(meta.restoreOp));
     const missing = new Set<string>();
     for (const sig of Object.values(meta.signatures)) {
@@ -343,13 +398,15 @@ function toOutputs(keys: string[], handles: unknown[]): Outputs {
 }
 
 function graphBytes(graph: unknown): Uint8Array {
-  if (!(graph instanceof Uint8Array)) throw new ArgumentError(`graph: expected a file path or the GraphDef bytes, got ${v.describe(graph)}`);
+  if (!(graph instanceof Uint8Array))
+    throw new ArgumentError(`graph: expected a file path or the GraphDef bytes, got ${v.describe(graph)}`);
   return graph;
 }
 
 function readLoadOptions(options: LoadOptions | undefined) {
   const o = v.optionsObject(options, 'options');
-  if (o.warmup !== undefined && typeof o.warmup !== 'boolean') throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
+  if (o.warmup !== undefined && typeof o.warmup !== 'boolean')
+    throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
   return { config: encodeSessionOptions(o), warmup: o.warmup === true };
 }
 
@@ -359,7 +416,10 @@ function readLoadOptions(options: LoadOptions | undefined) {
 function checkSavedModelFiles(dir: string): void {
   requireDirectorySync(dir, 'dir');
   const graph = ['saved_model.pb', 'saved_model.pbtxt'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-  if (graph === undefined) throw new ArgumentError(`dir: ${v.describe(dir)} holds no saved_model.pb or saved_model.pbtxt: not a SavedModel directory`);
+  if (graph === undefined)
+    throw new ArgumentError(
+      `dir: ${v.describe(dir)} holds no saved_model.pb or saved_model.pbtxt: not a SavedModel directory`,
+    );
   const problem = regularFileProblem(graph, MAX_FILE_BYTES);
   if (problem !== null) throw new ArgumentError(`dir: ${path.basename(graph)} in ${v.describe(dir)} is ${problem}`);
   const variables = path.join(dir, 'variables');
@@ -375,20 +435,32 @@ function checkSavedModelFiles(dir: string): void {
     try {
       stat = fs.statSync(file);
     } catch (error) {
-      throw new ArgumentError(`dir: variables/${name} in ${v.describe(dir)} cannot be read: ${(error as Error).message}`);
+      throw new ArgumentError(
+        `dir: variables/${name} in ${v.describe(dir)} cannot be read: ${(error as Error).message}`,
+      );
     }
-    if (!stat.isFile()) throw new ArgumentError(`dir: variables/${name} in ${v.describe(dir)} is ${fileKind(stat)}, expected a regular file`);
+    if (!stat.isFile())
+      throw new ArgumentError(
+        `dir: variables/${name} in ${v.describe(dir)} is ${fileKind(stat)}, expected a regular file`,
+      );
   }
 }
 
 function readSavedModelOptions(dir: string, options: SavedModelOptions | undefined) {
-  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
+  if (typeof dir !== 'string' || dir.length === 0)
+    throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
   checkSavedModelFiles(dir);
   const o = v.optionsObject(options, 'options');
   const tags = o.tags ?? ['serve'];
-  if (!Array.isArray(tags) || tags.length > 1000 || v.arrayItems(tags, 'options.tags', 1000).some((t) => typeof t !== 'string')) throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
+  if (
+    !Array.isArray(tags) ||
+    tags.length > 1000 ||
+    v.arrayItems(tags, 'options.tags', 1000).some((t) => typeof t !== 'string')
+  )
+    throw new ArgumentError(`options.tags: expected an array of strings, got ${v.describe(tags)}`);
   const signature = o.signature ?? 'serving_default';
-  if (typeof signature !== 'string') throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
+  if (typeof signature !== 'string')
+    throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
   return { tags, signature, ...readLoadOptions(o) };
 }
 

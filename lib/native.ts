@@ -56,15 +56,31 @@ export interface NativeMatToTensorOptions {
   batch: boolean;
 }
 
+/** @internal A class the native side constructs or recognises (native objects, error kinds). */
+export type NativeClass = abstract new (...args: never[]) => object;
+
 /** @internal */
 export interface NativeBinding {
-  NativeTensor: Function;
-  NativeMat: Function;
+  NativeTensor: NativeClass;
+  NativeMat: NativeClass;
   tensorAlloc(dtype: string, shape: number[]): NativeTensor;
-  tensorFromBytes(dtype: string, shape: number[], data: ArrayBufferView | ArrayBuffer, mode: string, onUnaligned: string): NativeTensor;
+  tensorFromBytes(
+    dtype: string,
+    shape: number[],
+    data: ArrayBufferView | ArrayBuffer,
+    mode: string,
+    onUnaligned: string,
+  ): NativeTensor;
   tensorFromStrings(shape: number[], data: Array<string | ArrayBufferView>): NativeTensor;
   tensorRows(tensor: NativeTensor, firstRow: number, rowCount: number): NativeTensor;
-  matFromBytes(rows: number, cols: number, channels: number, dtype: string, data: ArrayBufferView | ArrayBuffer, mode: string): NativeMat;
+  matFromBytes(
+    rows: number,
+    cols: number,
+    channels: number,
+    dtype: string,
+    data: ArrayBufferView | ArrayBuffer,
+    mode: string,
+  ): NativeMat;
   matZeros(rows: number, cols: number, channels: number, dtype: string): NativeMat;
   matDecode(data: ArrayBufferView | ArrayBuffer, flags: string): NativeMat;
   matDecodeAsync(data: ArrayBufferView | ArrayBuffer, flags: string): Promise<NativeMat>;
@@ -75,7 +91,7 @@ export interface NativeBinding {
   stats(): Record<string, number>;
   flushDeferred(): void;
   versions(): { tensorflow: string; opencv: string };
-  registerErrors(ctors: readonly Function[]): void;
+  registerErrors(ctors: readonly NativeClass[]): void;
   isNative(value: unknown, kind: 'tensor' | 'mat' | 'model'): boolean;
   errorKindCount: number;
 }
@@ -97,12 +113,16 @@ function load(): { binding: NativeBinding; choice: BinaryChoice & { file: string
   // TensorFlow's C++ logging reads this lazily at its first log call, so setting it here
   // (before the library loads) takes effect: errors only unless the user chose a level.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveBinary } = require('../scripts/resolve-binary.js') as { resolveBinary(dir: string): BinaryChoice };
   // TFCV_BINARY_PATH: an explicit source-layout binary (the sanitizer build of `npm run test:asan`).
   const override = process.env.TFCV_BINARY_PATH;
   const choice: BinaryChoice = override
-    ? { kind: 'source', file: path.resolve(override), libtensorflowDir: path.join(packageRoot, 'deps', 'libtensorflow') }
+    ? {
+        kind: 'source',
+        file: path.resolve(override),
+        libtensorflowDir: path.join(packageRoot, 'deps', 'libtensorflow'),
+      }
     : resolveBinary(packageRoot);
   if (choice.kind === 'none' || !choice.file) {
     throw new InternalError(
@@ -112,9 +132,11 @@ function load(): { binding: NativeBinding; choice: BinaryChoice & { file: string
   const file = choice.file;
   let binding: NativeBinding;
   try {
+    // The binary is chosen at run time, so it is required, not imported.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding = require(file) as NativeBinding;
   } catch (cause) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { inspectRoot } = require('../scripts/setup/libtensorflow.js') as { inspectRoot(dir: string): object | null };
     const missing = choice.libtensorflowDir && !inspectRoot(choice.libtensorflowDir);
     throw new InternalError(
@@ -125,7 +147,9 @@ function load(): { binding: NativeBinding; choice: BinaryChoice & { file: string
     );
   }
   if (binding.errorKindCount !== ERROR_KINDS.length) {
-    throw new InternalError(`tfcv: native binary ${file} does not match this facade (error kinds differ). ${SETUP_HINT}`);
+    throw new InternalError(
+      `tfcv: native binary ${file} does not match this facade (error kinds differ). ${SETUP_HINT}`,
+    );
   }
   binding.registerErrors(ERROR_KINDS);
   return { binding, choice: { ...choice, file } };

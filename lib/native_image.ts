@@ -73,7 +73,10 @@ export type NativeImageBinding = Ops<{
   moments: Twin<[M, boolean], Record<string, number>>;
   addWeighted: Twin<[M, number, M, number, number, string | undefined], M>;
   preprocess: Twin<[Array<ArrayBufferView | ArrayBuffer | M>, NativePreprocessSpec], NativeTensor>;
-  preprocessRows: Twin<[Array<ArrayBufferView | ArrayBuffer | M>, NativePreprocessSpec, number], { tensor: NativeTensor; failures: Array<Error | null> }>;
+  preprocessRows: Twin<
+    [Array<ArrayBufferView | ArrayBuffer | M>, NativePreprocessSpec, number],
+    { tensor: NativeTensor; failures: Array<Error | null> }
+  >;
 }> & {
   letterboxGeometry(srcW: number, srcH: number, dstW: number, dstH: number): NativeRect & { scale: number };
   centerCropRect(srcW: number, srcH: number, dstW: number, dstH: number): NativeRect;
@@ -82,11 +85,52 @@ export type NativeImageBinding = Ops<{
   boundingRect(points: Int32Array | Float32Array): NativeRect;
   minEnclosingCircle(points: Int32Array | Float32Array): { x: number; y: number; radius: number };
   contourMoments(points: Int32Array | Float32Array): Record<string, number>;
-  rectangle(mat: M, rect: NativeRect, color: number[], thickness: number | 'filled', lineType: number | 'aa', onShared: string): void;
-  circle(mat: M, center: { x: number; y: number }, radius: number, color: number[], thickness: number | 'filled', lineType: number | 'aa', onShared: string): void;
-  line(mat: M, from: { x: number; y: number }, to: { x: number; y: number }, color: number[], thickness: number, lineType: number | 'aa', onShared: string): void;
-  drawContours(mat: M, contours: Int32Array[], index: number, color: number[], thickness: number | 'filled', lineType: number | 'aa', onShared: string): void;
-  putText(mat: M, text: string, origin: { x: number; y: number }, font: string, fontScale: number, color: number[], thickness: number, lineType: number | 'aa', onShared: string): void;
+  rectangle(
+    mat: M,
+    rect: NativeRect,
+    color: number[],
+    thickness: number | 'filled',
+    lineType: number | 'aa',
+    onShared: string,
+  ): void;
+  circle(
+    mat: M,
+    center: { x: number; y: number },
+    radius: number,
+    color: number[],
+    thickness: number | 'filled',
+    lineType: number | 'aa',
+    onShared: string,
+  ): void;
+  line(
+    mat: M,
+    from: { x: number; y: number },
+    to: { x: number; y: number },
+    color: number[],
+    thickness: number,
+    lineType: number | 'aa',
+    onShared: string,
+  ): void;
+  drawContours(
+    mat: M,
+    contours: Int32Array[],
+    index: number,
+    color: number[],
+    thickness: number | 'filled',
+    lineType: number | 'aa',
+    onShared: string,
+  ): void;
+  putText(
+    mat: M,
+    text: string,
+    origin: { x: number; y: number },
+    font: string,
+    fontScale: number,
+    color: number[],
+    thickness: number,
+    lineType: number | 'aa',
+    onShared: string,
+  ): void;
   matDecode(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number, reduce?: number): M;
   matDecodeAsync(data: ArrayBufferView | ArrayBuffer, flags: string, maxPixels?: number, reduce?: number): Promise<M>;
 };

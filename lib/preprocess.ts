@@ -44,7 +44,10 @@ export async function preprocess<D extends PreprocessDType = 'float32'>(
 }
 
 /** Synchronous twin of preprocess() (blocks the event loop for the decode and resize work). */
-export function preprocessSync<D extends PreprocessDType = 'float32'>(images: ImageInput | readonly ImageInput[], spec: PreprocessSpec<D>): Tensor<D> {
+export function preprocessSync<D extends PreprocessDType = 'float32'>(
+  images: ImageInput | readonly ImageInput[],
+  spec: PreprocessSpec<D>,
+): Tensor<D> {
   const list = inputs(images);
   const resolved = nativeSpec(resolveSpec(spec));
   return new Tensor<D>(nativeImage.preprocess(list, resolved));

@@ -74,9 +74,11 @@ export function resolveSpec(spec: PreprocessSpec | undefined): ResolvedPreproces
   const height = v.integer(spec.height, 'spec.height', 1, 2 ** 31 - 1);
   if (width * height > 2 ** 30) throw new ArgumentError(`spec: ${width}x${height} is over the limit of 2^30 pixels`);
   const channels = spec.channels ?? 3;
-  if (channels !== 1 && channels !== 3) throw new ArgumentError(`spec.channels: expected 1 | 3, got ${v.describe(channels)}`);
+  if (channels !== 1 && channels !== 3)
+    throw new ArgumentError(`spec.channels: expected 1 | 3, got ${v.describe(channels)}`);
   const dtype = spec.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'uint8') throw new DTypeError(`spec.dtype: expected 'float32' | 'uint8', got ${v.describe(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'uint8')
+    throw new DTypeError(`spec.dtype: expected 'float32' | 'uint8', got ${v.describe(dtype)}`);
   const scale = spec.scale === undefined ? 1 : v.finiteNumber(spec.scale, 'spec.scale');
   const mean = a.perChannel(spec.mean ?? 0, 'spec.mean', channels);
   const std = a.perChannel(spec.std ?? 1, 'spec.std', channels);
@@ -104,7 +106,10 @@ export function resolveSpec(spec: PreprocessSpec | undefined): ResolvedPreproces
     std,
     layout: v.oneOf(spec.layout, ['NHWC', 'NCHW'] as const, 'spec.layout', 'NHWC'),
     decodeScale: v.oneOf(spec.decodeScale, ['auto', 'full'] as const, 'spec.decodeScale', 'full'),
-    maxPixels: spec.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(spec.maxPixels, 'spec.maxPixels', 1, MAX_MAX_PIXELS),
+    maxPixels:
+      spec.maxPixels === undefined
+        ? DEFAULT_MAX_PIXELS
+        : v.integer(spec.maxPixels, 'spec.maxPixels', 1, MAX_MAX_PIXELS),
   };
 }
 
@@ -126,30 +131,44 @@ export function specFromSignature<D extends PreprocessDType = PreprocessDType>(
   input: InputSignature,
   overrides?: Partial<PreprocessSpec<D>>,
 ): ResolvedPreprocessSpec<D> {
-  if (input === null || typeof input !== 'object') throw new ArgumentError(`input: expected { dtype, shape }, got ${v.describe(input)}`);
+  if (input === null || typeof input !== 'object')
+    throw new ArgumentError(`input: expected { dtype, shape }, got ${v.describe(input)}`);
   const o = v.optionsObject(overrides, 'overrides');
   const shape = input.shape;
-  if (!Array.isArray(shape) || shape.length > 32 || v.arrayItems(shape, 'input.shape', 32).some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1)) {
+  if (
+    !Array.isArray(shape) ||
+    shape.length > 32 ||
+    v.arrayItems(shape, 'input.shape', 32).some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1)
+  ) {
     throw new ShapeError(`input.shape: expected an array of integers (-1 for unknown), got ${v.describe(shape)}`);
   }
-  if (shape.length !== 4) throw new ShapeError(`input.shape: expected a batch of images (rank 4, NHWC or NCHW), got [${shape.join(',')}]`);
+  if (shape.length !== 4)
+    throw new ShapeError(`input.shape: expected a batch of images (rank 4, NHWC or NCHW), got [${shape.join(',')}]`);
   if (input.dtype !== 'float32' && input.dtype !== 'uint8') {
-    throw new DTypeError(`input.dtype: preprocess writes float32 or uint8 tensors, the input wants ${v.describe(input.dtype)}`);
+    throw new DTypeError(
+      `input.dtype: preprocess writes float32 or uint8 tensors, the input wants ${v.describe(input.dtype)}`,
+    );
   }
   let layout: BatchLayout;
   if (o.layout !== undefined) layout = v.oneOf(o.layout, ['NHWC', 'NCHW'] as const, 'overrides.layout', 'NHWC');
   else if (isChannelDim(shape[3])) layout = 'NHWC';
   else if (isChannelDim(shape[1])) layout = 'NCHW';
-  else throw new ShapeError(`input.shape: [${shape.join(',')}] has no channel dim of 1 or 3 at either end; pass overrides.layout`);
+  else
+    throw new ShapeError(
+      `input.shape: [${shape.join(',')}] has no channel dim of 1 or 3 at either end; pass overrides.layout`,
+    );
   const [c, h, w] = layout === 'NHWC' ? [shape[3]!, shape[1]!, shape[2]!] : [shape[1]!, shape[2]!, shape[3]!];
-  if (!isChannelDim(c)) throw new ShapeError(`input.shape: [${shape.join(',')}] as ${layout} has ${c} channels; preprocess writes 1 or 3`);
+  if (!isChannelDim(c))
+    throw new ShapeError(`input.shape: [${shape.join(',')}] as ${layout} has ${c} channels; preprocess writes 1 or 3`);
   const pick = (name: 'width' | 'height' | 'channels', known: number): number => {
     const given = o[name];
     if (known === -1) {
-      if (given === undefined) throw new ShapeError(`input.shape: [${shape.join(',')}] leaves the ${name} unknown; pass overrides.${name}`);
+      if (given === undefined)
+        throw new ShapeError(`input.shape: [${shape.join(',')}] leaves the ${name} unknown; pass overrides.${name}`);
       return given;
     }
-    if (given !== undefined && given !== known) throw new ShapeError(`overrides.${name}: ${given} contradicts the signature's ${known} ([${shape.join(',')}])`);
+    if (given !== undefined && given !== known)
+      throw new ShapeError(`overrides.${name}: ${given} contradicts the signature's ${known} ([${shape.join(',')}])`);
     return known;
   };
   if (o.dtype !== undefined && o.dtype !== input.dtype) {

@@ -38,7 +38,10 @@ interface RawTensorInfo {
 
 function spec(key: string, info: RawTensorInfo): TensorSpec {
   const dtype = TF_DATA_TYPES[info.dtype ?? 0];
-  const shape = info.tensor_shape?.unknown_rank || !info.tensor_shape ? null : (info.tensor_shape.dim ?? []).map((d) => Number(d.size ?? 0));
+  const shape =
+    info.tensor_shape?.unknown_rank || !info.tensor_shape
+      ? null
+      : (info.tensor_shape.dim ?? []).map((d) => Number(d.size ?? 0));
   return { key, name: info.name ?? '', dtype: (dtype as DType) ?? (`unsupported:${info.dtype ?? 0}` as const), shape };
 }
 
@@ -53,7 +56,10 @@ export function decodeMetaGraph(bytes: Uint8Array): MetaGraphInfo {
   const raw = MetaGraphDef.toObject(message, { longs: Number, defaults: true, arrays: true, objects: true }) as {
     meta_info_def?: { tags?: string[]; tensorflow_version?: string };
     saver_def?: { restore_op_name?: string };
-    signature_def?: Record<string, { inputs?: Record<string, RawTensorInfo>; outputs?: Record<string, RawTensorInfo>; method_name?: string }>;
+    signature_def?: Record<
+      string,
+      { inputs?: Record<string, RawTensorInfo>; outputs?: Record<string, RawTensorInfo>; method_name?: string }
+    >;
   };
   const signatures: Record<string, SignatureInfo> = {};
   for (const key of Object.keys(raw.signature_def ?? {}).sort()) {

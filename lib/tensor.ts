@@ -4,7 +4,16 @@
 // one dangling).
 import { trackInScope } from './scope';
 import { markAsUntransferable } from 'node:worker_threads';
-import { DType, NumericDType, TypedArrayOf, checkArrayMatches, dtypeOfArray, isDType, bytesPerElement, viewAs } from './dtype';
+import {
+  DType,
+  NumericDType,
+  TypedArrayOf,
+  checkArrayMatches,
+  dtypeOfArray,
+  isDType,
+  bytesPerElement,
+  viewAs,
+} from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
 import { NativeTensor, native } from './native';
 import * as v from './validate';
@@ -68,20 +77,27 @@ export class Tensor<D extends DType = DType> {
     const o = v.optionsObject(options, 'options');
     const mode = v.oneOf(o.mode, ['copy', 'share'] as const, 'options.mode', 'copy');
     const onUnaligned = v.oneOf(o.onUnaligned, ['copy', 'throw'] as const, 'options.onUnaligned', 'copy');
-    if (o.dtype !== undefined && !isDType(o.dtype)) throw new DTypeError(`options.dtype: expected a tfcv dtype, got ${v.describe(o.dtype)}`);
+    if (o.dtype !== undefined && !isDType(o.dtype))
+      throw new DTypeError(`options.dtype: expected a tfcv dtype, got ${v.describe(o.dtype)}`);
 
     if (Array.isArray(data)) return tensorFromArray(data, o.dtype as D | undefined, o.shape) as Tensor<D>;
     if (!v.isBinary(data)) {
-      throw new ArgumentError(`data: expected a TypedArray, Buffer, DataView, ArrayBuffer or array, got ${v.describe(data)}`);
+      throw new ArgumentError(
+        `data: expected a TypedArray, Buffer, DataView, ArrayBuffer or array, got ${v.describe(data)}`,
+      );
     }
     const view = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-    const dtype = (o.dtype ?? dtypeOfArray(data instanceof ArrayBuffer ? new DataView(data) : data)) as DType | undefined;
+    const dtype = (o.dtype ?? dtypeOfArray(data instanceof ArrayBuffer ? new DataView(data) : data)) as
+      DType | undefined;
     if (dtype === undefined) throw new DTypeError(`options.dtype: required for raw bytes (${v.describe(data)})`);
-    if (dtype === 'string') throw new DTypeError('options.dtype: string tensors are made from an array of strings or Buffers');
+    if (dtype === 'string')
+      throw new DTypeError('options.dtype: string tensors are made from an array of strings or Buffers');
     if (!(data instanceof ArrayBuffer)) checkArrayMatches(dtype, data, 'data');
     const size = bytesPerElement(dtype);
     if (view.byteLength % size !== 0) {
-      throw new ShapeError(`data: ${view.byteLength} bytes is not a whole number of ${dtype} elements (${size} bytes each)`);
+      throw new ShapeError(
+        `data: ${view.byteLength} bytes is not a whole number of ${dtype} elements (${size} bytes each)`,
+      );
     }
     const dims = o.shape === undefined ? [view.byteLength / size] : v.shape(o.shape, 'options.shape');
     if (mode === 'share') markAsUntransferable(view.buffer);
@@ -137,7 +153,9 @@ export class Tensor<D extends DType = DType> {
 
   /** The elements of a string tensor, decoded as UTF-8. */
   strings(): string[] {
-    return tensorHandle(this).stringBytes().map((b) => b.toString('utf8'));
+    return tensorHandle(this)
+      .stringBytes()
+      .map((b) => b.toString('utf8'));
   }
 
   /** The elements of a string tensor as Buffers (copies). */
@@ -172,19 +190,34 @@ export class Tensor<D extends DType = DType> {
 /** Most elements a tensor made from a JS array may have (a typed array has no such cap). */
 const MAX_ARRAY_ELEMENTS = 2 ** 28;
 
-function tensorFromArray(data: readonly unknown[], dtype: DType | undefined, shapeOption: readonly number[] | undefined): Tensor {
+function tensorFromArray(
+  data: readonly unknown[],
+  dtype: DType | undefined,
+  shapeOption: readonly number[] | undefined,
+): Tensor {
   // Checked before iterating: a sparse array of length 2^32-1 is refused at once.
   const length = v.arrayLength(data, 'data', MAX_ARRAY_ELEMENTS);
   const dims = shapeOption === undefined ? [length] : v.shape(shapeOption, 'options.shape');
   if (v.elementCount(dims) !== data.length) {
-    throw new ShapeError(`options.shape: [${dims.join(',')}] holds ${v.elementCount(dims)} elements, got an array of ${data.length}`);
+    throw new ShapeError(
+      `options.shape: [${dims.join(',')}] holds ${v.elementCount(dims)} elements, got an array of ${data.length}`,
+    );
   }
   const first = data[0];
-  const kind = dtype ?? (typeof first === 'string' || Buffer.isBuffer(first) ? 'string' : typeof first === 'bigint' ? 'int64' : typeof first === 'boolean' ? 'bool' : 'float32');
+  const kind =
+    dtype ??
+    (typeof first === 'string' || Buffer.isBuffer(first)
+      ? 'string'
+      : typeof first === 'bigint'
+        ? 'int64'
+        : typeof first === 'boolean'
+          ? 'bool'
+          : 'float32');
   if (kind === 'string') {
     for (let i = 0; i < length; i++) {
       const s: unknown = data[i];
-      if (typeof s !== 'string' && !ArrayBuffer.isView(s)) throw new ArgumentError(`data[${i}]: expected a string or Buffer, got ${v.describe(s)}`);
+      if (typeof s !== 'string' && !ArrayBuffer.isView(s))
+        throw new ArgumentError(`data[${i}]: expected a string or Buffer, got ${v.describe(s)}`);
     }
     return tensorFromNative(native.tensorFromStrings(dims, data as Array<string | ArrayBufferView>));
   }
@@ -195,8 +228,13 @@ function tensorFromArray(data: readonly unknown[], dtype: DType | undefined, sha
     // A for loop, not forEach: holes of a sparse array are errors, never uninitialised elements.
     for (let i = 0; i < length; i++) {
       const x: unknown = data[i];
-      const ok = bigints ? typeof x === 'bigint' || Number.isSafeInteger(x) : typeof x === 'number' || typeof x === 'boolean';
-      if (!ok) throw new ArgumentError(`data[${i}]: expected a ${bigints ? 'bigint or safe integer' : 'number'} for dtype ${kind}, got ${v.describe(x)}`);
+      const ok = bigints
+        ? typeof x === 'bigint' || Number.isSafeInteger(x)
+        : typeof x === 'number' || typeof x === 'boolean';
+      if (!ok)
+        throw new ArgumentError(
+          `data[${i}]: expected a ${bigints ? 'bigint or safe integer' : 'number'} for dtype ${kind}, got ${v.describe(x)}`,
+        );
       out[i] = bigints ? BigInt(x as number) : kind === 'bool' ? (x ? 1 : 0) : Number(x);
     }
   } catch (error) {

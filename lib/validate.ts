@@ -70,7 +70,8 @@ export function binary(value: unknown, name: string): ArrayBufferView | ArrayBuf
 
 /** A shape: an array of non-negative safe integers; the element count must stay a safe integer. */
 export function shape(value: unknown, name: string): number[] {
-  if (!Array.isArray(value)) throw new ShapeError(`${name}: expected an array of non-negative integers, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new ShapeError(`${name}: expected an array of non-negative integers, got ${describe(value)}`);
   // The length is checked before anything is iterated: a sparse array of length 2^32-1 is refused at once.
   if (value.length > 32) throw new ShapeError(`${name}: expected rank <= 32, got rank ${value.length}`);
   const dims: number[] = [];
@@ -78,7 +79,9 @@ export function shape(value: unknown, name: string): number[] {
   for (let i = 0; i < value.length; i++) {
     const d: unknown = value[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${name}: expected non-negative integer dims, got ${describe(d)} at index ${i} of ${showDims(value)}`);
+      throw new ShapeError(
+        `${name}: expected non-negative integer dims, got ${describe(d)} at index ${i} of ${showDims(value)}`,
+      );
     }
     dims.push(d);
     count *= d;
@@ -106,7 +109,8 @@ export function arrayItems(value: unknown, name: string, max: number, what = 'an
 export function arrayLength(value: unknown, name: string, max: number, what = 'an array'): number {
   if (!Array.isArray(value)) throw new ArgumentError(`${name}: expected ${what}, got ${describe(value)}`);
   const length = value.length;
-  if (length > max) throw new ArgumentError(`${name}: expected ${what} of at most ${max} elements, got length ${length}`);
+  if (length > max)
+    throw new ArgumentError(`${name}: expected ${what} of at most ${max} elements, got length ${length}`);
   return length;
 }
 

@@ -44,7 +44,8 @@ function sanitizerEnv() {
     // detect_leaks=0: V8 and TensorFlow keep process-lifetime allocations LeakSanitizer reports.
     // allocator_may_return_null=1: an impossible allocation is std::bad_alloc (LimitError), as
     // without ASan, instead of an ASan abort. Small quarantine: the leak tests bound RSS.
-    ASAN_OPTIONS: 'detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=64:detect_odr_violation=0:halt_on_error=1:print_summary=1',
+    ASAN_OPTIONS:
+      'detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=64:detect_odr_violation=0:halt_on_error=1:print_summary=1',
     UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
   };
 }
@@ -54,7 +55,8 @@ if (command === 'build') {
   build();
 } else if (command === 'env') {
   const env = sanitizerEnv();
-  for (const k of ['LD_PRELOAD', 'TFCV_BINARY_PATH', 'ASAN_OPTIONS', 'UBSAN_OPTIONS']) process.stdout.write(`export ${k}='${env[k]}'\n`);
+  for (const k of ['LD_PRELOAD', 'TFCV_BINARY_PATH', 'ASAN_OPTIONS', 'UBSAN_OPTIONS'])
+    process.stdout.write(`export ${k}='${env[k]}'\n`);
 } else if (command === 'test') {
   if (!fs.existsSync(binary) || process.env.TFCV_ASAN_REBUILD === '1') build();
   const env = sanitizerEnv();

@@ -15,7 +15,9 @@ const argv = process.argv.slice(2);
 const prebuiltAt = argv.indexOf('--prebuilt');
 const staticPrefix = prebuiltAt >= 0 ? argv[prebuiltAt + 1] : null;
 if (prebuiltAt >= 0 && !staticPrefix) {
-  console.error('build-native: --prebuilt needs the static OpenCV prefix (scripts/prebuilt/build-static-opencv.sh prints it)');
+  console.error(
+    'build-native: --prebuilt needs the static OpenCV prefix (scripts/prebuilt/build-static-opencv.sh prints it)',
+  );
   process.exit(2);
 }
 const out = path.join(root, staticPrefix ? 'build-prebuilt' : 'build');
@@ -29,7 +31,14 @@ if (fs.existsSync(out) && !configured()) fs.rmSync(out, { recursive: true, force
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 // cmake-js reads binary.napi_versions from package.json and then builds against the
 // node-api-headers package, so no Node headers are downloaded.
-const args = [cmakeJs, argv.includes('--rebuild') ? 'rebuild' : 'build', '--log-level', 'warn', '--out', path.relative(root, out)];
+const args = [
+  cmakeJs,
+  argv.includes('--rebuild') ? 'rebuild' : 'build',
+  '--log-level',
+  'warn',
+  '--out',
+  path.relative(root, out),
+];
 if (staticPrefix) args.push(`--CDTFCV_STATIC_DEPS=${path.resolve(staticPrefix)}`);
 const parallel = process.env.TFCV_BUILD_JOBS || String(require('node:os').availableParallelism());
 const result = spawnSync(process.execPath, args, {

@@ -25,7 +25,10 @@ function platformPackageName() {
   const key = `${process.platform}-${process.arch}-${libc()}`;
   const name = PLATFORM_PACKAGES[key];
   if (name) return { name };
-  return { name: null, reason: `no prebuilt binary is published for ${key} (only for ${Object.keys(PLATFORM_PACKAGES).join(', ')})` };
+  return {
+    name: null,
+    reason: `no prebuilt binary is published for ${key} (only for ${Object.keys(PLATFORM_PACKAGES).join(', ')})`,
+  };
 }
 
 /**
@@ -45,7 +48,8 @@ function findPlatformPackage(root, env = process.env) {
   }
   if (!dir) return { reason: `the optional dependency ${name} is not installed` };
   const file = path.join(dir, 'tfcv.node');
-  if (!fs.existsSync(file) || !fs.existsSync(path.join(dir, 'tfcv_core.node'))) return { reason: `${dir} has no tfcv.node and tfcv_core.node` };
+  if (!fs.existsSync(file) || !fs.existsSync(path.join(dir, 'tfcv_core.node')))
+    return { reason: `${dir} has no tfcv.node and tfcv_core.node` };
   return { name, dir: fs.realpathSync(dir), file: fs.realpathSync(file) };
 }
 
@@ -69,7 +73,13 @@ function writeState(root, state) {
 }
 
 function prebuilt(pkg) {
-  return { kind: 'prebuilt', file: pkg.file, libtensorflowDir: path.join(pkg.dir, 'libtensorflow'), packageDir: pkg.dir, packageName: pkg.name };
+  return {
+    kind: 'prebuilt',
+    file: pkg.file,
+    libtensorflowDir: path.join(pkg.dir, 'libtensorflow'),
+    packageDir: pkg.dir,
+    packageName: pkg.name,
+  };
 }
 
 function source(root, file) {
@@ -88,8 +98,12 @@ function resolveBinary(root, env = process.env) {
   }
   const pkg = findPlatformPackage(root, env);
   const local = localBuild(root);
-  if (want === 'prebuilt') return pkg.file ? prebuilt(pkg) : { kind: 'none', reason: `TFCV_BINARY=prebuilt but ${pkg.reason}` };
-  if (want === 'source') return local ? source(root, local) : { kind: 'none', reason: `TFCV_BINARY=source but there is no ${path.join(root, 'build/Release/tfcv.node')}` };
+  if (want === 'prebuilt')
+    return pkg.file ? prebuilt(pkg) : { kind: 'none', reason: `TFCV_BINARY=prebuilt but ${pkg.reason}` };
+  if (want === 'source')
+    return local
+      ? source(root, local)
+      : { kind: 'none', reason: `TFCV_BINARY=source but there is no ${path.join(root, 'build/Release/tfcv.node')}` };
   const state = readState(root);
   if (state?.kind === 'source' && local) return source(root, local);
   if (state?.kind === 'prebuilt' && pkg.file) return prebuilt(pkg);
@@ -98,4 +112,13 @@ function resolveBinary(root, env = process.env) {
   return { kind: 'none', reason: `${pkg.reason} and there is no source build (build/Release/tfcv.node)` };
 }
 
-module.exports = { resolveBinary, findPlatformPackage, platformPackageName, localBuild, readState, writeState, PLATFORM_PACKAGES, STATE_FILE };
+module.exports = {
+  resolveBinary,
+  findPlatformPackage,
+  platformPackageName,
+  localBuild,
+  readState,
+  writeState,
+  PLATFORM_PACKAGES,
+  STATE_FILE,
+};

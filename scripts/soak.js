@@ -34,8 +34,14 @@ const root = path.resolve(__dirname, '..');
 const tfcv = require(root);
 const fixtures = path.join(root, 'test/fixtures');
 const refDir = path.join(fixtures, 'reference/metrics');
-const images = fs.readdirSync(path.join(refDir, 'images')).sort().map((f) => fs.readFileSync(path.join(refDir, 'images', f)));
-const masks = fs.readdirSync(path.join(refDir, 'masks')).sort().map((f) => fs.readFileSync(path.join(refDir, 'masks', f)));
+const images = fs
+  .readdirSync(path.join(refDir, 'images'))
+  .sort()
+  .map((f) => fs.readFileSync(path.join(refDir, 'images', f)));
+const masks = fs
+  .readdirSync(path.join(refDir, 'masks'))
+  .sort()
+  .map((f) => fs.readFileSync(path.join(refDir, 'masks', f)));
 const photo = fs.readFileSync(path.join(fixtures, 'images/photo_640x480.jpg'));
 
 const MB = 1024 * 1024;
@@ -47,11 +53,22 @@ async function iteration(model, metrics, i) {
   // Decode: some Mats disposed, some left to GC.
   const decoded = await Promise.all(picked.map((p) => tfcv.Mat.decode(images[p])));
   const truth = await Promise.all(picked.map((p) => tfcv.Mat.decode(masks[p], { flags: 'grayscale' })));
-  const input = await tfcv.preprocess(i % 3 === 0 ? [photo, ...decoded.slice(1)] : decoded, { width: 64, height: 64, dtype: 'float32', scale: 1 / 255 });
+  const input = await tfcv.preprocess(i % 3 === 0 ? [photo, ...decoded.slice(1)] : decoded, {
+    width: 64,
+    height: 64,
+    dtype: 'float32',
+    scale: 1 / 255,
+  });
   const out = await model.run({ image: input });
   const probabilities = out.foreground;
   // Truth masks are 0/255: class ids 0/1 by a threshold, at the model's size.
-  const resized = await Promise.all(truth.map(async (m) => (await m.resize({ width: 64, height: 64 }, { interpolation: 'nearest' })).thresholdSync(127, 1, { inPlace: true })));
+  const resized = await Promise.all(
+    truth.map(async (m) =>
+      (await m.resize({ width: 64, height: 64 }, { interpolation: 'nearest' })).thresholdSync(127, 1, {
+        inPlace: true,
+      }),
+    ),
+  );
   for (const m of metrics) await m.update(m.usesTruth ? resized : null, probabilities);
   if (i % 2 === 0) {
     for (const m of decoded) m.dispose();
@@ -79,7 +96,11 @@ function slope(samples) {
 
 async function main() {
   const model = await tfcv.loadSavedModel(path.join(fixtures, 'models/segnet'));
-  const metrics = [new tfcv.MeanIoU(2, { threshold: 0.5 }), new tfcv.Dice(2, { threshold: 0.5 }), new tfcv.Circularity({ threshold: 0.5 })];
+  const metrics = [
+    new tfcv.MeanIoU(2, { threshold: 0.5 }),
+    new tfcv.Dice(2, { threshold: 0.5 }),
+    new tfcv.Circularity({ threshold: 0.5 }),
+  ];
   const start = Date.now();
   const warmupEnd = start + warmupMinutes * 60000;
   const end = warmupEnd + minutes * 60000;
@@ -108,7 +129,9 @@ async function main() {
         externalBytes: s.externalBytes,
       };
       samples.push(sample);
-      process.stderr.write(`[soak] ${sample.minute.toFixed(1)} min  ${i} iterations  rss ${sample.rssMb.toFixed(1)} MB  heap ${sample.heapUsedMb.toFixed(1)} MB  live tensors ${s.liveTensors} mats ${s.liveMats}\n`);
+      process.stderr.write(
+        `[soak] ${sample.minute.toFixed(1)} min  ${i} iterations  rss ${sample.rssMb.toFixed(1)} MB  heap ${sample.heapUsedMb.toFixed(1)} MB  live tensors ${s.liveTensors} mats ${s.liveMats}\n`,
+      );
       nextSample = now + sampleSeconds * 1000;
     }
   }

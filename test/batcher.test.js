@@ -18,7 +18,10 @@ const tick = (ms) => new Promise((r) => setTimeout(r, ms));
 function input(rows, rowShape, seed) {
   const n = rows * rowShape.reduce((a, b) => a * b, 1);
   const bytes = randomBytes(n, seed);
-  return Tensor.from(Float32Array.from(bytes, (b) => b / 256), { shape: [rows, ...rowShape] });
+  return Tensor.from(
+    Float32Array.from(bytes, (b) => b / 256),
+    { shape: [rows, ...rowShape] },
+  );
 }
 
 /** A frozen graph y = -x over float32 [-1, ...rowDims] (-1 rows: a free row shape). */
@@ -89,8 +92,14 @@ describe('model.batcher()', function () {
           const alone = await model.run({ [key]: inputs[i] });
           for (const [out, t] of Object.entries(alone)) {
             assert.deepEqual(batched[i][out].shape, t.shape);
-            assert.ok(Buffer.from(batched[i][out].data.buffer, batched[i][out].data.byteOffset, batched[i][out].data.byteLength)
-              .equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), `${name} request ${i} output '${out}' differs from its unbatched run`);
+            assert.ok(
+              Buffer.from(
+                batched[i][out].data.buffer,
+                batched[i][out].data.byteOffset,
+                batched[i][out].data.byteLength,
+              ).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+              `${name} request ${i} output '${out}' differs from its unbatched run`,
+            );
             t.dispose();
             batched[i][out].dispose();
           }
@@ -103,7 +112,9 @@ describe('model.batcher()', function () {
     it('typed_module (uint8 input, int32 output): equal with padding to allowed sizes', async () => {
       const model = models.typed_module;
       const b = model.batcher({ allowedBatchSizes: [2, 4, 8] });
-      const inputs = Array.from({ length: 3 }, (_, i) => Tensor.from(randomBytes(8 * 8 * 3, 7 + i), { shape: [1, 8, 8, 3], dtype: 'uint8' }));
+      const inputs = Array.from({ length: 3 }, (_, i) =>
+        Tensor.from(randomBytes(8 * 8 * 3, 7 + i), { shape: [1, 8, 8, 3], dtype: 'uint8' }),
+      );
       const batched = await Promise.all(inputs.map((x) => b.run({ image: x })));
       const s = b.stats();
       assert.deepEqual([s.batches, s.images], [1, 3]);
@@ -234,7 +245,9 @@ describe('model.batcher()', function () {
       const expected = Array.from(y.data);
       y.dispose();
       const out2 = await pending;
-      const ref2 = await models.cnn_module.run({ image: Tensor.from(Float32Array.from(expected), { shape: [1, 32, 32, 3] }) });
+      const ref2 = await models.cnn_module.run({
+        image: Tensor.from(Float32Array.from(expected), { shape: [1, 32, 32, 3] }),
+      });
       assert.deepEqual(Array.from(out2.logits.data), Array.from(ref2.logits.data));
       await b.close();
     });
@@ -283,13 +296,20 @@ describe('model.batcher()', function () {
       const s = b.stats();
       assert.equal(s.rejected.aborted, 1);
       assert.deepEqual(s.batchSizeHistogram, { 1: 1, 256: 1 }, 'the aborted request never ran');
-      await rejectsTyped(b.run({ image: input(1, [64, 64, 3], 4) }, { signal: AbortSignal.abort() }), AbortError, /before it started/);
+      await rejectsTyped(
+        b.run({ image: input(1, [64, 64, 3], 4) }, { signal: AbortSignal.abort() }),
+        AbortError,
+        /before it started/,
+      );
       await b.close();
     });
 
     it('a shape the signature refuses is refused before queueing; the others still run', async () => {
       const bb = models.cnn_module.batcher();
-      const shapes = await Promise.allSettled([bb.run({ image: input(1, [32, 32, 3], 1) }), bb.run({ image: input(1, [16, 16, 3], 2) })]);
+      const shapes = await Promise.allSettled([
+        bb.run({ image: input(1, [32, 32, 3], 1) }),
+        bb.run({ image: input(1, [16, 16, 3], 2) }),
+      ]);
       assert.equal(shapes[0].status, 'fulfilled');
       assert.equal(shapes[1].status, 'rejected');
       assert.ok(shapes[1].reason instanceof ShapeError, String(shapes[1].reason));
@@ -304,8 +324,18 @@ describe('model.batcher()', function () {
         b.run({ 'x:0': input(1, [3], 2) }),
         b.run({ 'x:0': input(1, [2], 3) }),
       ]);
-      assert.deepEqual(r.map((o) => o['y:0'].shape), [[1, 2], [1, 3], [1, 2]]);
-      assert.deepEqual(Array.from(r[1]['y:0'].data), Array.from(input(1, [3], 2).data, (x) => -x));
+      assert.deepEqual(
+        r.map((o) => o['y:0'].shape),
+        [
+          [1, 2],
+          [1, 3],
+          [1, 2],
+        ],
+      );
+      assert.deepEqual(
+        Array.from(r[1]['y:0'].data),
+        Array.from(input(1, [3], 2).data, (x) => -x),
+      );
       assert.deepEqual(b.stats().batchSizeHistogram, { 1: 1, 2: 1 }, '[2] rows together, the [3] row alone');
       await b.close();
       model.dispose();
@@ -317,12 +347,17 @@ describe('model.batcher()', function () {
       const model = models.segnet;
       const spec = { scale: 1 / 255 };
       const b = model.batcher({ preprocess: spec });
-      const jpegs = await Promise.all([48, 64, 96].map((size) => {
-        const mat = tfcv.Mat.zeros(size, size, { channels: 3 });
-        mat.circle({ x: size / 2, y: size / 2 }, size / 4, [255, 255, 255], { thickness: 'filled' });
-        return mat.encode('jpeg');
-      }));
-      const results = await Promise.allSettled([...jpegs.map((j) => b.run({ image: j })), b.run({ image: Buffer.from('not an image') })]);
+      const jpegs = await Promise.all(
+        [48, 64, 96].map((size) => {
+          const mat = tfcv.Mat.zeros(size, size, { channels: 3 });
+          mat.circle({ x: size / 2, y: size / 2 }, size / 4, [255, 255, 255], { thickness: 'filled' });
+          return mat.encode('jpeg');
+        }),
+      );
+      const results = await Promise.allSettled([
+        ...jpegs.map((j) => b.run({ image: j })),
+        b.run({ image: Buffer.from('not an image') }),
+      ]);
       assert.equal(b.stats().batches, 1);
       assert.equal(results[3].status, 'rejected');
       assert.ok(results[3].reason instanceof DecodeError, String(results[3].reason));
@@ -331,8 +366,20 @@ describe('model.batcher()', function () {
       for (let i = 0; i < 3; i++) {
         const x = await tfcv.preprocess([jpegs[i]], full);
         const alone = await model.run({ image: x });
-        assert.ok(Buffer.from(results[i].value.foreground.data.buffer, results[i].value.foreground.data.byteOffset, results[i].value.foreground.data.byteLength)
-          .equals(Buffer.from(alone.foreground.data.buffer, alone.foreground.data.byteOffset, alone.foreground.data.byteLength)), `image ${i}`);
+        assert.ok(
+          Buffer.from(
+            results[i].value.foreground.data.buffer,
+            results[i].value.foreground.data.byteOffset,
+            results[i].value.foreground.data.byteLength,
+          ).equals(
+            Buffer.from(
+              alone.foreground.data.buffer,
+              alone.foreground.data.byteOffset,
+              alone.foreground.data.byteLength,
+            ),
+          ),
+          `image ${i}`,
+        );
       }
       assert.equal(b.stats().rejected.failed, 1);
       await b.close();
@@ -402,12 +449,21 @@ describe('model.batcher()', function () {
   });
 
   it('works in a worker thread', async () => {
-    const worker = new Worker(path.join(__dirname, 'workers/batcher-worker.js'), { workerData: { model: path.join(MODELS, 'segnet') } });
+    const worker = new Worker(path.join(__dirname, 'workers/batcher-worker.js'), {
+      workerData: { model: path.join(MODELS, 'segnet') },
+    });
     const result = await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
     await new Promise((r) => worker.once('exit', r));
-    assert.deepEqual(result, { batches: 1, shapes: [[1, 64, 64, 1], [2, 64, 64, 1], [1, 64, 64, 1]] });
+    assert.deepEqual(result, {
+      batches: 1,
+      shapes: [
+        [1, 64, 64, 1],
+        [2, 64, 64, 1],
+        [1, 64, 64, 1],
+      ],
+    });
   });
 });

@@ -8,14 +8,20 @@ const { Mat, Tensor, toTensor, toTensorSync, toMat, toMatSync } = tfcv;
 const { ShapeError, DTypeError, ArgumentError, DisposedError, ReadOnlyError, ZeroCopyError } = tfcv;
 
 const ARRAYS = {
-  uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
-  int32: Int32Array, float32: Float32Array, float64: Float64Array, float16: Uint16Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
 };
 
 function sample(dtype, n, seed) {
   const bytes = randomBytes(n * ARRAYS[dtype].BYTES_PER_ELEMENT, seed);
   const arr = new ARRAYS[dtype](bytes.buffer);
-  if (dtype === 'float32' || dtype === 'float64') for (let i = 0; i < n; i++) arr[i] = (i * 37) % 1000 / 7 - 50;
+  if (dtype === 'float32' || dtype === 'float64') for (let i = 0; i < n; i++) arr[i] = ((i * 37) % 1000) / 7 - 50;
   if (dtype === 'float16') for (let i = 0; i < n; i++) arr[i] = 0x3c00 + (i % 512); // finite halves
   return arr;
 }
@@ -88,7 +94,8 @@ describe('Mat <-> Tensor bridge', () => {
     for (const dtype of Object.keys(ARRAYS)) {
       for (const channels of [1, 3, 4]) {
         it(`${dtype} x${channels}: Mat -> Tensor -> Mat, copy and share, continuous and ROI`, async () => {
-          const rows = 9, cols = 11;
+          const rows = 9,
+            cols = 11;
           const px = sample(dtype, rows * cols * channels, channels * 13);
           const mat = Mat.fromBuffer(px, { rows, cols, channels, dtype });
           for (const mode of ['copy', 'share']) {
@@ -102,7 +109,8 @@ describe('Mat <-> Tensor bridge', () => {
           }
           const roi = mat.roi({ x: 3, y: 2, width: 5, height: 4 });
           const expected = [];
-          for (let y = 2; y < 6; y++) expected.push(...px.subarray((y * cols + 3) * channels, (y * cols + 8) * channels));
+          for (let y = 2; y < 6; y++)
+            expected.push(...px.subarray((y * cols + 3) * channels, (y * cols + 8) * channels));
           const fromRoi = await toTensor(roi, { mode: 'share' }); // non-continuous: a reported copy
           assert.equal(fromRoi.shared, false);
           assert.deepEqual(fromRoi.shape, [4, 5, channels]);
@@ -138,7 +146,11 @@ describe('Mat <-> Tensor bridge', () => {
       assert.equal(tfcv.stats().copies, before.copies + 1);
       assert.match(reasons[0], /not continuous/);
       throwsTyped(() => toTensorSync(roi, { mode: 'share', fallback: 'throw' }), ZeroCopyError, /not continuous/);
-      throwsTyped(() => toTensorSync(mat, { mode: 'share', dtype: 'float32', fallback: 'throw' }), ZeroCopyError, /dtype changes/);
+      throwsTyped(
+        () => toTensorSync(mat, { mode: 'share', dtype: 'float32', fallback: 'throw' }),
+        ZeroCopyError,
+        /dtype changes/,
+      );
       throwsTyped(() => toTensorSync(mat, { mode: 'share', layout: 'CHW', fallback: 'throw' }), ZeroCopyError, /CHW/);
     });
   });
@@ -197,7 +209,10 @@ describe('Mat <-> Tensor bridge', () => {
       assert.deepEqual(Array.from(back.data), Array.from(px));
       const chwU8 = toTensorSync(mat, { layout: 'CHW' });
       assert.deepEqual(Array.from(chwU8.data), [1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12]);
-      const i16 = toTensorSync(Mat.fromBuffer(new Float32Array([1.4, -2.6, 40000, -40000]), { rows: 2, cols: 2, dtype: 'float32' }), { dtype: 'int16' });
+      const i16 = toTensorSync(
+        Mat.fromBuffer(new Float32Array([1.4, -2.6, 40000, -40000]), { rows: 2, cols: 2, dtype: 'float32' }),
+        { dtype: 'int16' },
+      );
       assert.deepEqual(Array.from(i16.data), [1, -3, 32767, -32768], 'OpenCV rounds and saturates');
     });
   });

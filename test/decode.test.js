@@ -16,7 +16,7 @@ const SPEC = { width: 32, height: 32 };
 /** A copy of a JPEG whose frame header claims width x height. */
 function jpegClaiming(width, height, keepBytes) {
   const b = Buffer.from(image('photo_640x480.jpg'));
-  for (let o = 2; o < b.length - 9; ) {
+  for (let o = 2; o < b.length - 9;) {
     const marker = b[o + 1];
     if (marker >= 0xc0 && marker <= 0xc2) {
       b.writeUInt16BE(height, o + 5);
@@ -51,7 +51,11 @@ describe('decode limits and bad input', () => {
     // Each buffer is only a header: decoding it would be a DecodeError, so a LimitError
     // proves the limit was applied from the header first.
     const bombs = [
-      ['jpeg', jpegClaiming(12000, 12000, 700), /jpeg image is 12000x12000 \(144000000 pixels\), over maxPixels 100000000/],
+      [
+        'jpeg',
+        jpegClaiming(12000, 12000, 700),
+        /jpeg image is 12000x12000 \(144000000 pixels\), over maxPixels 100000000/,
+      ],
       ['png', headerClaiming('png', 30000, 30000), /png image is 30000x30000/],
       ['bmp', headerClaiming('bmp', 20000, 20000), /bmp image is 20000x20000/],
       ['pnm', headerClaiming('pnm', 15000, 9000), /pnm image is 15000x9000/],
@@ -68,9 +72,21 @@ describe('decode limits and bad input', () => {
     const jpeg = image('photo_640x480.jpg');
     assert.equal(Mat.decodeSync(jpeg, { maxPixels: 640 * 480 }).cols, 640);
     throwsTyped(() => Mat.decodeSync(jpeg, { maxPixels: 640 * 480 - 1 }), LimitError, /640x480/);
-    throwsTyped(() => Mat.decodeSync(image('photo_128x96.webp'), { maxPixels: 1000 }), LimitError, /webp image is 128x96/);
-    throwsTyped(() => Mat.decodeSync(image('photo_120x80.tiff'), { maxPixels: 1000 }), LimitError, /tiff image is 120x80/);
-    await rejectsTyped(tfcv.preprocess(jpeg, { ...SPEC, maxPixels: 1000 }), LimitError, /images\[0\]: the jpeg image is 640x480/);
+    throwsTyped(
+      () => Mat.decodeSync(image('photo_128x96.webp'), { maxPixels: 1000 }),
+      LimitError,
+      /webp image is 128x96/,
+    );
+    throwsTyped(
+      () => Mat.decodeSync(image('photo_120x80.tiff'), { maxPixels: 1000 }),
+      LimitError,
+      /tiff image is 120x80/,
+    );
+    await rejectsTyped(
+      tfcv.preprocess(jpeg, { ...SPEC, maxPixels: 1000 }),
+      LimitError,
+      /images\[0\]: the jpeg image is 640x480/,
+    );
     assert.equal((await tfcv.preprocess(jpeg, { ...SPEC, maxPixels: 640 * 480 })).shape[0], 1);
     for (const bad of [0, -1, 1.5, 2 ** 30 + 1, 'many', null]) {
       throwsTyped(() => Mat.decodeSync(jpeg, { maxPixels: bad }), ArgumentError, /options.maxPixels/);
@@ -81,9 +97,17 @@ describe('decode limits and bad input', () => {
 
   it('truncated files of every format, corrupt JPEG / PNG data, empty and non-image buffers are DecodeErrors', async () => {
     const bad = [];
-    for (const name of ['photo_640x480.jpg', 'progressive_320x240.jpg', 'photo_317x233.png', 'photo_96x64.bmp', 'photo_128x96.webp', 'photo_120x80.tiff']) {
+    for (const name of [
+      'photo_640x480.jpg',
+      'progressive_320x240.jpg',
+      'photo_317x233.png',
+      'photo_96x64.bmp',
+      'photo_128x96.webp',
+      'photo_120x80.tiff',
+    ]) {
       const full = image(name);
-      for (const fraction of [0.01, 0.3, 0.97]) bad.push([`${name} cut at ${fraction}`, full.subarray(0, Math.floor(full.length * fraction))]);
+      for (const fraction of [0.01, 0.3, 0.97])
+        bad.push([`${name} cut at ${fraction}`, full.subarray(0, Math.floor(full.length * fraction))]);
     }
     for (const name of ['photo_640x480.jpg', 'photo_317x233.png']) {
       // Flipped bytes in the middle: JPEG entropy data and PNG's CRC detect it.
@@ -91,8 +115,13 @@ describe('decode limits and bad input', () => {
       for (let i = corrupt.length >> 1, end = i + 40; i < end; i++) corrupt[i] ^= 0x5a;
       bad.push([`${name} corrupted`, corrupt]);
     }
-    bad.push(['empty', Buffer.alloc(0)], ['text', Buffer.from('definitely not an image')], ['random', randomBytes(5000, 3)],
-      ['SOI only', Buffer.from([0xff, 0xd8, 0xff])], ['an empty ArrayBuffer', new ArrayBuffer(0)]);
+    bad.push(
+      ['empty', Buffer.alloc(0)],
+      ['text', Buffer.from('definitely not an image')],
+      ['random', randomBytes(5000, 3)],
+      ['SOI only', Buffer.from([0xff, 0xd8, 0xff])],
+      ['an empty ArrayBuffer', new ArrayBuffer(0)],
+    );
     for (const [label, data] of bad) {
       assert.throws(() => Mat.decodeSync(data), DecodeError, label);
       await assert.rejects(Mat.decode(data), DecodeError, label);
@@ -104,8 +133,16 @@ describe('decode limits and bad input', () => {
     const before = tfcv.stats();
     const good = image('photo_640x480.jpg');
     const truncated = good.subarray(0, 9000);
-    await rejectsTyped(tfcv.preprocess([good, good, truncated, good], SPEC), DecodeError, /^images\[2\]: corrupt or truncated JPEG/);
-    await rejectsTyped(tfcv.preprocess([good, Buffer.alloc(0)], SPEC), DecodeError, /^images\[1\]: cannot decode an empty buffer/);
+    await rejectsTyped(
+      tfcv.preprocess([good, good, truncated, good], SPEC),
+      DecodeError,
+      /^images\[2\]: corrupt or truncated JPEG/,
+    );
+    await rejectsTyped(
+      tfcv.preprocess([good, Buffer.alloc(0)], SPEC),
+      DecodeError,
+      /^images\[1\]: cannot decode an empty buffer/,
+    );
     await rejectsTyped(tfcv.preprocess([Buffer.from('nope'), truncated], SPEC), DecodeError, /^images\[0\]: /);
     await collect();
     const after = tfcv.stats();
@@ -117,7 +154,10 @@ describe('decode limits and bad input', () => {
     const jpeg = image('exif_rot6_240x160.jpg');
     const upright = Mat.decodeSync(jpeg);
     assert.deepEqual([upright.rows, upright.cols], [240, 160]);
-    assert.deepEqual([Mat.decodeSync(jpeg, { flags: 'grayscale' }).rows, Mat.decodeSync(jpeg, { flags: 'unchanged' }).rows], [240, 160]);
+    assert.deepEqual(
+      [Mat.decodeSync(jpeg, { flags: 'grayscale' }).rows, Mat.decodeSync(jpeg, { flags: 'unchanged' }).rows],
+      [240, 160],
+    );
     const reduced = Mat.decodeSync(jpeg, { reduce: 4 });
     assert.deepEqual([reduced.rows, reduced.cols], [60, 40]);
     // Orientation 6 is a clockwise quarter turn of the stored image.
@@ -131,8 +171,16 @@ describe('decode limits and bad input', () => {
     throwsTyped(() => Mat.decodeSync(jpeg, { flags: 'colour' }), ArgumentError, /options.flags/);
     throwsTyped(() => Mat.decodeSync(jpeg, { reduce: 3 }), ArgumentError, /options.reduce: expected 1 \| 2 \| 4 \| 8/);
     throwsTyped(() => Mat.decodeSync(jpeg, 'color'), ArgumentError, /options/);
-    throwsTyped(() => Mat.decodeSync(new Uint8Array(new SharedArrayBuffer(64))), ArgumentError, /over a SharedArrayBuffer/);
-    await rejectsTyped(tfcv.preprocess([new Uint8Array(new SharedArrayBuffer(64))], SPEC), ArgumentError, /images\[0\]: expected a view of an ArrayBuffer/);
+    throwsTyped(
+      () => Mat.decodeSync(new Uint8Array(new SharedArrayBuffer(64))),
+      ArgumentError,
+      /over a SharedArrayBuffer/,
+    );
+    await rejectsTyped(
+      tfcv.preprocess([new Uint8Array(new SharedArrayBuffer(64))], SPEC),
+      ArgumentError,
+      /images\[0\]: expected a view of an ArrayBuffer/,
+    );
     await rejectsTyped(Mat.read(''), ArgumentError, /path/);
     await assert.rejects(Mat.read(path.join(os.tmpdir(), 'tfcv-no-such-file.png')), /ENOENT/);
   });
@@ -154,7 +202,10 @@ describe('encode, write and read', () => {
       assert.ok(png.equals(m.encodeSync('png', { compression: 9 })), 'sync and async encoders agree');
       const back = Mat.decodeSync(png, { flags: 'unchanged' });
       assert.deepEqual([back.rows, back.cols, back.channels, back.dtype], [m.rows, m.cols, m.channels, m.dtype]);
-      assert.deepEqual(Buffer.from(back.data.buffer, back.data.byteOffset, back.byteLength), Buffer.from(m.data.buffer, m.data.byteOffset, m.byteLength));
+      assert.deepEqual(
+        Buffer.from(back.data.buffer, back.data.byteOffset, back.byteLength),
+        Buffer.from(m.data.buffer, m.data.byteOffset, m.byteLength),
+      );
     }
     const bgr = sources[0];
     assert.deepEqual(Buffer.from(Mat.decodeSync(await bgr.encode('bmp')).data), Buffer.from(bgr.data));

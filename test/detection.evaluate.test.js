@@ -13,7 +13,11 @@ const { tfcv, throwsTyped, rejectsTyped } = require('./helpers');
 const SET = path.join(__dirname, 'fixtures/detection/shapes');
 const MODEL = path.join(__dirname, 'fixtures/models/shapedet');
 const reference = JSON.parse(fs.readFileSync(path.join(SET, 'reference.json'), 'utf8'));
-const LINES = ['IoU=0.50:0.95 | area=   all | maxDets=100', 'IoU=0.50      | area=   all', 'IoU=0.75      | area=   all'];
+const LINES = [
+  'IoU=0.50:0.95 | area=   all | maxDets=100',
+  'IoU=0.50      | area=   all',
+  'IoU=0.75      | area=   all',
+];
 
 async function cli(args) {
   const chunks = { out: [], err: [] };
@@ -22,9 +26,27 @@ async function cli(args) {
   return { code, stdout: chunks.out.join(''), stderr: chunks.err.join('') };
 }
 
-const cocoArgs = (extra = []) => ['evaluate', '--model', MODEL, '--images', path.join(SET, 'images'), '--coco', path.join(SET, 'annotations.json'),
-  '--boxes', 'detection_boxes', '--scores', 'detection_scores', '--classes', 'detection_classes', '--score-threshold', String(reference.nms.scoreThreshold),
-  '--nms-iou', String(reference.nms.iouThreshold), '--no-progress', ...extra];
+const cocoArgs = (extra = []) => [
+  'evaluate',
+  '--model',
+  MODEL,
+  '--images',
+  path.join(SET, 'images'),
+  '--coco',
+  path.join(SET, 'annotations.json'),
+  '--boxes',
+  'detection_boxes',
+  '--scores',
+  'detection_scores',
+  '--classes',
+  'detection_classes',
+  '--score-threshold',
+  String(reference.nms.scoreThreshold),
+  '--nms-iou',
+  String(reference.nms.iouThreshold),
+  '--no-progress',
+  ...extra,
+];
 
 describe('detection evaluation', () => {
   const dirs = [];
@@ -45,7 +67,8 @@ describe('detection evaluation', () => {
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
     const stats = json.results['mean-average-precision'].stats;
     reference.stats.forEach((e, i) => {
-      if (e === -1) assert.equal(stats[i], null, `stat ${i}`); // NaN is null in JSON
+      if (e === -1)
+        assert.equal(stats[i], null, `stat ${i}`); // NaN is null in JSON
       else assert.ok(Math.abs(stats[i] - e) <= 1e-6, `stat ${i}: ${stats[i]} vs ${e}`);
     });
     assert.ok(reference.stats[0] > 0.3, 'the bundled detector finds the shapes');
@@ -68,7 +91,14 @@ describe('detection evaluation', () => {
       assert.equal(r.code, 0, r.stderr);
     }
     // Given out of order on purpose: merge sorts by shard.
-    const m = await cli(['merge', path.join(dir, 's3.json'), path.join(dir, 's1.json'), path.join(dir, 's2.json'), '--json', path.join(dir, 'merged.json')]);
+    const m = await cli([
+      'merge',
+      path.join(dir, 's3.json'),
+      path.join(dir, 's1.json'),
+      path.join(dir, 's2.json'),
+      '--json',
+      path.join(dir, 'merged.json'),
+    ]);
     assert.equal(m.code, 0, m.stderr);
     const a = JSON.parse(fs.readFileSync(path.join(dir, 'all.json'), 'utf8')).results['mean-average-precision'];
     const b = JSON.parse(fs.readFileSync(path.join(dir, 'merged.json'), 'utf8')).results['mean-average-precision'];
@@ -85,14 +115,36 @@ describe('detection evaluation', () => {
       const seen = [];
       const r = await tfcv.evaluate(model, data.samples, [map], {
         batchSize: 5,
-        detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores', classes: 'detection_classes' }, nms: reference.nms, onBatch: (b) => seen.push(b.predictions.length) },
+        detection: {
+          outputs: { boxes: 'detection_boxes', scores: 'detection_scores', classes: 'detection_classes' },
+          nms: reference.nms,
+          onBatch: (b) => seen.push(b.predictions.length),
+        },
       });
       assert.equal(r.images, 24);
       assert.deepEqual(seen, [5, 5, 5, 5, 4]);
       assert.ok(Math.abs(r.metrics['mean-average-precision'].ap - reference.stats[0]) <= 1e-6);
-      await rejectsTyped(tfcv.evaluate(model, data.samples, [new tfcv.MeanAveragePrecision()], { detection: { outputs: { boxes: 'nope', scores: 'detection_scores' } } }), tfcv.ArgumentError, /outputs\.boxes: unknown output 'nope' \(available: detection_boxes, detection_classes, detection_scores\)/);
-      await rejectsTyped(tfcv.evaluate(model, data.samples, [new tfcv.MeanIoU(2)], { detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores' } } }), tfcv.ArgumentError, /measures masks or images/);
-      await rejectsTyped(tfcv.evaluate(model, [{ image: data.samples[0].image }], [new tfcv.MeanAveragePrecision()], { detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores' } } }), tfcv.ArgumentError, /dataset\[0\]: expected a sample \{ image, detections/);
+      await rejectsTyped(
+        tfcv.evaluate(model, data.samples, [new tfcv.MeanAveragePrecision()], {
+          detection: { outputs: { boxes: 'nope', scores: 'detection_scores' } },
+        }),
+        tfcv.ArgumentError,
+        /outputs\.boxes: unknown output 'nope' \(available: detection_boxes, detection_classes, detection_scores\)/,
+      );
+      await rejectsTyped(
+        tfcv.evaluate(model, data.samples, [new tfcv.MeanIoU(2)], {
+          detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores' } },
+        }),
+        tfcv.ArgumentError,
+        /measures masks or images/,
+      );
+      await rejectsTyped(
+        tfcv.evaluate(model, [{ image: data.samples[0].image }], [new tfcv.MeanAveragePrecision()], {
+          detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores' } },
+        }),
+        tfcv.ArgumentError,
+        /dataset\[0\]: expected a sample \{ image, detections/,
+      );
     } finally {
       model.dispose();
     }

@@ -29,7 +29,8 @@ describe('nms', () => {
 
   it('the cases cover ties, eta, topK, empty input, degenerate boxes and classes', () => {
     const names = NMS.cases.map((c) => c.name);
-    for (const n of ['ties', 'eta', 'topk', 'empty', 'degenerate', 'batched', 'duplicates']) assert.ok(names.includes(n), n);
+    for (const n of ['ties', 'eta', 'topk', 'empty', 'degenerate', 'batched', 'duplicates'])
+      assert.ok(names.includes(n), n);
     assert.ok(NMS.cases.find((c) => c.name === 'degenerate').boxes.some((b) => b[2] === 0 || b[3] <= 0));
     assert.ok(NMS.cases.every((c) => c.scores.length === 0 || c.kept.length > 0 || c.name === 'all-below-threshold'));
   });
@@ -41,7 +42,10 @@ describe('nms', () => {
   });
 
   it('suppresses by IoU with areas w * h, no +1 (two 10x10 boxes overlapping by 5 have IoU 1/3)', () => {
-    const boxes = [[0, 0, 10, 10], [5, 0, 10, 10]];
+    const boxes = [
+      [0, 0, 10, 10],
+      [5, 0, 10, 10],
+    ];
     assert.deepEqual(Array.from(nmsSync(boxes, [0.9, 0.8], { iouThreshold: 0.34 })), [0, 1]);
     assert.deepEqual(Array.from(nmsSync(boxes, [0.9, 0.8], { iouThreshold: 0.33 })), [0]);
   });
@@ -59,7 +63,18 @@ describe('nms', () => {
     throwsTyped(() => nmsSync('boxes', [0.5]), ArgumentError, /boxes/);
     await rejectsTyped(nms([[0, 0, 1, 1]], 'x'), ArgumentError, /scores/);
     // A NaN score never passes the threshold, as in OpenCV.
-    assert.deepEqual(Array.from(nmsSync([[0, 0, 1, 1], [5, 5, 1, 1]], [NaN, 0.5])), [1]);
+    assert.deepEqual(
+      Array.from(
+        nmsSync(
+          [
+            [0, 0, 1, 1],
+            [5, 5, 1, 1],
+          ],
+          [NaN, 0.5],
+        ),
+      ),
+      [1],
+    );
   });
 });
 
@@ -70,10 +85,19 @@ describe('boxesFromTensor', () => {
   // The bounding box of the white pixels of a Mat, in its pixels (continuous edges).
   function whiteBox(mat) {
     const d = mat.data;
-    let x1 = Infinity, y1 = Infinity, x2 = -1, y2 = -1;
-    for (let y = 0; y < mat.rows; y++) for (let x = 0; x < mat.cols; x++) {
-      if (d[y * mat.cols + x] > 127) { x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x); y2 = Math.max(y2, y); }
-    }
+    let x1 = Infinity,
+      y1 = Infinity,
+      x2 = -1,
+      y2 = -1;
+    for (let y = 0; y < mat.rows; y++)
+      for (let x = 0; x < mat.cols; x++) {
+        if (d[y * mat.cols + x] > 127) {
+          x1 = Math.min(x1, x);
+          y1 = Math.min(y1, y);
+          x2 = Math.max(x2, x);
+          y2 = Math.max(y2, y);
+        }
+      }
     return [x1, y1, x2 + 1, y2 + 1];
   }
 
@@ -82,7 +106,9 @@ describe('boxesFromTensor', () => {
   }
 
   function near(actual, expected, tolerance) {
-    actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= tolerance, `box ${Array.from(actual)} vs ${expected} (index ${i})`));
+    actual.forEach((a, i) =>
+      assert.ok(Math.abs(a - expected[i]) <= tolerance, `box ${Array.from(actual)} vs ${expected} (index ${i})`),
+    );
   }
 
   const target = { width: 128, height: 128 };
@@ -90,13 +116,16 @@ describe('boxesFromTensor', () => {
   const fits = {
     stretch: (m) => m.resizeSync(target, { interpolation: 'nearest' }),
     letterbox: (m) => m.letterboxSync(target, { interpolation: 'nearest' }),
-    'center-crop': (m) => m.cropSync(tfcv.centerCropRect(source, target)).resizeSync(target, { interpolation: 'nearest' }),
+    'center-crop': (m) =>
+      m.cropSync(tfcv.centerCropRect(source, target)).resizeSync(target, { interpolation: 'nearest' }),
   };
   for (const [resize, fit] of Object.entries(fits)) {
     it(`maps a box found in the ${resize} model input back onto the source object`, () => {
       const [x1, y1, x2, y2] = whiteBox(fit(sourceImage()));
       // As a detector would emit it: normalized yxyx in a [1, N, 4] tensor.
-      const t = Tensor.from(new Float32Array([y1 / 128, x1 / 128, y2 / 128, x2 / 128, 0, 0, 1, 1]), { shape: [1, 2, 4] });
+      const t = Tensor.from(new Float32Array([y1 / 128, x1 / 128, y2 / 128, x2 / 128, 0, 0, 1, 1]), {
+        shape: [1, 2, 4],
+      });
       const boxes = boxesFromTensor(t, { format: 'yxyx', normalized: true, geometry: { resize, source, target } });
       assert.ok(boxes instanceof Float32Array);
       assert.equal(boxes.length, 8);
@@ -105,7 +134,11 @@ describe('boxesFromTensor', () => {
       near(boxes.subarray(0, 4), visible, 320 / 128 + 0.5); // one model pixel
       // The whole model input maps to the whole visible source (clipped to the image).
       if (resize !== 'center-crop') near(boxes.subarray(4), [0, 0, 320, 200], 1e-3);
-      const viaSpec = boxesFromTensor(t, { format: 'yxyx', normalized: true, geometry: { spec: { ...target, resize }, source } });
+      const viaSpec = boxesFromTensor(t, {
+        format: 'yxyx',
+        normalized: true,
+        geometry: { spec: { ...target, resize }, source },
+      });
       assert.deepEqual(viaSpec, boxes);
     });
   }
@@ -114,7 +147,10 @@ describe('boxesFromTensor', () => {
     const lb = tfcv.letterboxGeometry(source, target);
     const px = [10, 30, 50, 70]; // xyxy in model pixels, inside the letterboxed image
     const a = boxesFromTensor(Float32Array.from(px), { format: 'xyxy', geometry: { letterbox: lb, source } });
-    const b = boxesFromTensor(Float32Array.from(px), { format: 'xyxy', geometry: { resize: 'letterbox', source, target } });
+    const b = boxesFromTensor(Float32Array.from(px), {
+      format: 'xyxy',
+      geometry: { resize: 'letterbox', source, target },
+    });
     assert.deepEqual(a, b);
     const s = 320 / 128;
     near(a, [10 * s, (30 - lb.y) * s, 40 * s, 40 * s], 1e-3);
@@ -122,13 +158,18 @@ describe('boxesFromTensor', () => {
     const c = boxesFromTensor(Float32Array.from(px), { format: 'xyxy', geometry: { crop, target, source } });
     near(c, [crop.x + 10 * (200 / 128), 30 * (200 / 128), 40 * (200 / 128), 40 * (200 / 128)], 1e-3);
     const forms = { xyxy: [10, 20, 50, 60], xywh: [10, 20, 40, 40], yxyx: [20, 10, 60, 50], cxcywh: [30, 40, 40, 40] };
-    for (const [format, box] of Object.entries(forms)) assert.deepEqual(Array.from(boxesFromTensor(Float64Array.from(box), { format })), [10, 20, 40, 40], format);
+    for (const [format, box] of Object.entries(forms))
+      assert.deepEqual(Array.from(boxesFromTensor(Float64Array.from(box), { format })), [10, 20, 40, 40], format);
   });
 
   it('clips to the image and handles boxes without geometry', () => {
     const out = boxesFromTensor(Float32Array.from([-10, -10, 400, 300]), { format: 'xyxy', imageSize: source });
     assert.deepEqual(Array.from(out), [0, 0, 320, 200]);
-    const norm = boxesFromTensor(Float32Array.from([0.5, 0.5, 1, 1]), { format: 'xyxy', normalized: true, imageSize: source });
+    const norm = boxesFromTensor(Float32Array.from([0.5, 0.5, 1, 1]), {
+      format: 'xyxy',
+      normalized: true,
+      imageSize: source,
+    });
     assert.deepEqual(Array.from(norm), [160, 100, 160, 100]);
   });
 
@@ -142,12 +183,36 @@ describe('boxesFromTensor', () => {
 
   it('wrong rank, dtype or last dimension: typed errors naming the tensor', () => {
     const name = 'detection_boxes';
-    throwsTyped(() => boxesFromTensor(Tensor.from(new Float32Array(12), { shape: [3, 4, 1] }), { format: 'xyxy', name }), ShapeError, /detection_boxes: expected a last dimension of 4.*\[3,4,1\]/);
-    throwsTyped(() => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [8] }), { format: 'xyxy', name }), ShapeError, /detection_boxes: expected boxes \[N,4\] or \[B,N,4\], got rank 1/);
-    throwsTyped(() => boxesFromTensor(Tensor.from(new Uint8Array(8), { shape: [2, 4] }), { format: 'xyxy', name }), DTypeError, /detection_boxes: expected a float32.*got uint8/);
-    throwsTyped(() => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [2, 4] }), {}), ArgumentError, /options\.format: required/);
-    throwsTyped(() => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [2, 4] }), { format: 'xyxy', normalized: true }), ArgumentError, /imageSize: required/);
-    throwsTyped(() => boxesFromTensor(new Float32Array(8), { format: 'xyxy', geometry: { resize: 'fill', source, target } }), ArgumentError, /geometry\.resize/);
+    throwsTyped(
+      () => boxesFromTensor(Tensor.from(new Float32Array(12), { shape: [3, 4, 1] }), { format: 'xyxy', name }),
+      ShapeError,
+      /detection_boxes: expected a last dimension of 4.*\[3,4,1\]/,
+    );
+    throwsTyped(
+      () => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [8] }), { format: 'xyxy', name }),
+      ShapeError,
+      /detection_boxes: expected boxes \[N,4\] or \[B,N,4\], got rank 1/,
+    );
+    throwsTyped(
+      () => boxesFromTensor(Tensor.from(new Uint8Array(8), { shape: [2, 4] }), { format: 'xyxy', name }),
+      DTypeError,
+      /detection_boxes: expected a float32.*got uint8/,
+    );
+    throwsTyped(
+      () => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [2, 4] }), {}),
+      ArgumentError,
+      /options\.format: required/,
+    );
+    throwsTyped(
+      () => boxesFromTensor(Tensor.from(new Float32Array(8), { shape: [2, 4] }), { format: 'xyxy', normalized: true }),
+      ArgumentError,
+      /imageSize: required/,
+    );
+    throwsTyped(
+      () => boxesFromTensor(new Float32Array(8), { format: 'xyxy', geometry: { resize: 'fill', source, target } }),
+      ArgumentError,
+      /geometry\.resize/,
+    );
     throwsTyped(() => boxesFromTensor([1, 2, 3, 4], { format: 'xyxy' }), ArgumentError, /tensor: expected a Tensor/);
   });
 });
@@ -155,7 +220,22 @@ describe('boxesFromTensor', () => {
 describe('mat.drawDetections', () => {
   it('draws each box and a filled label tag in the class colour', () => {
     const m = Mat.zeros(120, 160, { channels: 3 });
-    const out = m.drawDetections([[20, 40, 60, 50], [100, 0, 40, 40]], { labels: [0, 1], scores: [0.9, 0.5], classNames: ['cat', 'dog'], colors: [[0, 0, 255], [0, 255, 0]], thickness: 2 });
+    const out = m.drawDetections(
+      [
+        [20, 40, 60, 50],
+        [100, 0, 40, 40],
+      ],
+      {
+        labels: [0, 1],
+        scores: [0.9, 0.5],
+        classNames: ['cat', 'dog'],
+        colors: [
+          [0, 0, 255],
+          [0, 255, 0],
+        ],
+        thickness: 2,
+      },
+    );
     assert.equal(out, m);
     const at = (x, y) => Array.from(m.data.subarray((y * 160 + x) * 3, (y * 160 + x) * 3 + 3));
     assert.deepEqual(at(50, 40), [0, 0, 255], 'top edge of box 0');
@@ -163,7 +243,8 @@ describe('mat.drawDetections', () => {
     assert.deepEqual(at(50, 65), [0, 0, 0], 'inside box 0 stays untouched');
     assert.deepEqual(at(100, 20), [0, 255, 0], 'left edge of box 1');
     // The tag of box 0 sits above it; the one of box 1 (at the top edge) inside it.
-    let tag0 = 0, tag1 = 0;
+    let tag0 = 0,
+      tag1 = 0;
     for (let y = 25; y < 40; y++) for (let x = 20; x < 60; x++) if (at(x, y)[2] === 255) tag0++;
     for (let y = 2; y < 16; y++) for (let x = 102; x < 130; x++) if (at(x, y)[1] === 255) tag1++;
     assert.ok(tag0 > 100 && tag1 > 50, `tags drawn (${tag0}, ${tag1})`);
@@ -174,7 +255,11 @@ describe('mat.drawDetections', () => {
     const view = base.roi({ x: 0, y: 0, width: 40, height: 40 });
     throwsTyped(() => view.drawDetections([[1, 1, 10, 10]]), ReadOnlyError, /drawDetections/);
     view.drawDetections([[1, 1, 10, 10]], { onShared: 'copy' });
-    assert.equal(base.data.reduce((s, x) => s + x, 0), 0, 'the parent is unchanged');
+    assert.equal(
+      base.data.reduce((s, x) => s + x, 0),
+      0,
+      'the parent is unchanged',
+    );
   });
 
   it('bad input: typed errors', () => {

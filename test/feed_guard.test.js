@@ -7,7 +7,19 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tfcv, throwsTyped, rejectsTyped, collect } = require('./helpers');
-const { Mat, Tensor, loadSavedModelSync, preprocess, preprocessSync, specFromSignature, foregroundFractionSync, DTypeError, ArgumentError, DecodeError, stats } = tfcv;
+const {
+  Mat,
+  Tensor,
+  loadSavedModelSync,
+  preprocess,
+  preprocessSync,
+  specFromSignature,
+  foregroundFractionSync,
+  DTypeError,
+  ArgumentError,
+  DecodeError,
+  stats,
+} = tfcv;
 
 const DIR = path.join(__dirname, 'fixtures/reference/metrics');
 const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'values.json'), 'utf8'));
@@ -21,7 +33,10 @@ describe('Mat feeds: no implicit conversion, an explicit preprocess spec instead
     model = loadSavedModelSync(path.join(__dirname, 'fixtures/models/segnet'));
     // make_metrics.py fed segnet the PNG's RGB pixels / 255 in float32.
     spec = specFromSignature(model.inputs().image, { scale: 1 / 255 });
-    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), { dtype: 'float32', shape: ref.shapes.probabilities });
+    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), {
+      dtype: 'float32',
+      shape: ref.shapes.probabilities,
+    });
   });
   after(() => {
     model.dispose();
@@ -30,7 +45,8 @@ describe('Mat feeds: no implicit conversion, an explicit preprocess spec instead
 
   it('a uint8 Mat for a float32 input is a DTypeError that names the input and the ways out, sync and async', async () => {
     const mat = Mat.decodeSync(png());
-    const pattern = /input 'image': expected float32 \[-1,64,64,3\], got a uint8 Mat \(64x64, 3 channels\); tfcv does not guess the scale, channel order or normalisation .*preprocess\(images, specFromSignature\(model.inputs\(\).image.*toTensor\(mat.*run\(\{ image: mat \}, \{ preprocess: spec \}\)/;
+    const pattern =
+      /input 'image': expected float32 \[-1,64,64,3\], got a uint8 Mat \(64x64, 3 channels\); tfcv does not guess the scale, channel order or normalisation .*preprocess\(images, specFromSignature\(model.inputs\(\).image.*toTensor\(mat.*run\(\{ image: mat \}, \{ preprocess: spec \}\)/;
     throwsTyped(() => model.runSync({ image: mat }), DTypeError, pattern);
     await rejectsTyped(model.run({ image: mat }), DTypeError, pattern);
     const float = mat.convertToSync('float32');
@@ -40,7 +56,7 @@ describe('Mat feeds: no implicit conversion, an explicit preprocess spec instead
     mat.dispose();
   });
 
-  it("run(feeds, { preprocess: spec }) gives the reference output: the same as preprocess() then run()", async () => {
+  it('run(feeds, { preprocess: spec }) gives the reference output: the same as preprocess() then run()', async () => {
     const mat = Mat.decodeSync(png());
     const explicit = await preprocess([mat], spec);
     const expected = (await model.run({ image: explicit })).foreground;
@@ -62,19 +78,43 @@ describe('Mat feeds: no implicit conversion, an explicit preprocess spec instead
     await collect();
     const before = stats().liveTensors;
     for (let i = 0; i < 5; i++) (await model.run({ image: mat }, { preprocess: spec })).foreground.dispose();
-    await rejectsTyped(model.run({ image: Buffer.from('not an image') }, { preprocess: spec }), DecodeError, /input 'image' \(options.preprocess\): images\[0\]/);
-    throwsTyped(() => model.runSync({ image: mat }, { preprocess: { ...spec, width: 32, height: 32 } }), tfcv.ShapeError, /input 'image': expected float32 \[-1,64,64,3\], got float32 \[1,32,32,3\]/);
+    await rejectsTyped(
+      model.run({ image: Buffer.from('not an image') }, { preprocess: spec }),
+      DecodeError,
+      /input 'image' \(options.preprocess\): images\[0\]/,
+    );
+    throwsTyped(
+      () => model.runSync({ image: mat }, { preprocess: { ...spec, width: 32, height: 32 } }),
+      tfcv.ShapeError,
+      /input 'image': expected float32 \[-1,64,64,3\], got float32 \[1,32,32,3\]/,
+    );
     await collect();
     assert.equal(stats().liveTensors, before);
     mat.dispose();
   });
 
   it('encoded bytes without a spec, a spec without image feeds and a bad spec are typed errors', async () => {
-    throwsTyped(() => model.runSync({ image: png() }), ArgumentError, /input 'image': encoded image bytes need a preprocess spec/);
+    throwsTyped(
+      () => model.runSync({ image: png() }),
+      ArgumentError,
+      /input 'image': encoded image bytes need a preprocess spec/,
+    );
     const t = Tensor.alloc('float32', [1, 64, 64, 3]);
-    await rejectsTyped(model.run({ image: t }, { preprocess: spec }), ArgumentError, /options.preprocess: no feed is a Mat or encoded image bytes/);
-    throwsTyped(() => model.runSync({ image: png() }, { preprocess: 'rgb' }), ArgumentError, /options.preprocess: expected a preprocess spec/);
-    throwsTyped(() => model.runSync({ image: png() }, { preprocess: { width: 64 } }), ArgumentError, /input 'image' \(options.preprocess\): spec.height/);
+    await rejectsTyped(
+      model.run({ image: t }, { preprocess: spec }),
+      ArgumentError,
+      /options.preprocess: no feed is a Mat or encoded image bytes/,
+    );
+    throwsTyped(
+      () => model.runSync({ image: png() }, { preprocess: 'rgb' }),
+      ArgumentError,
+      /options.preprocess: expected a preprocess spec/,
+    );
+    throwsTyped(
+      () => model.runSync({ image: png() }, { preprocess: { width: 64 } }),
+      ArgumentError,
+      /input 'image' \(options.preprocess\): spec.height/,
+    );
     t.dispose();
   });
 

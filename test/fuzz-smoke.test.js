@@ -17,12 +17,33 @@ describe('fuzz smoke (fixed seed)', function () {
     const json = path.join(out, 'summary.json');
     const r = spawnSync(
       process.execPath,
-      [path.join(__dirname, '../scripts/fuzz/run.js'), '--seed', '1', '--decoder', '4000', '--loader', '60', '--api', '4000', '--batch', '1000', '--seconds', '100', '--out', out, '--json', json, '--quiet'],
+      [
+        path.join(__dirname, '../scripts/fuzz/run.js'),
+        '--seed',
+        '1',
+        '--decoder',
+        '4000',
+        '--loader',
+        '60',
+        '--api',
+        '4000',
+        '--batch',
+        '1000',
+        '--seconds',
+        '100',
+        '--out',
+        out,
+        '--json',
+        json,
+        '--quiet',
+      ],
       { encoding: 'utf8', timeout: 230000 },
     );
     assert.equal(r.signal, null, r.stderr);
     const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
-    const failures = summary.failures.map((f) => `${f.outcome} ${f.kind} #${f.index} ${f.label} -> ${f.detail.slice(0, 200)} (${f.reproducer})`);
+    const failures = summary.failures.map(
+      (f) => `${f.outcome} ${f.kind} #${f.index} ${f.label} -> ${f.detail.slice(0, 200)} (${f.reproducer})`,
+    );
     assert.deepEqual(failures, [], failures.join('\n'));
     assert.equal(r.status, 0, r.stdout + r.stderr);
     // The smoke really ran: every kind produced outcomes, most of them typed errors.

@@ -33,7 +33,10 @@ describe('garbage collection and leaks', () => {
     assert.equal(end.liveMats, base.liveMats, 'every native Mat was released');
     assert.equal(end.externalBytes, base.externalBytes, 'external memory accounting is symmetric');
     // V8's own view of external memory came back too (within 1 MB of unrelated noise).
-    assert.ok(process.memoryUsage().external - baseExternal < MB, `external grew by ${process.memoryUsage().external - baseExternal}`);
+    assert.ok(
+      process.memoryUsage().external - baseExternal < MB,
+      `external grew by ${process.memoryUsage().external - baseExternal}`,
+    );
   });
 
   it('20,000 create/convert/dispose cycles keep RSS within a bound', async () => {
@@ -87,7 +90,8 @@ describe('garbage collection and leaks', () => {
     image.data.fill(0.5);
     const runOnce = async (i) => {
       // Alternate async / sync, plain tensors / array feeds, explicit dispose / GC.
-      const out = i % 2 ? await model.run({ image }) : model.runSync({ image: { data: image.data, shape: image.shape } });
+      const out =
+        i % 2 ? await model.run({ image }) : model.runSync({ image: { data: image.data, shape: image.shape } });
       void out.probabilities.data[0];
       if (i % 3) for (const t of Object.values(out)) t.dispose();
     };

@@ -63,9 +63,11 @@ function randomBytes(n, seed = 1) {
   let s = seed >>> 0 || 1;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s & 0xff;
   }
   return out;

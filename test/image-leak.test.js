@@ -11,7 +11,10 @@ const MB = 1024 * 1024;
 
 describe('image pipeline leak loop', () => {
   it('20,000 decode / resize and 20,000 preprocessed images (with failures mixed in) keep RSS within a bound', async () => {
-    const source = Mat.decodeSync(image('photo_640x480.jpg')).resizeSync({ width: 64, height: 48 }, { interpolation: 'area' });
+    const source = Mat.decodeSync(image('photo_640x480.jpg')).resizeSync(
+      { width: 64, height: 48 },
+      { interpolation: 'area' },
+    );
     const jpeg = source.encodeSync('jpeg', { quality: 90 });
     source.dispose();
     const truncated = jpeg.subarray(0, jpeg.length >> 1);

@@ -20,10 +20,19 @@ describe('image operations: ownership and behaviour', () => {
     const src = photo();
     const before = Buffer.from(bytes(src));
     const results = [
-      await src.resize({ width: 40, height: 30 }), src.resizeSync({ fx: 0.5, fy: 0.25 }), await src.crop({ x: 1, y: 2, width: 10, height: 9 }),
-      await src.pad(3), await src.letterbox({ width: 50, height: 50 }), await src.flip('both'), await src.rotate(270),
-      await src.cvtColor('BGR2HSV'), await src.convertTo('float32'), await src.normalize(), await src.threshold(100, 255),
-      await src.inRange(50, 200), await src.addWeighted(0.5, src, 0.5),
+      await src.resize({ width: 40, height: 30 }),
+      src.resizeSync({ fx: 0.5, fy: 0.25 }),
+      await src.crop({ x: 1, y: 2, width: 10, height: 9 }),
+      await src.pad(3),
+      await src.letterbox({ width: 50, height: 50 }),
+      await src.flip('both'),
+      await src.rotate(270),
+      await src.cvtColor('BGR2HSV'),
+      await src.convertTo('float32'),
+      await src.normalize(),
+      await src.threshold(100, 255),
+      await src.inRange(50, 200),
+      await src.addWeighted(0.5, src, 0.5),
     ];
     for (const r of results) {
       assert.equal(r.readOnly, false);
@@ -63,18 +72,35 @@ describe('image operations: ownership and behaviour', () => {
   it('drawing writes in place, refuses memory another owner sees, or copies first on request', () => {
     const px = new Uint8Array(20 * 30 * 3);
     const shared = Mat.fromBuffer(px, { rows: 20, cols: 30, channels: 3, mode: 'share' });
-    throwsTyped(() => shared.rectangle({ x: 2, y: 2, width: 5, height: 5 }, [255, 0, 0]), ReadOnlyError, /rectangle: the Mat's memory is shared/);
+    throwsTyped(
+      () => shared.rectangle({ x: 2, y: 2, width: 5, height: 5 }, [255, 0, 0]),
+      ReadOnlyError,
+      /rectangle: the Mat's memory is shared/,
+    );
     throwsTyped(() => shared.circle({ x: 5, y: 5 }, 3, 255), ReadOnlyError);
     throwsTyped(() => shared.putText('x', { x: 1, y: 10 }, 255), ReadOnlyError);
-    assert.ok(px.every((x) => x === 0), 'refused writes changed nothing');
-    assert.equal(shared.rectangle({ x: 2, y: 2, width: 5, height: 5 }, [255, 0, 0], { thickness: 'filled', onShared: 'copy' }), shared);
-    assert.ok(px.every((x) => x === 0), 'copy-on-write left the JS buffer alone');
+    assert.ok(
+      px.every((x) => x === 0),
+      'refused writes changed nothing',
+    );
+    assert.equal(
+      shared.rectangle({ x: 2, y: 2, width: 5, height: 5 }, [255, 0, 0], { thickness: 'filled', onShared: 'copy' }),
+      shared,
+    );
+    assert.ok(
+      px.every((x) => x === 0),
+      'copy-on-write left the JS buffer alone',
+    );
     assert.equal(shared.readOnly, false);
     const d = shared.data;
-    assert.deepEqual([d[(2 * 30 + 2) * 3], d[(2 * 30 + 2) * 3 + 1], d[(6 * 30 + 6) * 3], d[(7 * 30 + 7) * 3]], [255, 0, 255, 0]);
+    assert.deepEqual(
+      [d[(2 * 30 + 2) * 3], d[(2 * 30 + 2) * 3 + 1], d[(6 * 30 + 6) * 3], d[(7 * 30 + 7) * 3]],
+      [255, 0, 255, 0],
+    );
     // Chained drawing on an exclusive Mat, with every stroke kind.
     const m = Mat.zeros(40, 60, { channels: 3 });
-    m.line({ x: 0, y: 0 }, { x: 59, y: 39 }, [0, 255, 0], { lineType: 'aa' }).circle({ x: 30, y: 20 }, 8, 200, { thickness: 2 })
+    m.line({ x: 0, y: 0 }, { x: 59, y: 39 }, [0, 255, 0], { lineType: 'aa' })
+      .circle({ x: 30, y: 20 }, 8, 200, { thickness: 2 })
       .drawContours([new Int32Array([1, 1, 10, 1, 10, 10])], [0, 0, 255], { thickness: 'filled' });
     assert.ok(m.meanSync()[1] > 0 && m.meanSync()[2] > 0);
   });
@@ -83,27 +109,61 @@ describe('image operations: ownership and behaviour', () => {
     const draw = () => Mat.zeros(60, 200).putText('tfcv 42', { x: 10, y: 40 }, 255, { fontScale: 1, thickness: 2 });
     const a = draw();
     assert.ok(bytes(a).equals(bytes(draw())));
-    let minX = Infinity, maxX = -1, minY = Infinity, maxY = -1, n = 0;
+    let minX = Infinity,
+      maxX = -1,
+      minY = Infinity,
+      maxY = -1,
+      n = 0;
     a.data.forEach((v, i) => {
       if (!v) return;
-      const x = i % 200, y = Math.floor(i / 200);
+      const x = i % 200,
+        y = Math.floor(i / 200);
       n++;
       [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
     });
     assert.ok(n > 100, 'text was drawn');
-    assert.ok(minX >= 10 && maxX < 10 + 7 * 25 && minY >= 40 - 30 && maxY <= 40 + 10, `text box ${minX}..${maxX} x ${minY}..${maxY}`);
+    assert.ok(
+      minX >= 10 && maxX < 10 + 7 * 25 && minY >= 40 - 30 && maxY <= 40 + 10,
+      `text box ${minX}..${maxX} x ${minY}..${maxY}`,
+    );
   });
 
   it('letterboxGeometry and centerCropRect describe where preprocess puts an image', () => {
-    assert.deepEqual(tfcv.letterboxGeometry({ width: 1920, height: 1080 }, { width: 224, height: 224 }), { scale: 224 / 1920, x: 0, y: 49, width: 224, height: 126 });
-    assert.deepEqual(tfcv.letterboxGeometry({ width: 100, height: 300 }, { width: 64, height: 64 }), { scale: 64 / 300, x: 21, y: 0, width: 21, height: 64 });
-    assert.deepEqual(tfcv.centerCropRect({ width: 1920, height: 1080 }, { width: 224, height: 224 }), { x: 420, y: 0, width: 1080, height: 1080 });
-    assert.deepEqual(tfcv.centerCropRect({ width: 640, height: 480 }, { width: 300, height: 100 }), { x: 0, y: 133, width: 640, height: 213 });
+    assert.deepEqual(tfcv.letterboxGeometry({ width: 1920, height: 1080 }, { width: 224, height: 224 }), {
+      scale: 224 / 1920,
+      x: 0,
+      y: 49,
+      width: 224,
+      height: 126,
+    });
+    assert.deepEqual(tfcv.letterboxGeometry({ width: 100, height: 300 }, { width: 64, height: 64 }), {
+      scale: 64 / 300,
+      x: 21,
+      y: 0,
+      width: 21,
+      height: 64,
+    });
+    assert.deepEqual(tfcv.centerCropRect({ width: 1920, height: 1080 }, { width: 224, height: 224 }), {
+      x: 420,
+      y: 0,
+      width: 1080,
+      height: 1080,
+    });
+    assert.deepEqual(tfcv.centerCropRect({ width: 640, height: 480 }, { width: 300, height: 100 }), {
+      x: 0,
+      y: 133,
+      width: 640,
+      height: 213,
+    });
     const boxed = photo().letterboxSync({ width: 64, height: 64 }, { fill: [1, 2, 3] });
     const g = tfcv.letterboxGeometry({ width: 96, height: 64 }, { width: 64, height: 64 });
     assert.deepEqual(Array.from(boxed.data.subarray(0, 3)), [1, 2, 3], 'the border holds the fill');
     assert.notDeepEqual(Array.from(boxed.data.subarray((g.y * 64 + g.x) * 3, (g.y * 64 + g.x) * 3 + 3)), [1, 2, 3]);
-    throwsTyped(() => tfcv.letterboxGeometry({ width: 0, height: 1 }, { width: 1, height: 1 }), ArgumentError, /source.width/);
+    throwsTyped(
+      () => tfcv.letterboxGeometry({ width: 0, height: 1 }, { width: 1, height: 1 }),
+      ArgumentError,
+      /source.width/,
+    );
   });
 
   it('contour measures take Int32Array or Float32Array pairs and match the geometry', () => {
@@ -130,7 +190,7 @@ describe('image operations: ownership and behaviour', () => {
     const m = Mat.zeros(10, 20);
     m.rectangle({ x: 0, y: 0, width: 5, height: 4 }, 200, { thickness: 'filled' });
     assert.equal(await m.countNonZero(), 20);
-    assert.deepEqual(await m.mean(), [200 * 20 / 200]);
+    assert.deepEqual(await m.mean(), [(200 * 20) / 200]);
     const mask = await m.threshold(0, 255);
     assert.deepEqual(m.meanSync({ mask }), [200]);
     const mo = await m.moments({ binary: true });
@@ -147,7 +207,13 @@ describe('image operations: ownership and behaviour', () => {
     assert.deepEqual(Array.from((await m.threshold(100, 1)).data), [0, 0, 0, 1, 1, 1]);
     assert.equal(m.thresholdSync(100, 9, { inPlace: true, type: 'binary-inv' }), m);
     assert.deepEqual(Array.from(m.data), [9, 9, 9, 0, 0, 0]);
-    await rejectsTyped(m.threshold(1, 2, { type: 'otsu' }).then(() => Mat.zeros(2, 2, { channels: 3 }).threshold(0, 255, { type: 'otsu' })), ShapeError, /Otsu/);
+    await rejectsTyped(
+      m
+        .threshold(1, 2, { type: 'otsu' })
+        .then(() => Mat.zeros(2, 2, { channels: 3 }).threshold(0, 255, { type: 'otsu' })),
+      ShapeError,
+      /Otsu/,
+    );
   });
 });
 
@@ -155,17 +221,33 @@ describe('image operations: bad calls are typed errors', () => {
   it('wrong channel counts and dtypes for an operation', async () => {
     const gray = Mat.zeros(8, 8);
     const bgr = Mat.zeros(8, 8, { channels: 3 });
-    throwsTyped(() => gray.cvtColorSync('BGR2GRAY'), ShapeError, /cvtColor BGR2GRAY: expected a Mat with 3 channel\(s\), got 8x8x1 uint8/);
+    throwsTyped(
+      () => gray.cvtColorSync('BGR2GRAY'),
+      ShapeError,
+      /cvtColor BGR2GRAY: expected a Mat with 3 channel\(s\), got 8x8x1 uint8/,
+    );
     throwsTyped(() => bgr.cvtColorSync('BGRA2BGR'), ShapeError, /4 channel/);
-    throwsTyped(() => Mat.zeros(8, 8, { channels: 3, dtype: 'uint16' }).cvtColorSync('BGR2HSV'), DTypeError, /uint8 or float32/);
+    throwsTyped(
+      () => Mat.zeros(8, 8, { channels: 3, dtype: 'uint16' }).cvtColorSync('BGR2HSV'),
+      DTypeError,
+      /uint8 or float32/,
+    );
     throwsTyped(() => bgr.findContoursSync(), ShapeError, /findContours/);
-    throwsTyped(() => Mat.zeros(8, 8, { dtype: 'float32' }).findContoursSync(), DTypeError, /findContours: expected a uint8 Mat/);
+    throwsTyped(
+      () => Mat.zeros(8, 8, { dtype: 'float32' }).findContoursSync(),
+      DTypeError,
+      /findContours: expected a uint8 Mat/,
+    );
     throwsTyped(() => bgr.countNonZeroSync(), ShapeError);
     throwsTyped(() => bgr.momentsSync(), ShapeError);
     throwsTyped(() => bgr.inRangeSync([0, 0], [1, 1]), ShapeError, /one bound or 3/);
     throwsTyped(() => bgr.convertToSync('float32', { scale: [1, 2] }), ShapeError, /one per channel \(3\)/);
     throwsTyped(() => bgr.addWeightedSync(0.5, gray, 0.5), ShapeError, /same size and channels/);
-    throwsTyped(() => bgr.addWeightedSync(0.5, Mat.zeros(8, 8, { channels: 3, dtype: 'float32' }), 0.5), DTypeError, /options.dtype/);
+    throwsTyped(
+      () => bgr.addWeightedSync(0.5, Mat.zeros(8, 8, { channels: 3, dtype: 'float32' }), 0.5),
+      DTypeError,
+      /options.dtype/,
+    );
     throwsTyped(() => bgr.meanSync({ mask: Mat.zeros(4, 4) }), ShapeError, /options.mask/);
     throwsTyped(() => bgr.meanSync({ mask: bgr }), ShapeError, /mean mask/);
     throwsTyped(() => Mat.zeros(4, 4, { channels: 3 }).thresholdSync(0, 255, { type: 'otsu' }), ArgumentError, /Otsu/);
@@ -174,7 +256,14 @@ describe('image operations: bad calls are typed errors', () => {
 
   it('zero, negative, oversized and out-of-range sizes', async () => {
     const m = Mat.zeros(8, 8, { channels: 3 });
-    for (const size of [{ width: 0, height: 4 }, { width: -1, height: 4 }, { width: 1.5, height: 4 }, { width: 4 }, null, 'big']) {
+    for (const size of [
+      { width: 0, height: 4 },
+      { width: -1, height: 4 },
+      { width: 1.5, height: 4 },
+      { width: 4 },
+      null,
+      'big',
+    ]) {
       throwsTyped(() => m.resizeSync(size), ArgumentError, /size/);
       await rejectsTyped(m.resize(size), ArgumentError, /size/);
     }
@@ -206,14 +295,26 @@ describe('image operations: bad calls are typed errors', () => {
   it('unknown names and options', async () => {
     const m = Mat.zeros(8, 8, { channels: 3 });
     throwsTyped(() => m.cvtColorSync('BGR2XYZW'), ArgumentError, /code/);
-    throwsTyped(() => m.resizeSync({ width: 2, height: 2 }, { interpolation: 'bilinear' }), ArgumentError, /'nearest' \| 'linear'/);
+    throwsTyped(
+      () => m.resizeSync({ width: 2, height: 2 }, { interpolation: 'bilinear' }),
+      ArgumentError,
+      /'nearest' \| 'linear'/,
+    );
     throwsTyped(() => m.convertToSync('int64'), DTypeError, /dtype/);
     throwsTyped(() => m.normalizeSync({ norm: 'l3' }), ArgumentError, /options.norm/);
     throwsTyped(() => m.normalizeSync({ dtype: 'bool' }), DTypeError);
     throwsTyped(() => m.findContoursSync({ mode: 'all' }), ArgumentError, /options.mode/);
     throwsTyped(() => m.padSync(1, { border: 'mirror' }), ArgumentError, /options.border/);
-    throwsTyped(() => m.cropSync({ x: 0, y: 0, width: 1, height: 1 }, { mode: 'share' }), ArgumentError, /'copy' \| 'view'/);
-    throwsTyped(() => m.rectangle({ x: 0, y: 0, width: 1, height: 1 }, 0, { onShared: 'ignore' }), ArgumentError, /onShared/);
+    throwsTyped(
+      () => m.cropSync({ x: 0, y: 0, width: 1, height: 1 }, { mode: 'share' }),
+      ArgumentError,
+      /'copy' \| 'view'/,
+    );
+    throwsTyped(
+      () => m.rectangle({ x: 0, y: 0, width: 1, height: 1 }, 0, { onShared: 'ignore' }),
+      ArgumentError,
+      /onShared/,
+    );
     throwsTyped(() => m.addWeightedSync(0.5, {}, 0.5), ArgumentError, /other: expected a Mat/);
     await rejectsTyped(m.convertTo('float32', 'fast'), ArgumentError, /options/);
   });
@@ -223,17 +324,54 @@ describe('image operations: bad calls are typed errors', () => {
     m.dispose();
     const other = Mat.zeros(8, 8);
     const syncCalls = [
-      () => m.resizeSync({ width: 2, height: 2 }), () => m.cropSync({ x: 0, y: 0, width: 1, height: 1 }), () => m.padSync(1),
-      () => m.letterboxSync({ width: 4, height: 4 }), () => m.flipSync('both'), () => m.rotateSync(90), () => m.cvtColorSync('GRAY2BGR'),
-      () => m.convertToSync('float32'), () => m.normalizeSync(), () => m.thresholdSync(1, 2), () => m.inRangeSync(0, 1),
-      () => m.findContoursSync(), () => m.countNonZeroSync(), () => m.meanSync(), () => m.momentsSync(), () => m.encodeSync('png'),
-      () => m.addWeightedSync(1, other, 1), () => other.addWeightedSync(1, m, 1), () => other.meanSync({ mask: m }),
-      () => m.rectangle({ x: 0, y: 0, width: 1, height: 1 }, 0), () => m.circle({ x: 0, y: 0 }, 1, 0), () => m.line({ x: 0, y: 0 }, { x: 1, y: 1 }, 0),
-      () => m.drawContours([], 0), () => m.putText('a', { x: 0, y: 0 }, 0),
+      () => m.resizeSync({ width: 2, height: 2 }),
+      () => m.cropSync({ x: 0, y: 0, width: 1, height: 1 }),
+      () => m.padSync(1),
+      () => m.letterboxSync({ width: 4, height: 4 }),
+      () => m.flipSync('both'),
+      () => m.rotateSync(90),
+      () => m.cvtColorSync('GRAY2BGR'),
+      () => m.convertToSync('float32'),
+      () => m.normalizeSync(),
+      () => m.thresholdSync(1, 2),
+      () => m.inRangeSync(0, 1),
+      () => m.findContoursSync(),
+      () => m.countNonZeroSync(),
+      () => m.meanSync(),
+      () => m.momentsSync(),
+      () => m.encodeSync('png'),
+      () => m.addWeightedSync(1, other, 1),
+      () => other.addWeightedSync(1, m, 1),
+      () => other.meanSync({ mask: m }),
+      () => m.rectangle({ x: 0, y: 0, width: 1, height: 1 }, 0),
+      () => m.circle({ x: 0, y: 0 }, 1, 0),
+      () => m.line({ x: 0, y: 0 }, { x: 1, y: 1 }, 0),
+      () => m.drawContours([], 0),
+      () => m.putText('a', { x: 0, y: 0 }, 0),
     ];
     for (const call of syncCalls) throwsTyped(call, DisposedError, /disposed/);
-    for (const name of ['resize', 'flip', 'cvtColor', 'convertTo', 'normalize', 'threshold', 'findContours', 'countNonZero', 'mean', 'moments', 'encode']) {
-      const args = { resize: [{ width: 2, height: 2 }], flip: ['both'], cvtColor: ['GRAY2BGR'], convertTo: ['float32'], threshold: [1, 2], encode: ['png'] }[name] ?? [];
+    for (const name of [
+      'resize',
+      'flip',
+      'cvtColor',
+      'convertTo',
+      'normalize',
+      'threshold',
+      'findContours',
+      'countNonZero',
+      'mean',
+      'moments',
+      'encode',
+    ]) {
+      const args =
+        {
+          resize: [{ width: 2, height: 2 }],
+          flip: ['both'],
+          cvtColor: ['GRAY2BGR'],
+          convertTo: ['float32'],
+          threshold: [1, 2],
+          encode: ['png'],
+        }[name] ?? [];
       await rejectsTyped(m[name](...args), DisposedError, /disposed/);
     }
   });
@@ -242,8 +380,26 @@ describe('image operations: bad calls are typed errors', () => {
     const native = require(tfcv.nativePath); // the binary this run loaded (the source build, or the static one with TFCV_BINARY=prebuilt)
     const live = Mat.zeros(4, 4, { channels: 3 });
     const handle = require('../dist/mat').matHandle(live);
-    const garbage = [undefined, null, 0, -1, 1e300, NaN, 'x', {}, [], [1, 2, 3, 4, 5], new Int32Array(3), Buffer.alloc(2), () => 0];
-    const names = Object.keys(native).filter((k) => typeof native[k] === 'function' && !/^(Native|registerErrors|flushDeferred|stats|versions|setMaxAllocationBytes)/.test(k));
+    const garbage = [
+      undefined,
+      null,
+      0,
+      -1,
+      1e300,
+      NaN,
+      'x',
+      {},
+      [],
+      [1, 2, 3, 4, 5],
+      new Int32Array(3),
+      Buffer.alloc(2),
+      () => 0,
+    ];
+    const names = Object.keys(native).filter(
+      (k) =>
+        typeof native[k] === 'function' &&
+        !/^(Native|registerErrors|flushDeferred|stats|versions|setMaxAllocationBytes)/.test(k),
+    );
     let calls = 0;
     for (const name of names) {
       for (const g of garbage) {
@@ -255,7 +411,10 @@ describe('image operations: bad calls are typed errors', () => {
             assert.ok(e instanceof Error && typeof e.code === 'string', `${name}: ${e && e.message}`);
           }
           if (result && typeof result.then === 'function') {
-            await result.then(() => {}, (e) => assert.ok(e instanceof Error && typeof e.code === 'string', `${name} async: ${e && e.message}`));
+            await result.then(
+              () => {},
+              (e) => assert.ok(e instanceof Error && typeof e.code === 'string', `${name} async: ${e && e.message}`),
+            );
           }
           calls++;
         }

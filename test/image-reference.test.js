@@ -15,7 +15,15 @@ const { Mat } = tfcv;
 
 const IMAGES = path.join(__dirname, 'fixtures/images');
 const REFERENCE = path.join(__dirname, 'fixtures/reference/images');
-const ARRAYS = { uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array };
+const ARRAYS = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
 
 const image = (name) => fs.readFileSync(path.join(IMAGES, name));
 const reference = (file) => JSON.parse(fs.readFileSync(path.join(REFERENCE, file), 'utf8')).cases;
@@ -45,7 +53,10 @@ function assertMatches(label, typed, dtype, shape, out, tolerance) {
   const sha = crypto.createHash('sha256').update(bytesOf(typed)).digest('hex');
   const isFloat = dtype.startsWith('float');
   if (sha === out.sha256) return;
-  assert.ok(out.file && (isFloat || tolerance), `${label}: pixels differ from cv2 (sha256), per-channel means expected ${out.mean}`);
+  assert.ok(
+    out.file && (isFloat || tolerance),
+    `${label}: pixels differ from cv2 (sha256), per-channel means expected ${out.mean}`,
+  );
   const Ctor = ARRAYS[dtype];
   const raw = fs.readFileSync(path.join(REFERENCE, out.file));
   const expected = new Ctor(raw.buffer, raw.byteOffset, raw.byteLength / Ctor.BYTES_PER_ELEMENT);
@@ -62,7 +73,10 @@ function assertMatches(label, typed, dtype, shape, out, tolerance) {
     assert.ok(worst <= 1e-6, `${label}: float values differ by up to ${worst} (relative), over 1e-6`);
   } else {
     assert.ok(worst <= tolerance.maxAbs, `${label}: values differ by up to ${worst}, over ${tolerance.maxAbs}`);
-    assert.ok(differing / expected.length <= tolerance.maxFraction, `${label}: ${differing} of ${expected.length} values differ`);
+    assert.ok(
+      differing / expected.length <= tolerance.maxFraction,
+      `${label}: ${differing} of ${expected.length} values differ`,
+    );
   }
 }
 
@@ -71,27 +85,43 @@ async function replay(mat, step, sync) {
   const [op, ...a] = step;
   const call = (name, ...args) => (sync ? mat[`${name}Sync`](...args) : mat[name](...args));
   switch (op) {
-    case 'resize': return call('resize', a[0], { interpolation: a[1] });
-    case 'crop': return call('crop', a[0]);
-    case 'pad': return call('pad', a[0], { border: a[1], value: a[2] });
-    case 'letterbox': return call('letterbox', a[0], { fill: a[1], interpolation: a[2] });
-    case 'flip': return call('flip', a[0]);
-    case 'rotate': return call('rotate', a[0]);
-    case 'cvtColor': return call('cvtColor', a[0]);
-    case 'convertTo': return call('convertTo', a[0], { scale: a[1], shift: a[2] });
-    case 'normalize': return call('normalize', { norm: a[0], alpha: a[1], beta: a[2], dtype: a[3] ?? undefined });
-    case 'threshold': return call('threshold', a[0], a[1], { type: a[2] });
-    case 'inRange': return call('inRange', a[0], a[1]);
-    case 'addWeighted': return call('addWeighted', a[0], mat.flipSync('horizontal'), a[1], { gamma: a[2] });
-    case 'rectangle': return mat.clone().rectangle(a[0], a[1], { thickness: a[2], lineType: a[3] });
-    case 'circle': return mat.clone().circle(a[0], a[1], a[2], { thickness: a[3], lineType: a[4] });
-    case 'line': return mat.clone().line(a[0], a[1], a[2], { thickness: a[3], lineType: a[4] });
+    case 'resize':
+      return call('resize', a[0], { interpolation: a[1] });
+    case 'crop':
+      return call('crop', a[0]);
+    case 'pad':
+      return call('pad', a[0], { border: a[1], value: a[2] });
+    case 'letterbox':
+      return call('letterbox', a[0], { fill: a[1], interpolation: a[2] });
+    case 'flip':
+      return call('flip', a[0]);
+    case 'rotate':
+      return call('rotate', a[0]);
+    case 'cvtColor':
+      return call('cvtColor', a[0]);
+    case 'convertTo':
+      return call('convertTo', a[0], { scale: a[1], shift: a[2] });
+    case 'normalize':
+      return call('normalize', { norm: a[0], alpha: a[1], beta: a[2], dtype: a[3] ?? undefined });
+    case 'threshold':
+      return call('threshold', a[0], a[1], { type: a[2] });
+    case 'inRange':
+      return call('inRange', a[0], a[1]);
+    case 'addWeighted':
+      return call('addWeighted', a[0], mat.flipSync('horizontal'), a[1], { gamma: a[2] });
+    case 'rectangle':
+      return mat.clone().rectangle(a[0], a[1], { thickness: a[2], lineType: a[3] });
+    case 'circle':
+      return mat.clone().circle(a[0], a[1], a[2], { thickness: a[3], lineType: a[4] });
+    case 'line':
+      return mat.clone().line(a[0], a[1], a[2], { thickness: a[3], lineType: a[4] });
     case 'drawContours': {
       const binary = mat.cvtColorSync('BGR2GRAY').thresholdSync(a[0], 255);
       const { contours } = sync ? binary.findContoursSync() : await binary.findContours();
       return mat.clone().drawContours(contours, a[1], { thickness: a[2] });
     }
-    default: throw new Error(`unknown step ${op}`);
+    default:
+      throw new Error(`unknown step ${op}`);
   }
 }
 
@@ -129,7 +159,10 @@ describe('image operations match cv2 on the fixtures', () => {
     for (const c of reference('contours.json')) {
       it(`${c.name}: count, points, hierarchy, area, perimeter, box, circle and moments of every contour`, async () => {
         const gray = await Mat.decode(image(c.image), { flags: 'grayscale' });
-        const binary = c.threshold === 'otsu' ? await gray.threshold(0, 255, { type: 'otsu' }) : await gray.threshold(c.threshold, 255);
+        const binary =
+          c.threshold === 'otsu'
+            ? await gray.threshold(0, 255, { type: 'otsu' })
+            : await gray.threshold(c.threshold, 255);
         const found = await binary.findContours({ mode: c.mode, method: c.method });
         assert.equal(found.contours.length, c.count);
         assert.deepEqual(Array.from(found.hierarchy), c.hierarchy);
@@ -139,18 +172,31 @@ describe('image operations match cv2 on the fixtures', () => {
           assert.ok(points instanceof Int32Array);
           assert.equal(points.length / 2, e.pointCount, `contour ${i} point count`);
           if (e.points) assert.deepEqual(Array.from(points), e.points, `contour ${i} points`);
-          assert.equal(crypto.createHash('sha256').update(bytesOf(points)).digest('hex'), e.pointsSha256, `contour ${i} points digest`);
+          assert.equal(
+            crypto.createHash('sha256').update(bytesOf(points)).digest('hex'),
+            e.pointsSha256,
+            `contour ${i} points digest`,
+          );
           assert.equal(tfcv.contourArea(points), e.area, `contour ${i} area`);
-          assert.ok(Math.abs(tfcv.arcLength(points) - e.perimeter) <= 1e-9 * Math.max(1, e.perimeter), `contour ${i} perimeter`);
+          assert.ok(
+            Math.abs(tfcv.arcLength(points) - e.perimeter) <= 1e-9 * Math.max(1, e.perimeter),
+            `contour ${i} perimeter`,
+          );
           assert.deepEqual(tfcv.boundingRect(points), e.boundingRect, `contour ${i} bounding box`);
           const circle = tfcv.minEnclosingCircle(points);
-          for (const k of ['x', 'y', 'radius']) assert.ok(Math.abs(circle[k] - e.circle[k]) <= 1e-4, `contour ${i} circle ${k}: ${circle[k]} vs ${e.circle[k]}`);
+          for (const k of ['x', 'y', 'radius'])
+            assert.ok(
+              Math.abs(circle[k] - e.circle[k]) <= 1e-4,
+              `contour ${i} circle ${k}: ${circle[k]} vs ${e.circle[k]}`,
+            );
           const m = tfcv.contourMoments(points);
-          for (const [k, v] of Object.entries(e.moments)) assert.ok(Math.abs(m[k] - v) <= 1e-9 * Math.max(1, Math.abs(v)), `contour ${i} ${k}: ${m[k]} vs ${v}`);
+          for (const [k, v] of Object.entries(e.moments))
+            assert.ok(Math.abs(m[k] - v) <= 1e-9 * Math.max(1, Math.abs(v)), `contour ${i} ${k}: ${m[k]} vs ${v}`);
         });
         assert.equal(await binary.countNonZero(), c.countNonZero);
         const im = await binary.moments({ binary: true });
-        for (const [k, v] of Object.entries(c.imageMoments)) assert.ok(Math.abs(im[k] - v) <= 1e-9 * Math.max(1, Math.abs(v)), `image ${k}`);
+        for (const [k, v] of Object.entries(c.imageMoments))
+          assert.ok(Math.abs(im[k] - v) <= 1e-9 * Math.max(1, Math.abs(v)), `image ${k}`);
       });
     }
   });

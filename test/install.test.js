@@ -17,7 +17,7 @@ function run(args, env = {}) {
 }
 
 describe('install: quiet by default, tfcv doctor', () => {
-  it('requiring tfcv and tfcv --help print nothing on stderr; TF_CPP_MIN_LOG_LEVEL=0 brings TensorFlow\'s lines back', () => {
+  it("requiring tfcv and tfcv --help print nothing on stderr; TF_CPP_MIN_LOG_LEVEL=0 brings TensorFlow's lines back", () => {
     const required = run(['-e', `require(${JSON.stringify(root)}).versions()`], { TF_CPP_MIN_LOG_LEVEL: undefined });
     assert.equal(required.status, 0, required.stderr);
     assert.equal(required.stderr, '');
@@ -31,7 +31,7 @@ describe('install: quiet by default, tfcv doctor', () => {
     assert.match(verbose.stderr, /oneDNN/);
   });
 
-  it('a TensorFlow error still carries TensorFlow\'s own text', async () => {
+  it("a TensorFlow error still carries TensorFlow's own text", async () => {
     await assert.rejects(tfcv.loadSavedModel(path.join(root, 'test/fixtures/images')), (e) => {
       assert.match(e.message, /SavedModel|saved_model|Could not find/i);
       return true;
@@ -44,8 +44,16 @@ describe('install: quiet by default, tfcv doctor', () => {
     const kind = process.env.TFCV_BINARY === 'prebuilt' ? 'prebuilt' : 'source';
     assert.match(r.stdout, new RegExp(`binary:\\s+${kind} ${tfcv.nativePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
     assert.match(r.stdout, /libtensorflow:\s+\S+libtensorflow/);
-    assert.match(r.stdout, new RegExp(`version ${tfcv.versions().tensorflow.replace(/\./g, '\\.')}, loaded from \\S+libtensorflow_cc\\.so\\.2`));
-    assert.match(r.stdout, kind === 'prebuilt' ? /OpenCV:\s+4\.6\.0 static/ : /OpenCV:\s+4\.\d+\.\d+ system, shared: .*libopencv_core/);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `version ${tfcv.versions().tensorflow.replace(/\./g, '\\.')}, loaded from \\S+libtensorflow_cc\\.so\\.2`,
+      ),
+    );
+    assert.match(
+      r.stdout,
+      kind === 'prebuilt' ? /OpenCV:\s+4\.6\.0 static/ : /OpenCV:\s+4\.\d+\.\d+ system, shared: .*libopencv_core/,
+    );
     assert.match(r.stdout, new RegExp(`glibc:\\s+${process.report.getReport().header.glibcVersionRuntime}`));
     assert.match(r.stdout, new RegExp(`Node-API:\\s+${process.versions.napi}`));
     assert.match(r.stdout, /status:\s+ok/);

@@ -31,7 +31,10 @@ describe('native loader', () => {
     if (prebuilt) {
       const pkg = path.join(dir, 'node_modules/@tfcv/linux-x64-gnu');
       fs.mkdirSync(pkg, { recursive: true });
-      fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tfcv/linux-x64-gnu', version: '0.0.0' }));
+      fs.writeFileSync(
+        path.join(pkg, 'package.json'),
+        JSON.stringify({ name: '@tfcv/linux-x64-gnu', version: '0.0.0' }),
+      );
       fs.copyFileSync(loaded, path.join(pkg, 'tfcv.node'));
       fs.copyFileSync(core, path.join(pkg, 'tfcv_core.node'));
     }
@@ -50,13 +53,25 @@ describe('native loader', () => {
     const env = {};
     assert.equal(resolveBinary(both, env).kind, 'prebuilt');
     assert.match(resolveBinary(both, env).file, /@tfcv\/linux-x64-gnu\/tfcv\.node$/);
-    assert.equal(resolveBinary(both, env).libtensorflowDir, path.join(fs.realpathSync(both), 'node_modules/@tfcv/linux-x64-gnu/libtensorflow'));
+    assert.equal(
+      resolveBinary(both, env).libtensorflowDir,
+      path.join(fs.realpathSync(both), 'node_modules/@tfcv/linux-x64-gnu/libtensorflow'),
+    );
     assert.equal(resolveBinary(both, { TFCV_BINARY: 'source' }).kind, 'source');
-    assert.equal(resolveBinary(both, { TFCV_BINARY: 'source' }).libtensorflowDir, path.join(both, 'deps/libtensorflow'));
+    assert.equal(
+      resolveBinary(both, { TFCV_BINARY: 'source' }).libtensorflowDir,
+      path.join(both, 'deps/libtensorflow'),
+    );
     assert.equal(resolveBinary(sourceOnly, env).kind, 'source');
     assert.equal(resolveBinary(sourceOnly, { TFCV_BINARY: 'prebuilt' }).kind, 'none');
-    assert.match(resolveBinary(sourceOnly, { TFCV_BINARY: 'prebuilt' }).reason, /@tfcv\/linux-x64-gnu is not installed/);
-    assert.match(resolveBinary(both, { TFCV_BINARY: 'static' }).reason, /TFCV_BINARY must be 'prebuilt' or 'source', got 'static'/);
+    assert.match(
+      resolveBinary(sourceOnly, { TFCV_BINARY: 'prebuilt' }).reason,
+      /@tfcv\/linux-x64-gnu is not installed/,
+    );
+    assert.match(
+      resolveBinary(both, { TFCV_BINARY: 'static' }).reason,
+      /TFCV_BINARY must be 'prebuilt' or 'source', got 'static'/,
+    );
     assert.equal(resolveBinary(none, env).kind, 'none');
     writeState(both, { kind: 'source' }); // what setup records after a (forced) source build
     assert.equal(resolveBinary(both, env).kind, 'source');
@@ -72,17 +87,26 @@ describe('native loader', () => {
     const from = tf.describe(path.join(root, 'deps/libtensorflow'))?.from ?? path.join(root, 'deps/libtensorflow');
     const found = tf.inspectRoot(from);
     assert.ok(found, `no libtensorflow at ${from}`);
-    const how = tf.place({ dir: from, ...found, how: 'test', version: null }, choice.libtensorflowDir, { log: () => {} });
+    const how = tf.place({ dir: from, ...found, how: 'test', version: null }, choice.libtensorflowDir, {
+      log: () => {},
+    });
     assert.ok(how === 'linked' || how === 'copied');
-    assert.equal(tf.place({ dir: from, ...found, how: 'test', version: null }, choice.libtensorflowDir, { log: () => {} }), 'kept');
+    assert.equal(
+      tf.place({ dir: from, ...found, how: 'test', version: null }, choice.libtensorflowDir, { log: () => {} }),
+      'kept',
+    );
     for (const f of fs.readdirSync(path.join(choice.libtensorflowDir, 'lib'))) {
       assert.ok(!fs.lstatSync(path.join(choice.libtensorflowDir, 'lib', f)).isSymbolicLink(), f);
     }
     assert.ok(!fs.lstatSync(choice.libtensorflowDir).isSymbolicLink());
-    const r = spawnSync(process.execPath, ['-e', `console.log(JSON.stringify(require(${JSON.stringify(choice.file)}).versions()))`], {
-      encoding: 'utf8',
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', LD_LIBRARY_PATH: '' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['-e', `console.log(JSON.stringify(require(${JSON.stringify(choice.file)}).versions()))`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', LD_LIBRARY_PATH: '' },
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).tensorflow, tfcv.versions().tensorflow);
   });
@@ -94,9 +118,15 @@ describe('native loader', () => {
     fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
     // no deps/libtensorflow: what `npm install --ignore-scripts` leaves
-    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8', env: { ...process.env, TFCV_BINARY: 'source' } });
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], {
+      encoding: 'utf8',
+      env: { ...process.env, TFCV_BINARY: 'source' },
+    });
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /libtensorflow is not installed beside the source binary .*\(npm install --ignore-scripts\?\)\. Run: npx tfcv setup/);
+    assert.match(
+      r.stderr,
+      /libtensorflow is not installed beside the source binary .*\(npm install --ignore-scripts\?\)\. Run: npx tfcv setup/,
+    );
     assert.match(r.stderr, /libtensorflow_cc\.so\.2: cannot open shared object file/); // the loader's own words
   });
 
@@ -125,14 +155,23 @@ describe('libtensorflow layouts', () => {
   }
 
   it('accepts the wheel and the official names, refuses anything else naming what is expected', async () => {
-    assert.deepEqual(tf.inspectRoot(layout('wheel', ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'])), { lib: 'libtensorflow_cc.so.2', layout: 'wheel' });
-    assert.deepEqual(tf.inspectRoot(layout('official', ['libtensorflow.so.2', 'libtensorflow_framework.so.2'])), { lib: 'libtensorflow.so.2', layout: 'official' });
+    assert.deepEqual(tf.inspectRoot(layout('wheel', ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'])), {
+      lib: 'libtensorflow_cc.so.2',
+      layout: 'wheel',
+    });
+    assert.deepEqual(tf.inspectRoot(layout('official', ['libtensorflow.so.2', 'libtensorflow_framework.so.2'])), {
+      lib: 'libtensorflow.so.2',
+      layout: 'official',
+    });
     const bad = layout('bad', ['libtensorflow.so']);
     const saved = process.env.TFCV_LIBTENSORFLOW_DIR;
     process.env.TFCV_LIBTENSORFLOW_DIR = bad;
     try {
       await assert.rejects(tf.resolveSource({ log: () => {} }), (e) => {
-        assert.match(e.message, /is not a libtensorflow directory: expected lib\/libtensorflow_framework\.so\.2 and lib\/libtensorflow_cc\.so\.2 or lib\/libtensorflow\.so\.2 .*lib\/ has: libtensorflow\.so/);
+        assert.match(
+          e.message,
+          /is not a libtensorflow directory: expected lib\/libtensorflow_framework\.so\.2 and lib\/libtensorflow_cc\.so\.2 or lib\/libtensorflow\.so\.2 .*lib\/ has: libtensorflow\.so/,
+        );
         return true;
       });
     } finally {
@@ -143,17 +182,28 @@ describe('libtensorflow layouts', () => {
 });
 
 describe('libtensorflow fetch', () => {
-  it('a pip failure quotes pip\'s own last lines (the network cause) and the ways to provide libtensorflow', function () {
+  it("a pip failure quotes pip's own last lines (the network cause) and the ways to provide libtensorflow", function () {
     this.timeout(60000);
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcv-pipfail-'));
     try {
-      const env = { ...process.env, TFCV_CACHE: cache, PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_FIND_LINKS: '', PIP_EXTRA_INDEX_URL: '', PIP_NO_INDEX: '' };
+      const env = {
+        ...process.env,
+        TFCV_CACHE: cache,
+        PIP_CONFIG_FILE: '/dev/null',
+        PIP_INDEX_URL: 'http://127.0.0.1:9/simple',
+        PIP_FIND_LINKS: '',
+        PIP_EXTRA_INDEX_URL: '',
+        PIP_NO_INDEX: '',
+      };
       delete env.TFCV_LIBTENSORFLOW_DIR;
       const script = `require(${JSON.stringify(path.join(root, 'scripts/setup/libtensorflow.js'))}).resolveSource({ log: () => {} }).then(() => process.exit(3), (e) => { console.error(e.message); process.exit(1); })`;
       const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /pip download of tensorflow-cpu==2\.21\.0 failed \(exit \d+\)\. pip said:/);
-      assert.match(r.stderr, /Could not fetch URL http:\/\/127\.0\.0\.1:9\/simple\/tensorflow-cpu\/: connection error.*Connection refused/);
+      assert.match(
+        r.stderr,
+        /Could not fetch URL http:\/\/127\.0\.0\.1:9\/simple\/tensorflow-cpu\/: connection error.*Connection refused/,
+      );
       assert.match(r.stderr, /TFCV_LIBTENSORFLOW_DIR=<dir>/);
       assert.doesNotMatch(r.stderr, /pip\.log/);
     } finally {
@@ -171,9 +221,15 @@ describe('native build', () => {
       fs.copyFileSync(path.join(root, 'scripts/build-native.js'), path.join(dir, 'scripts/build-native.js'));
       fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
       fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-      fs.writeFileSync(path.join(dir, 'CMakeLists.txt'), 'cmake_minimum_required(VERSION 3.16)\nproject(x LANGUAGES NONE)\nmessage(FATAL_ERROR "deliberate configure failure")\n');
+      fs.writeFileSync(
+        path.join(dir, 'CMakeLists.txt'),
+        'cmake_minimum_required(VERSION 3.16)\nproject(x LANGUAGES NONE)\nmessage(FATAL_ERROR "deliberate configure failure")\n',
+      );
       for (let attempt = 0; attempt < 2; attempt++) {
-        const r = spawnSync(process.execPath, [path.join(dir, 'scripts/build-native.js')], { cwd: dir, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [path.join(dir, 'scripts/build-native.js')], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
         const out = r.stdout + r.stderr;
         assert.notEqual(r.status, 0);
         assert.match(out, /deliberate configure failure/, `attempt ${attempt + 1}`);

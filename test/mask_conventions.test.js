@@ -8,7 +8,20 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tfcv, throwsTyped, rejectsTyped } = require('./helpers');
-const { Mat, Tensor, MeanIoU, IoU, Dice, Precision, PixelAccuracy, ConfusionMatrix, Circularity, SegmentationAccuracy, Metric, ArgumentError } = tfcv;
+const {
+  Mat,
+  Tensor,
+  MeanIoU,
+  IoU,
+  Dice,
+  Precision,
+  PixelAccuracy,
+  ConfusionMatrix,
+  Circularity,
+  SegmentationAccuracy,
+  Metric,
+  ArgumentError,
+} = tfcv;
 
 const DIR = path.join(__dirname, 'fixtures/reference/metrics');
 const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'values.json'), 'utf8'));
@@ -16,7 +29,8 @@ const close = (a, b, label) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, M
 
 function u8(n, rows, cols, f) {
   const t = Tensor.alloc('uint8', [n, rows, cols]);
-  for (let i = 0; i < n; i++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t.data[i * rows * cols + r * cols + c] = f(i, r, c);
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t.data[i * rows * cols + r * cols + c] = f(i, r, c);
   return t;
 }
 
@@ -37,33 +51,59 @@ async function warningsDuring(fn) {
 describe('mask conventions: no silent format mismatch in the metrics', () => {
   let masks, predicted, truthIds, predictedIds, probabilities, classes4, predicted4;
   before(() => {
-    const read = (sub) => ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags: 'grayscale' }));
+    const read = (sub) =>
+      ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags: 'grayscale' }));
     masks = read('masks');
     predicted = read('predicted');
     const ids = (mats) => {
       const t = Tensor.alloc('uint8', [mats.length, 64, 64]);
-      mats.forEach((m, i) => t.data.set(m.data.map((x) => (x > 0 ? 1 : 0)), i * 4096));
+      mats.forEach((m, i) =>
+        t.data.set(
+          m.data.map((x) => (x > 0 ? 1 : 0)),
+          i * 4096,
+        ),
+      );
       return t;
     };
     truthIds = ids(masks);
     predictedIds = ids(predicted);
-    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), { dtype: 'float32', shape: ref.shapes.probabilities });
-    classes4 = Tensor.from(fs.readFileSync(path.join(DIR, 'classes4.bin')), { dtype: 'uint8', shape: ref.shapes.classes4 });
-    predicted4 = Tensor.from(fs.readFileSync(path.join(DIR, 'predicted4.bin')), { dtype: 'uint8', shape: ref.shapes.classes4 });
+    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), {
+      dtype: 'float32',
+      shape: ref.shapes.probabilities,
+    });
+    classes4 = Tensor.from(fs.readFileSync(path.join(DIR, 'classes4.bin')), {
+      dtype: 'uint8',
+      shape: ref.shapes.classes4,
+    });
+    predicted4 = Tensor.from(fs.readFileSync(path.join(DIR, 'predicted4.bin')), {
+      dtype: 'uint8',
+      shape: ref.shapes.classes4,
+    });
   });
   after(() => {
     for (const x of [...masks, ...predicted, truthIds, predictedIds, probabilities, classes4, predicted4]) x.dispose();
   });
 
-  describe("trap 1: MeanIoU(2, { ignoreClass: 255 }) with 0/255 masks", () => {
+  describe('trap 1: MeanIoU(2, { ignoreClass: 255 }) with 0/255 masks', () => {
     it('is an ArgumentError naming the values seen instead of 0.497 (masks auto, the default)', async () => {
-      await rejectsTyped(new MeanIoU(2, { ignoreClass: 255 }).update(masks, probabilities), ArgumentError,
-        /yTrue\[0\]: masks 'auto' cannot tell a binary 0\/255 mask from class ids with ignoreClass 255: the mask holds only the values 0, 255 .*masks: 'binary'.*masks: 'ids'/);
+      await rejectsTyped(
+        new MeanIoU(2, { ignoreClass: 255 }).update(masks, probabilities),
+        ArgumentError,
+        /yTrue\[0\]: masks 'auto' cannot tell a binary 0\/255 mask from class ids with ignoreClass 255: the mask holds only the values 0, 255 .*masks: 'binary'.*masks: 'ids'/,
+      );
     });
 
     it("is an ArgumentError at construction with masks 'binary' (255 is the foreground value)", () => {
-      throwsTyped(() => new MeanIoU(2, { ignoreClass: 255, masks: 'binary' }), ArgumentError, /options.ignoreClass: 255 is a foreground value of a binary mask/);
-      throwsTyped(() => new Dice(2, { ignoreClass: 0, masks: 'binary' }), ArgumentError, /options.ignoreClass: 0 is the background of a binary mask/);
+      throwsTyped(
+        () => new MeanIoU(2, { ignoreClass: 255, masks: 'binary' }),
+        ArgumentError,
+        /options.ignoreClass: 255 is a foreground value of a binary mask/,
+      );
+      throwsTyped(
+        () => new Dice(2, { ignoreClass: 0, masks: 'binary' }),
+        ArgumentError,
+        /options.ignoreClass: 0 is the background of a binary mask/,
+      );
     });
 
     it("gives Keras' value on the 0/255 PNGs with masks 'binary' and with the default 'auto', the same as 0/1 ids", async () => {
@@ -95,20 +135,49 @@ describe('mask conventions: no silent format mismatch in the metrics', () => {
     });
 
     it("'auto' refuses values that are neither class ids nor a 0/1 or 0/255 mask, naming them", () => {
-      throwsTyped(() => new IoU(2).updateSync(u8(1, 2, 2, (i, r, c) => (c ? 128 : 0)), u8(1, 2, 2, () => 0)), ArgumentError,
-        /yTrue\[0\]: masks 'auto' found the values 0, 128 \(numClasses 2, ignoreClass none\): neither class ids 0..1 nor a 0\/1 or 0\/255 binary mask/);
-      throwsTyped(() => new PixelAccuracy({ numClasses: 3 }).updateSync(u8(1, 2, 2, (i, r, c) => (c ? 255 : 0)), u8(1, 2, 2, () => 0)), ArgumentError,
-        /masks 'auto' found the values 0, 255 \(numClasses 3/);
+      throwsTyped(
+        () =>
+          new IoU(2).updateSync(
+            u8(1, 2, 2, (i, r, c) => (c ? 128 : 0)),
+            u8(1, 2, 2, () => 0),
+          ),
+        ArgumentError,
+        /yTrue\[0\]: masks 'auto' found the values 0, 128 \(numClasses 2, ignoreClass none\): neither class ids 0..1 nor a 0\/1 or 0\/255 binary mask/,
+      );
+      throwsTyped(
+        () =>
+          new PixelAccuracy({ numClasses: 3 }).updateSync(
+            u8(1, 2, 2, (i, r, c) => (c ? 255 : 0)),
+            u8(1, 2, 2, () => 0),
+          ),
+        ArgumentError,
+        /masks 'auto' found the values 0, 255 \(numClasses 3/,
+      );
       // 'binary' takes any non-zero value as foreground.
       const m = new Precision({ masks: 'binary' });
-      m.updateSync(u8(1, 2, 2, (i, r, c) => (c ? 128 : 0)), u8(1, 2, 2, (i, r, c) => (c ? 7 : 0)));
+      m.updateSync(
+        u8(1, 2, 2, (i, r, c) => (c ? 128 : 0)),
+        u8(1, 2, 2, (i, r, c) => (c ? 7 : 0)),
+      );
       assert.equal(m.result().value, 1);
     });
 
     it("masks is part of the config: bad values, numClasses other than 2 with 'binary', merge and JSON", () => {
-      throwsTyped(() => new MeanIoU(2, { masks: 'bin' }), ArgumentError, /options.masks: expected 'auto' \| 'binary' \| 'ids', got 'bin'/);
-      throwsTyped(() => new ConfusionMatrix(3, { masks: 'binary' }), ArgumentError, /options.masks: 'binary' masks have two classes/);
-      throwsTyped(() => new MeanIoU(2, { masks: 'binary' }).merge(new MeanIoU(2)), ArgumentError, /config masks "auto" into one with masks "binary"/);
+      throwsTyped(
+        () => new MeanIoU(2, { masks: 'bin' }),
+        ArgumentError,
+        /options.masks: expected 'auto' \| 'binary' \| 'ids', got 'bin'/,
+      );
+      throwsTyped(
+        () => new ConfusionMatrix(3, { masks: 'binary' }),
+        ArgumentError,
+        /options.masks: 'binary' masks have two classes/,
+      );
+      throwsTyped(
+        () => new MeanIoU(2, { masks: 'binary' }).merge(new MeanIoU(2)),
+        ArgumentError,
+        /config masks "auto" into one with masks "binary"/,
+      );
       const m = new MeanIoU(2, { masks: 'binary' });
       m.updateSync(masks, predicted);
       const back = Metric.fromJSON(JSON.parse(JSON.stringify(m)));
@@ -135,7 +204,10 @@ describe('mask conventions: no silent format mismatch in the metrics', () => {
       const perImage = await fromIds.update(null, truthIds);
       perImage.forEach((c, i) => close(c, ref.circularity.masks.per_image[i], `image ${i}`));
       assert.equal(fromIds.result().empty, ref.circularity.masks.empty_images.length);
-      const bools = Tensor.from(Array.from(truthIds.data, (x) => x === 1), { shape: truthIds.shape, dtype: 'bool' });
+      const bools = Tensor.from(
+        Array.from(truthIds.data, (x) => x === 1),
+        { shape: truthIds.shape, dtype: 'bool' },
+      );
       assert.deepEqual(new Circularity().updateSync(null, bools), perImage);
       bools.dispose();
     });
@@ -159,14 +231,20 @@ describe('mask conventions: no silent format mismatch in the metrics', () => {
       assert.equal(c.result().empty, ref.files.length, 'as asked: nothing above 127');
       assert.equal(warnings.length, 1, 'one warning per metric, not per image');
       assert.equal(warnings[0].code, 'TFCV_THRESHOLD_ONE_SIDED');
-      assert.match(warnings[0].message, /Circularity: threshold 127 puts every pixel of yPred\[0\] on the same side although its values vary/);
+      assert.match(
+        warnings[0].message,
+        /Circularity: threshold 127 puts every pixel of yPred\[0\] on the same side although its values vary/,
+      );
       const s = new SegmentationAccuracy({ threshold: 100 });
       const more = await warningsDuring(() => s.updateSync(ref.labels, predictedIds));
       assert.equal(more.length, 1);
       assert.match(more[0].message, /SegmentationAccuracy: threshold 100/);
       // Uniform images (an empty mask) and float probabilities below the threshold are not suspicious.
       const quiet = await warningsDuring(() => {
-        new Circularity({ threshold: 127 }).updateSync(null, u8(2, 4, 4, () => 0));
+        new Circularity({ threshold: 127 }).updateSync(
+          null,
+          u8(2, 4, 4, () => 0),
+        );
         new Circularity().updateSync(null, Tensor.from(new Float32Array(16).fill(0.1), { shape: [1, 4, 4, 1] }));
       });
       assert.deepEqual(quiet, []);

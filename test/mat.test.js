@@ -38,7 +38,8 @@ describe('Mat', () => {
   });
 
   it('decodes an image buffer with exact pixels (BMP written by the test)', async () => {
-    const rows = 3, cols = 5;
+    const rows = 3,
+      cols = 5;
     const bgr = randomBytes(rows * cols * 3, 7);
     const bmp = encodeBmp(bgr, rows, cols);
     const m = await Mat.decode(bmp);
@@ -123,7 +124,11 @@ describe('Mat', () => {
       throwsTyped(() => m.setTo('red'), ArgumentError);
       throwsTyped(() => m.setTo(1, { onShared: 'ignore' }), ArgumentError, /'throw' \| 'copy'/);
       throwsTyped(() => m.thresholdSync(1, 2, { type: 'adaptive' }), ArgumentError, /options.type/);
-      throwsTyped(() => Mat.zeros(2, 2, { dtype: 'float32' }).thresholdSync(0, 1, { type: 'otsu' }), ArgumentError, /Otsu/);
+      throwsTyped(
+        () => Mat.zeros(2, 2, { dtype: 'float32' }).thresholdSync(0, 1, { type: 'otsu' }),
+        ArgumentError,
+        /Otsu/,
+      );
       throwsTyped(() => new Mat({}), ArgumentError, /not constructible/);
     });
 
@@ -131,7 +136,13 @@ describe('Mat', () => {
       const m = Mat.zeros(2, 2);
       m.dispose();
       m.dispose();
-      for (const use of [() => m.rows, () => m.data, () => m.clone(), () => m.setTo(1), () => m.roi({ x: 0, y: 0, width: 1, height: 1 })]) {
+      for (const use of [
+        () => m.rows,
+        () => m.data,
+        () => m.clone(),
+        () => m.setTo(1),
+        () => m.roi({ x: 0, y: 0, width: 1, height: 1 }),
+      ]) {
         throwsTyped(use, DisposedError, /disposed/);
       }
     });

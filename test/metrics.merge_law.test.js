@@ -5,7 +5,21 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { tfcv, randomBytes } = require('./helpers');
-const { Tensor, Metric, Circularity, SegmentationAccuracy, AvgPixelValue, MeanIoU, IoU, Dice, PixelAccuracy, BinaryAccuracy, Precision, Recall, ConfusionMatrix } = tfcv;
+const {
+  Tensor,
+  Metric,
+  Circularity,
+  SegmentationAccuracy,
+  AvgPixelValue,
+  MeanIoU,
+  IoU,
+  Dice,
+  PixelAccuracy,
+  BinaryAccuracy,
+  Precision,
+  Recall,
+  ConfusionMatrix,
+} = tfcv;
 
 /** A tiny deterministic generator (mulberry32). */
 function rng(seed) {
@@ -24,7 +38,9 @@ function blobs(n, h, w, random, asFloat) {
   const t = Tensor.alloc(asFloat ? 'float32' : 'uint8', [n, h, w, 1]);
   const noise = randomBytes(n * h * w, Math.floor(random() * 1e9) + 1);
   for (let i = 0; i < n; i++) {
-    const cx = random() * w, cy = random() * h, r = 2 + random() * Math.min(h, w) * 0.4;
+    const cx = random() * w,
+      cy = random() * h,
+      r = 2 + random() * Math.min(h, w) * 0.4;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const k = (i * h + y) * w + x;
@@ -38,7 +54,8 @@ function blobs(n, h, w, random, asFloat) {
 
 function classIds(n, h, w, k, random, ignore) {
   const t = Tensor.alloc('uint8', [n, h, w]);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = ignore !== undefined && random() < 0.1 ? ignore : Math.floor(random() * k);
+  for (let i = 0; i < t.data.length; i++)
+    t.data[i] = ignore !== undefined && random() < 0.1 ? ignore : Math.floor(random() * k);
   return t;
 }
 
@@ -57,19 +74,59 @@ function probabilities(n, h, w, random) {
 // Per metric: a factory and a batch maker (yTrue, yPred) for a given number of images.
 const CASES = [
   ['Circularity', () => new Circularity(), (n, h, w, r) => [null, blobs(n, h, w, r, false)]],
-  ['Circularity (skip, float)', () => new Circularity({ emptyPolicy: 'skip' }), (n, h, w, r) => [null, blobs(n, h, w, r, true)]],
-  ['SegmentationAccuracy (labels)', () => new SegmentationAccuracy({ minPixels: 40 }), (n, h, w, r) => [Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0)), blobs(n, h, w, r, false)]],
-  ['SegmentationAccuracy (masks)', () => new SegmentationAccuracy({ minPixels: 40, threshold: 0.6 }), (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)]],
+  [
+    'Circularity (skip, float)',
+    () => new Circularity({ emptyPolicy: 'skip' }),
+    (n, h, w, r) => [null, blobs(n, h, w, r, true)],
+  ],
+  [
+    'SegmentationAccuracy (labels)',
+    () => new SegmentationAccuracy({ minPixels: 40 }),
+    (n, h, w, r) => [Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0)), blobs(n, h, w, r, false)],
+  ],
+  [
+    'SegmentationAccuracy (masks)',
+    () => new SegmentationAccuracy({ minPixels: 40, threshold: 0.6 }),
+    (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)],
+  ],
   ['AvgPixelValue', () => new AvgPixelValue(), (n, h, w, r) => [null, blobs(n, h, w, r, false)]],
-  ['AvgPixelValue (batches)', () => new AvgPixelValue({ average: 'batches' }), (n, h, w, r) => [null, probabilities(n, h, w, r)]],
-  ['MeanIoU (probabilities)', () => new MeanIoU(2), (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)]],
-  ['MeanIoU (4 classes, scores, ignored class)', () => new MeanIoU(4, { ignoreClass: 9 }), (n, h, w, r) => [classIds(n, h, w, 4, r, 9), scores(n, h, w, 4, r)]],
-  ['IoU', () => new IoU(3, { targetClassIds: [0, 2] }), (n, h, w, r) => [classIds(n, h, w, 3, r), classIds(n, h, w, 3, r)]],
+  [
+    'AvgPixelValue (batches)',
+    () => new AvgPixelValue({ average: 'batches' }),
+    (n, h, w, r) => [null, probabilities(n, h, w, r)],
+  ],
+  [
+    'MeanIoU (probabilities)',
+    () => new MeanIoU(2),
+    (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)],
+  ],
+  [
+    'MeanIoU (4 classes, scores, ignored class)',
+    () => new MeanIoU(4, { ignoreClass: 9 }),
+    (n, h, w, r) => [classIds(n, h, w, 4, r, 9), scores(n, h, w, 4, r)],
+  ],
+  [
+    'IoU',
+    () => new IoU(3, { targetClassIds: [0, 2] }),
+    (n, h, w, r) => [classIds(n, h, w, 3, r), classIds(n, h, w, 3, r)],
+  ],
   ['Dice', () => new Dice(3), (n, h, w, r) => [classIds(n, h, w, 3, r), scores(n, h, w, 3, r)]],
-  ['PixelAccuracy', () => new PixelAccuracy({ numClasses: 5 }), (n, h, w, r) => [classIds(n, h, w, 5, r), classIds(n, h, w, 5, r)]],
-  ['BinaryAccuracy', () => new BinaryAccuracy({ threshold: 0.3 }), (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)]],
+  [
+    'PixelAccuracy',
+    () => new PixelAccuracy({ numClasses: 5 }),
+    (n, h, w, r) => [classIds(n, h, w, 5, r), classIds(n, h, w, 5, r)],
+  ],
+  [
+    'BinaryAccuracy',
+    () => new BinaryAccuracy({ threshold: 0.3 }),
+    (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)],
+  ],
   ['Precision', () => new Precision(), (n, h, w, r) => [classIds(n, h, w, 2, r), probabilities(n, h, w, r)]],
-  ['Recall', () => new Recall({ numClasses: 3, classId: 2 }), (n, h, w, r) => [classIds(n, h, w, 3, r), classIds(n, h, w, 3, r)]],
+  [
+    'Recall',
+    () => new Recall({ numClasses: 3, classId: 2 }),
+    (n, h, w, r) => [classIds(n, h, w, 3, r), classIds(n, h, w, 3, r)],
+  ],
   ['ConfusionMatrix', () => new ConfusionMatrix(3), (n, h, w, r) => [classIds(n, h, w, 3, r), scores(n, h, w, 3, r)]],
 ];
 
@@ -145,7 +202,9 @@ describe('states from worker_threads merge into the single-thread result', () =>
       [0, 1, 2].map(
         (index) =>
           new Promise((resolve, reject) => {
-            const worker = new Worker(path.join(__dirname, 'workers/metrics-worker.js'), { workerData: { count, seed: 5, workers: 3, index } });
+            const worker = new Worker(path.join(__dirname, 'workers/metrics-worker.js'), {
+              workerData: { count, seed: 5, workers: 3, index },
+            });
             worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
             worker.once('error', reject);
           }),
@@ -158,7 +217,8 @@ describe('states from worker_threads merge into the single-thread result', () =>
     for (const w of [0, 1, 2]) {
       const part = shapes.filter((_, i) => i % 3 === w);
       const ids = part.map((s) => s.mask.thresholdSync(0, 1));
-      for (const m of single) m.updateSync(m.usesTruth ? ids : null, m instanceof AvgPixelValue ? part.map((s) => s.image) : ids);
+      for (const m of single)
+        m.updateSync(m.usesTruth ? ids : null, m instanceof AvgPixelValue ? part.map((s) => s.image) : ids);
     }
     single.forEach((m, j) => {
       const merged = Metric.fromJSON(states[0][j]).merge(Metric.fromJSON(states[1][j]), Metric.fromJSON(states[2][j]));

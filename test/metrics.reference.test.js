@@ -8,7 +8,21 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tfcv } = require('./helpers');
-const { Mat, Tensor, Circularity, SegmentationAccuracy, AvgPixelValue, MeanIoU, IoU, Dice, PixelAccuracy, BinaryAccuracy, Precision, Recall, ConfusionMatrix } = tfcv;
+const {
+  Mat,
+  Tensor,
+  Circularity,
+  SegmentationAccuracy,
+  AvgPixelValue,
+  MeanIoU,
+  IoU,
+  Dice,
+  PixelAccuracy,
+  BinaryAccuracy,
+  Precision,
+  Recall,
+  ConfusionMatrix,
+} = tfcv;
 
 const DIR = path.join(__dirname, 'fixtures/reference/metrics');
 const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'values.json'), 'utf8'));
@@ -24,15 +38,24 @@ function close(actual, expected, label, metric) {
   const diff = Math.abs(actual - expected);
   const rel = expected === 0 ? diff : diff / Math.abs(expected);
   worst.set(metric, Math.max(worst.get(metric) ?? 0, rel));
-  assert.ok(rel <= TOLERANCE || diff <= 1e-12, `${label}: ${actual} vs Python ${expected} (relative difference ${rel})`);
+  assert.ok(
+    rel <= TOLERANCE || diff <= 1e-12,
+    `${label}: ${actual} vs Python ${expected} (relative difference ${rel})`,
+  );
 }
 
-const readPngs = (sub, flags) => ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags }));
+const readPngs = (sub, flags) =>
+  ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags }));
 const bin = (file, dtype, shape) => Tensor.from(fs.readFileSync(path.join(DIR, file)), { dtype, shape });
 // Class ids 0 / 1 from 0 / 255 PNGs, as one uint8 batch tensor [N,64,64].
 function ids(mats) {
   const t = Tensor.alloc('uint8', [mats.length, 64, 64]);
-  mats.forEach((m, i) => t.data.set(m.data.map((x) => (x > 0 ? 1 : 0)), i * 4096));
+  mats.forEach((m, i) =>
+    t.data.set(
+      m.data.map((x) => (x > 0 ? 1 : 0)),
+      i * 4096,
+    ),
+  );
   return t;
 }
 
@@ -49,7 +72,8 @@ describe('metrics equal the Python reference (cv2 and Keras, 1e-6 relative)', ()
     predicted4 = bin('predicted4.bin', 'uint8', ref.shapes.classes4);
   });
   after(() => {
-    for (const x of [...images, ...masks, ...predicted, probabilities, truthIds, predictedIds, classes4, predicted4]) x.dispose();
+    for (const x of [...images, ...masks, ...predicted, probabilities, truthIds, predictedIds, classes4, predicted4])
+      x.dispose();
     const lines = [...worst].map(([k, v]) => `      ${k.padEnd(24)} ${v.toExponential(2)}`);
     console.log(`    max relative difference vs Python:\n${lines.join('\n')}`);
   });
@@ -89,7 +113,10 @@ describe('metrics equal the Python reference (cv2 and Keras, 1e-6 relative)', ()
       const e = ref.segmentation_accuracy.images;
       const metric = new SegmentationAccuracy();
       const perImage = metric.updateSync(ref.labels, images);
-      assert.deepEqual(perImage, e.predictions.map((p, i) => (p === ref.labels[i] ? 1 : 0)));
+      assert.deepEqual(
+        perImage,
+        e.predictions.map((p, i) => (p === ref.labels[i] ? 1 : 0)),
+      );
       close(metric.result().value, e.value, 'images', 'segmentation-accuracy');
     });
 
@@ -103,7 +130,10 @@ describe('metrics equal the Python reference (cv2 and Keras, 1e-6 relative)', ()
     it('float probabilities with the automatic threshold 0.5', () => {
       const e = ref.segmentation_accuracy.probabilities;
       const metric = new SegmentationAccuracy({ minPixels: e.min_pixels });
-      metric.updateSync(ref.labels.map((l) => l === 1), probabilities);
+      metric.updateSync(
+        ref.labels.map((l) => l === 1),
+        probabilities,
+      );
       close(metric.result().value, e.value, 'probabilities', 'segmentation-accuracy');
     });
   });

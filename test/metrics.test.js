@@ -31,13 +31,15 @@ const {
 /** A uint8 [n,h,w] tensor from a function of (image, row, col). */
 function u8(n, h, w, f) {
   const t = Tensor.alloc('uint8', [n, h, w]);
-  for (let i = 0; i < n; i++) for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) t.data[(i * h + r) * w + c] = f(i, r, c);
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) t.data[(i * h + r) * w + c] = f(i, r, c);
   return t;
 }
 /** A filled disc of radius rad at the centre of a size x size 0/255 Mat. */
 function disc(size, rad) {
   const px = new Uint8Array(size * size);
-  for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) if ((r - size / 2) ** 2 + (c - size / 2) ** 2 <= rad * rad) px[r * size + c] = 255;
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++) if ((r - size / 2) ** 2 + (c - size / 2) ** 2 <= rad * rad) px[r * size + c] = 255;
   return Mat.fromBuffer(px, { rows: size, cols: size });
 }
 
@@ -52,7 +54,8 @@ describe('metrics', () => {
       assert.deepEqual(new Circularity().updateSync(null, nhw), perImage);
       assert.deepEqual(new Circularity().updateSync(null, nhwc), perImage);
       const single = new Circularity();
-      for (let i = 0; i < 3; i++) single.updateSync(null, Tensor.from(nhw.data.subarray(i * 1600, (i + 1) * 1600), { shape: [40, 40] }));
+      for (let i = 0; i < 3; i++)
+        single.updateSync(null, Tensor.from(nhw.data.subarray(i * 1600, (i + 1) * 1600), { shape: [40, 40] }));
       assert.equal(single.result().value, perImage.reduce((a, b) => a + b) / 3);
       assert.ok(perImage[0] > 0.85 && perImage[0] < 1.0, `a disc is nearly round: ${perImage[0]}`);
     });
@@ -62,14 +65,22 @@ describe('metrics', () => {
       const roi = big.roi({ x: 8, y: 8, width: 48, height: 48 });
       assert.equal(roi.isContinuous, false);
       assert.deepEqual(new Circularity().updateSync(null, roi), new Circularity().updateSync(null, roi.clone()));
-      assert.deepEqual(new AvgPixelValue().updateSync(null, [roi]), new AvgPixelValue().updateSync(null, [roi.clone()]));
+      assert.deepEqual(
+        new AvgPixelValue().updateSync(null, [roi]),
+        new AvgPixelValue().updateSync(null, [roi.clone()]),
+      );
     });
 
     it('update() (off the event loop) and updateSync() give identical states', async () => {
       const shapes = syntheticShapes(6, { seed: 3 });
       const masks = shapes.map((s) => s.mask);
       const ids = masks.map((m) => m.thresholdSync(0, 1));
-      for (const make of [() => new Circularity(), () => new MeanIoU(2), () => new AvgPixelValue(), () => new SegmentationAccuracy({ minPixels: 200 })]) {
+      for (const make of [
+        () => new Circularity(),
+        () => new MeanIoU(2),
+        () => new AvgPixelValue(),
+        () => new SegmentationAccuracy({ minPixels: 200 }),
+      ]) {
         const a = make();
         const b = make();
         const truth = a.usesTruth ? ids : null;
@@ -100,8 +111,14 @@ describe('metrics', () => {
   describe('streaming: update, result, reset', () => {
     it('results accumulate over updates and reset() starts over', () => {
       const m = new PixelAccuracy();
-      m.updateSync(u8(1, 2, 2, () => 1), u8(1, 2, 2, () => 1));
-      m.updateSync(u8(1, 2, 2, () => 1), u8(1, 2, 2, () => 0));
+      m.updateSync(
+        u8(1, 2, 2, () => 1),
+        u8(1, 2, 2, () => 1),
+      );
+      m.updateSync(
+        u8(1, 2, 2, () => 1),
+        u8(1, 2, 2, () => 0),
+      );
       assert.deepEqual(m.result(), { value: 0.5, correct: 4, total: 8 });
       m.reset();
       assert.ok(Number.isNaN(m.result().value));
@@ -110,11 +127,17 @@ describe('metrics', () => {
 
     it('an update still running when reset() is called is discarded', async () => {
       const m = new MeanIoU(2);
-      const pending = m.update(u8(4, 64, 64, () => 1), u8(4, 64, 64, () => 1));
+      const pending = m.update(
+        u8(4, 64, 64, () => 1),
+        u8(4, 64, 64, () => 1),
+      );
       m.reset();
       const values = await pending;
       assert.deepEqual(values, [1, 1, 1, 1]);
-      assert.deepEqual(m.matrix(), [[0, 0], [0, 0]]);
+      assert.deepEqual(m.matrix(), [
+        [0, 0],
+        [0, 0],
+      ]);
     });
 
     it('an empty batch changes nothing', () => {
@@ -153,10 +176,16 @@ describe('metrics', () => {
     });
 
     it("threshold 'auto' is 127 for integer images and 0.5 for float probabilities; an explicit threshold applies to both", () => {
-      const levels = Tensor.from(new Uint8Array(100).map((_, i) => ((i % 10) - 5) ** 2 + (Math.floor(i / 10) - 5) ** 2 <= 9 ? 120 : 0), { shape: [1, 10, 10] });
+      const levels = Tensor.from(
+        new Uint8Array(100).map((_, i) => (((i % 10) - 5) ** 2 + (Math.floor(i / 10) - 5) ** 2 <= 9 ? 120 : 0)),
+        { shape: [1, 10, 10] },
+      );
       assert.deepEqual(new Circularity().updateSync(null, levels), [0], '120 is not above 127');
       assert.ok(new Circularity({ threshold: 100 }).updateSync(null, levels)[0] > 0);
-      const probabilities = Tensor.from(new Float32Array(levels.data).map((x) => x / 200), { shape: [1, 10, 10, 1] });
+      const probabilities = Tensor.from(
+        new Float32Array(levels.data).map((x) => x / 200),
+        { shape: [1, 10, 10, 1] },
+      );
       assert.ok(new Circularity().updateSync(null, probabilities)[0] > 0, '0.6 is above 0.5');
       assert.deepEqual(new Circularity({ threshold: 0.7 }).updateSync(null, probabilities), [0]);
     });
@@ -190,7 +219,15 @@ describe('metrics', () => {
       expectCorrect([big, small, small], 2); // masks: positive when > 500 non-zero pixels
       const m = new SegmentationAccuracy();
       m.updateSync([1, 0, 0], pred);
-      assert.deepEqual(m.result(), { value: 2 / 3, correct: 2, total: 3, truePositives: 1, falsePositives: 1, trueNegatives: 1, falseNegatives: 0 });
+      assert.deepEqual(m.result(), {
+        value: 2 / 3,
+        correct: 2,
+        total: 3,
+        truePositives: 1,
+        falsePositives: 1,
+        trueNegatives: 1,
+        falseNegatives: 0,
+      });
     });
 
     it('minPixels and threshold are options; labels must be binary', () => {
@@ -198,8 +235,16 @@ describe('metrics', () => {
       m.updateSync([1], disc(40, 5));
       assert.equal(m.result().value, 1);
       throwsTyped(() => m.updateSync([2], disc(40, 5)), ArgumentError, /yTrue\[0\]: expected a binary label/);
-      throwsTyped(() => m.updateSync(null, disc(40, 5)), ArgumentError, /yTrue: SegmentationAccuracy needs labels or truth masks/);
-      throwsTyped(() => m.updateSync([1, 0], disc(40, 5)), ShapeError, /one label or mask per image, got 2 in yTrue and 1 in yPred/);
+      throwsTyped(
+        () => m.updateSync(null, disc(40, 5)),
+        ArgumentError,
+        /yTrue: SegmentationAccuracy needs labels or truth masks/,
+      );
+      throwsTyped(
+        () => m.updateSync([1, 0], disc(40, 5)),
+        ShapeError,
+        /one label or mask per image, got 2 in yTrue and 1 in yPred/,
+      );
     });
   });
 
@@ -215,7 +260,10 @@ describe('metrics', () => {
       }
       assert.equal(pixels.result().value, 20 / 6);
       assert.equal(batches.result().value, 5);
-      assert.deepEqual(pixels.updateSync(null, [Mat.fromBuffer(new Uint8Array([1, 2, 3, 6]), { rows: 2, cols: 2 })]), [3]);
+      assert.deepEqual(
+        pixels.updateSync(null, [Mat.fromBuffer(new Uint8Array([1, 2, 3, 6]), { rows: 2, cols: 2 })]),
+        [3],
+      );
     });
 
     it('int8 / float64 / int64 / bool pixels are summed in their own type', () => {
@@ -233,16 +281,36 @@ describe('metrics', () => {
     it('predictions: class ids, per-class scores (argmax, first maximum wins) and probabilities (> threshold)', () => {
       const truth = u8(1, 1, 4, (i, r, c) => [0, 1, 2, 2][c]);
       const ids = u8(1, 1, 4, (i, r, c) => [0, 1, 1, 2][c]);
-      const scores = Tensor.from(new Float32Array([0.9, 0.1, 0, 0.2, 0.7, 0.1, 0.3, 0.3, 0.3, 0, 0.1, 0.9]), { shape: [1, 1, 4, 3] });
+      const scores = Tensor.from(new Float32Array([0.9, 0.1, 0, 0.2, 0.7, 0.1, 0.3, 0.3, 0.3, 0, 0.1, 0.9]), {
+        shape: [1, 1, 4, 3],
+      });
       const a = new ConfusionMatrix(3);
       a.updateSync(truth, ids);
       const b = new ConfusionMatrix(3);
       b.updateSync(truth, scores);
-      assert.deepEqual(a.result().matrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
-      assert.deepEqual(b.result().matrix, [[1, 0, 0], [0, 1, 0], [1, 0, 1]], 'a tie picks the first class');
+      assert.deepEqual(a.result().matrix, [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 1, 1],
+      ]);
+      assert.deepEqual(
+        b.result().matrix,
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [1, 0, 1],
+        ],
+        'a tie picks the first class',
+      );
       const p = new ConfusionMatrix(2, { threshold: 0.6 });
-      p.updateSync(u8(1, 1, 3, () => 1), Tensor.from(new Float32Array([0.5, 0.6, 0.61]), { shape: [1, 1, 3] }));
-      assert.deepEqual(p.result().matrix, [[0, 0], [2, 1]]);
+      p.updateSync(
+        u8(1, 1, 3, () => 1),
+        Tensor.from(new Float32Array([0.5, 0.6, 0.61]), { shape: [1, 1, 3] }),
+      );
+      assert.deepEqual(p.result().matrix, [
+        [0, 0],
+        [2, 1],
+      ]);
       const forced = new ConfusionMatrix(3, { predictions: 'class-ids' });
       forced.updateSync(truth, Tensor.from(new Float32Array([0, 1, 1, 2]), { shape: [1, 1, 4] }));
       assert.deepEqual(forced.result().matrix, a.result().matrix);
@@ -282,10 +350,16 @@ describe('metrics', () => {
       const pred = u8(2, 1, 2, () => 1);
       const m = new ConfusionMatrix(2);
       m.updateSync(truth, pred, [0.5, 2]);
-      assert.deepEqual(m.result().matrix, [[0, 1], [0, 4]]);
+      assert.deepEqual(m.result().matrix, [
+        [0, 1],
+        [0, 4],
+      ]);
       const skip = new ConfusionMatrix(2);
       skip.updateSync(truth, pred, new Float64Array([0, 1]));
-      assert.deepEqual(skip.result().matrix, [[0, 0], [0, 2]]);
+      assert.deepEqual(skip.result().matrix, [
+        [0, 0],
+        [0, 2],
+      ]);
     });
 
     it('per-sample values are the metric of each image alone', () => {
@@ -296,7 +370,7 @@ describe('metrics', () => {
   });
 
   describe('each metric describes itself (what evaluate() and the results table ask)', () => {
-    it('details(result) states the counts behind the value, in the metric\'s own terms', () => {
+    it("details(result) states the counts behind the value, in the metric's own terms", () => {
       const shapes = syntheticShapes(4, { seed: 3 });
       const ids = shapes.map((s) => s.mask.thresholdSync(0, 1));
       const pred = u8(4, 64, 64, (i, r, c) => (r < 32 && c < 32 ? 1 : 0));
@@ -320,7 +394,10 @@ describe('metrics', () => {
         assert.match(m.details(), expected[name], name);
       }
       const matrix = new ConfusionMatrix(2);
-      matrix.updateSync(u8(1, 1, 4, (i, r, c) => [0, 0, 1, 1][c]), u8(1, 1, 4, (i, r, c) => [0, 1, 1, 1][c]));
+      matrix.updateSync(
+        u8(1, 1, 4, (i, r, c) => [0, 0, 1, 1][c]),
+        u8(1, 1, 4, (i, r, c) => [0, 1, 1, 1][c]),
+      );
       assert.equal(matrix.details(), 'rows = truth: [[1,1],[0,2]]');
     });
 
@@ -363,9 +440,21 @@ describe('metrics', () => {
     });
 
     it('merging a different kind or config is a typed error naming what differs', () => {
-      throwsTyped(() => new MeanIoU(2).merge(new Dice(2)), ArgumentError, /others\[0\]: cannot merge a Dice into a MeanIoU/);
-      throwsTyped(() => new MeanIoU(2).merge(new MeanIoU(3)), ArgumentError, /config numClasses 3 into one with numClasses 2/);
-      throwsTyped(() => new Circularity().merge(new Circularity(), new Circularity({ emptyPolicy: 'skip' })), ArgumentError, /others\[1\].*emptyPolicy "skip"/);
+      throwsTyped(
+        () => new MeanIoU(2).merge(new Dice(2)),
+        ArgumentError,
+        /others\[0\]: cannot merge a Dice into a MeanIoU/,
+      );
+      throwsTyped(
+        () => new MeanIoU(2).merge(new MeanIoU(3)),
+        ArgumentError,
+        /config numClasses 3 into one with numClasses 2/,
+      );
+      throwsTyped(
+        () => new Circularity().merge(new Circularity(), new Circularity({ emptyPolicy: 'skip' })),
+        ArgumentError,
+        /others\[1\].*emptyPolicy "skip"/,
+      );
       throwsTyped(() => new Circularity().merge({}), ArgumentError, /others\[0\]: expected a Metric/);
     });
 
@@ -375,43 +464,200 @@ describe('metrics', () => {
       throwsTyped(() => Metric.fromJSON(null), ArgumentError, /json: expected a metric state object/);
       throwsTyped(() => Metric.fromJSON({ ...good, kind: 'Nope' }), ArgumentError, /json.kind: expected one of/);
       throwsTyped(() => Metric.fromJSON({ ...good, version: 2 }), ArgumentError, /json.version: expected 1/);
-      throwsTyped(() => Metric.fromJSON({ ...good, config: { ...good.config, numClasses: 0 } }), ArgumentError, /numClasses/);
-      throwsTyped(() => Metric.fromJSON({ ...good, config: { ...good.config, typo: 1 } }), ArgumentError, /options.typo: unknown option/);
-      throwsTyped(() => Metric.fromJSON({ ...good, state: { matrix: [[1, 2]] } }), ArgumentError, /json.state.matrix: expected a 2x2 matrix/);
-      throwsTyped(() => Metric.fromJSON({ ...good, state: { matrix: [[1, -2], [0, 0]] } }), ArgumentError, /json.state.matrix\[0\]\[1\]: expected a count >= 0/);
-      throwsTyped(() => Metric.fromJSON({ ...new Circularity().toJSON(), state: { sum: 'x' } }), ArgumentError, /json.state.sum: expected a finite number/);
-      throwsTyped(() => Metric.fromJSON({ ...new Circularity().toJSON(), state: { extra: 1 } }), ArgumentError, /json.state.extra: not part of a Circularity state/);
+      throwsTyped(
+        () => Metric.fromJSON({ ...good, config: { ...good.config, numClasses: 0 } }),
+        ArgumentError,
+        /numClasses/,
+      );
+      throwsTyped(
+        () => Metric.fromJSON({ ...good, config: { ...good.config, typo: 1 } }),
+        ArgumentError,
+        /options.typo: unknown option/,
+      );
+      throwsTyped(
+        () => Metric.fromJSON({ ...good, state: { matrix: [[1, 2]] } }),
+        ArgumentError,
+        /json.state.matrix: expected a 2x2 matrix/,
+      );
+      throwsTyped(
+        () =>
+          Metric.fromJSON({
+            ...good,
+            state: {
+              matrix: [
+                [1, -2],
+                [0, 0],
+              ],
+            },
+          }),
+        ArgumentError,
+        /json.state.matrix\[0\]\[1\]: expected a count >= 0/,
+      );
+      throwsTyped(
+        () => Metric.fromJSON({ ...new Circularity().toJSON(), state: { sum: 'x' } }),
+        ArgumentError,
+        /json.state.sum: expected a finite number/,
+      );
+      throwsTyped(
+        () => Metric.fromJSON({ ...new Circularity().toJSON(), state: { extra: 1 } }),
+        ArgumentError,
+        /json.state.extra: not part of a Circularity state/,
+      );
     });
   });
 
   describe('bad input is a typed error naming the argument', () => {
     it('shapes that disagree between truth and prediction', () => {
       const m = new MeanIoU(2);
-      throwsTyped(() => m.updateSync(u8(2, 4, 4, () => 0), u8(3, 4, 4, () => 0)), ShapeError, /yTrue \/ yPred: expected the same number of images, got 2 in yTrue and 3 in yPred/);
-      throwsTyped(() => m.updateSync(u8(1, 4, 4, () => 0), u8(1, 4, 5, () => 0)), ShapeError, /image 0 is 4x4 .* in yTrue but 4x5 in yPred/);
+      throwsTyped(
+        () =>
+          m.updateSync(
+            u8(2, 4, 4, () => 0),
+            u8(3, 4, 4, () => 0),
+          ),
+        ShapeError,
+        /yTrue \/ yPred: expected the same number of images, got 2 in yTrue and 3 in yPred/,
+      );
+      throwsTyped(
+        () =>
+          m.updateSync(
+            u8(1, 4, 4, () => 0),
+            u8(1, 4, 5, () => 0),
+          ),
+        ShapeError,
+        /image 0 is 4x4 .* in yTrue but 4x5 in yPred/,
+      );
       throwsTyped(() => m.updateSync([Mat.zeros(4, 4)], [Mat.zeros(5, 4)]), ShapeError, /image 0 is 4x4/);
-      throwsTyped(() => m.updateSync(Tensor.alloc('uint8', [1, 4, 4, 2]), u8(1, 4, 4, () => 0)), ShapeError, /yTrue: class ids need one channel, got 2/);
-      throwsTyped(() => m.updateSync(u8(1, 4, 4, () => 0), Tensor.alloc('float32', [1, 4, 4, 3])), ShapeError, /yPred: float predictions need 1 channel .* or numClasses = 2 channels/);
-      throwsTyped(() => m.updateSync(u8(1, 4, 4, () => 0), Tensor.alloc('uint8', [4])), ShapeError, /yPred: expected a batch \[N,H,W\]/);
-      throwsTyped(() => new Circularity().updateSync(null, Tensor.alloc('uint8', [1, 4, 4, 2])), ShapeError, /yPred\[0\]: expected 1 \(gray\), 3 \(BGR\) or 4 \(BGRA\) channels, got 2/);
+      throwsTyped(
+        () =>
+          m.updateSync(
+            Tensor.alloc('uint8', [1, 4, 4, 2]),
+            u8(1, 4, 4, () => 0),
+          ),
+        ShapeError,
+        /yTrue: class ids need one channel, got 2/,
+      );
+      throwsTyped(
+        () =>
+          m.updateSync(
+            u8(1, 4, 4, () => 0),
+            Tensor.alloc('float32', [1, 4, 4, 3]),
+          ),
+        ShapeError,
+        /yPred: float predictions need 1 channel .* or numClasses = 2 channels/,
+      );
+      throwsTyped(
+        () =>
+          m.updateSync(
+            u8(1, 4, 4, () => 0),
+            Tensor.alloc('uint8', [4]),
+          ),
+        ShapeError,
+        /yPred: expected a batch \[N,H,W\]/,
+      );
+      throwsTyped(
+        () => new Circularity().updateSync(null, Tensor.alloc('uint8', [1, 4, 4, 2])),
+        ShapeError,
+        /yPred\[0\]: expected 1 \(gray\), 3 \(BGR\) or 4 \(BGRA\) channels, got 2/,
+      );
     });
 
     it('wrong dtypes', () => {
-      throwsTyped(() => new MeanIoU(2).updateSync(Tensor.from(['a'], { shape: [1, 1, 1] }), u8(1, 1, 1, () => 0)), DTypeError, /yTrue: expected a numeric tensor, got a string tensor/);
-      throwsTyped(() => new MeanIoU(2, { predictions: 'scores' }).updateSync(u8(1, 1, 1, () => 0), Tensor.alloc('uint8', [1, 1, 1, 2])), DTypeError, /yPred: per-class scores must be float, got uint8/);
-      throwsTyped(() => new Circularity().updateSync(null, Tensor.alloc('int64', [1, 4, 4])), DTypeError, /yPred: circularity needs pixels OpenCV can read .* got int64/);
-      throwsTyped(() => new Circularity().updateSync(null, [Mat.zeros(4, 4), Mat.zeros(4, 4, { dtype: 'float32' })]), DTypeError, /yPred\[1\]: every Mat of a batch needs one dtype/);
-      throwsTyped(() => new MeanIoU(3).updateSync(u8(1, 1, 1, () => 0), Tensor.alloc('float32', [1, 1, 1, 1])), ArgumentError, /needs numClasses 2 \(got 3\)/);
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            Tensor.from(['a'], { shape: [1, 1, 1] }),
+            u8(1, 1, 1, () => 0),
+          ),
+        DTypeError,
+        /yTrue: expected a numeric tensor, got a string tensor/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(2, { predictions: 'scores' }).updateSync(
+            u8(1, 1, 1, () => 0),
+            Tensor.alloc('uint8', [1, 1, 1, 2]),
+          ),
+        DTypeError,
+        /yPred: per-class scores must be float, got uint8/,
+      );
+      throwsTyped(
+        () => new Circularity().updateSync(null, Tensor.alloc('int64', [1, 4, 4])),
+        DTypeError,
+        /yPred: circularity needs pixels OpenCV can read .* got int64/,
+      );
+      throwsTyped(
+        () => new Circularity().updateSync(null, [Mat.zeros(4, 4), Mat.zeros(4, 4, { dtype: 'float32' })]),
+        DTypeError,
+        /yPred\[1\]: every Mat of a batch needs one dtype/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(3).updateSync(
+            u8(1, 1, 1, () => 0),
+            Tensor.alloc('float32', [1, 1, 1, 1]),
+          ),
+        ArgumentError,
+        /needs numClasses 2 \(got 3\)/,
+      );
     });
 
     it('class ids out of range, fractional ids and NaN predictions', () => {
-      throwsTyped(() => new MeanIoU(2, { masks: 'ids' }).updateSync(u8(1, 2, 2, (i, r, c) => (r && c ? 255 : 0)), u8(1, 2, 2, () => 0)), ArgumentError, /yTrue\[0\]: class id 255 at row 1, col 1 is outside 0..1 \(numClasses 2\); for 0\/255 masks pass masks: 'binary'/);
-      throwsTyped(() => new MeanIoU(2, { masks: 'ids' }).updateSync(u8(1, 1, 2, () => 0), u8(1, 1, 2, (i, r, c) => c * 7)), ArgumentError, /yPred\[0\]: predicted class id 7 at row 0, col 1 is outside 0..1/);
-      throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 1, 2, () => 0), u8(1, 1, 2, (i, r, c) => c * 7)), ArgumentError, /yPred\[0\]: masks 'auto' found the values 0, 7 \(numClasses 2\)/);
-      throwsTyped(() => new MeanIoU(2).updateSync(Tensor.from(new Float32Array([0, 0.5]), { shape: [1, 1, 2] }), u8(1, 1, 2, () => 0)), ArgumentError, /yTrue\[0\]: class ids must be integers, got 0.5/);
-      throwsTyped(() => new MeanIoU(2).updateSync(Tensor.from(new Int32Array([0, -1]), { shape: [1, 1, 2] }), u8(1, 1, 2, () => 0)), ArgumentError, /class id -1/);
+      throwsTyped(
+        () =>
+          new MeanIoU(2, { masks: 'ids' }).updateSync(
+            u8(1, 2, 2, (i, r, c) => (r && c ? 255 : 0)),
+            u8(1, 2, 2, () => 0),
+          ),
+        ArgumentError,
+        /yTrue\[0\]: class id 255 at row 1, col 1 is outside 0..1 \(numClasses 2\); for 0\/255 masks pass masks: 'binary'/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(2, { masks: 'ids' }).updateSync(
+            u8(1, 1, 2, () => 0),
+            u8(1, 1, 2, (i, r, c) => c * 7),
+          ),
+        ArgumentError,
+        /yPred\[0\]: predicted class id 7 at row 0, col 1 is outside 0..1/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            u8(1, 1, 2, () => 0),
+            u8(1, 1, 2, (i, r, c) => c * 7),
+          ),
+        ArgumentError,
+        /yPred\[0\]: masks 'auto' found the values 0, 7 \(numClasses 2\)/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            Tensor.from(new Float32Array([0, 0.5]), { shape: [1, 1, 2] }),
+            u8(1, 1, 2, () => 0),
+          ),
+        ArgumentError,
+        /yTrue\[0\]: class ids must be integers, got 0.5/,
+      );
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            Tensor.from(new Int32Array([0, -1]), { shape: [1, 1, 2] }),
+            u8(1, 1, 2, () => 0),
+          ),
+        ArgumentError,
+        /class id -1/,
+      );
       const nan = Tensor.from(new Float32Array([0.2, NaN, 0.9, 0.1]), { shape: [1, 2, 2, 1] });
-      throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 2, 2, () => 0), nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            u8(1, 2, 2, () => 0),
+            nan,
+          ),
+        ArgumentError,
+        /yPred\[0\]: NaN at row 0, col 1/,
+      );
       throwsTyped(() => new Circularity().updateSync(null, nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
       const wide = Tensor.alloc('float32', [2, 40, 100, 1]);
       wide.data.fill(0.25);
@@ -419,37 +665,96 @@ describe('metrics', () => {
       throwsTyped(() => new Circularity().updateSync(null, wide), ArgumentError, /yPred\[1\]: NaN at row 10, col 37/);
       throwsTyped(() => new SegmentationAccuracy().updateSync([0], nan), ArgumentError, /yPred\[0\]: NaN/);
       throwsTyped(() => new AvgPixelValue().updateSync(null, nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
-      throwsTyped(() => new MeanIoU(2).updateSync(u8(1, 1, 2, () => 0), Tensor.from(new Float32Array([0.1, 0.2, NaN, 0.3]), { shape: [1, 1, 2, 2] })), ArgumentError, /NaN score for class 0 at row 0, col 1/);
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            u8(1, 1, 2, () => 0),
+            Tensor.from(new Float32Array([0.1, 0.2, NaN, 0.3]), { shape: [1, 1, 2, 2] }),
+          ),
+        ArgumentError,
+        /NaN score for class 0 at row 0, col 1/,
+      );
     });
 
     it('disposed tensors and Mats', async () => {
       const t = u8(1, 2, 2, () => 0);
       t.dispose();
-      throwsTyped(() => new MeanIoU(2).updateSync(t, u8(1, 2, 2, () => 0)), DisposedError, /yTrue: the Tensor was disposed/);
+      throwsTyped(
+        () =>
+          new MeanIoU(2).updateSync(
+            t,
+            u8(1, 2, 2, () => 0),
+          ),
+        DisposedError,
+        /yTrue: the Tensor was disposed/,
+      );
       await rejectsTyped(new Circularity().update(null, t), DisposedError, /yPred: the Tensor was disposed/);
       const m = Mat.zeros(2, 2);
       m.dispose();
-      throwsTyped(() => new AvgPixelValue().updateSync(null, [Mat.zeros(2, 2), m]), DisposedError, /yPred\[1\]: the Mat was disposed/);
-      throwsTyped(() => new AvgPixelValue().updateSync(null, Tensor.alloc('uint8', [1, 1, 1]), t), DisposedError, /sampleWeight: the Tensor was disposed/);
+      throwsTyped(
+        () => new AvgPixelValue().updateSync(null, [Mat.zeros(2, 2), m]),
+        DisposedError,
+        /yPred\[1\]: the Mat was disposed/,
+      );
+      throwsTyped(
+        () => new AvgPixelValue().updateSync(null, Tensor.alloc('uint8', [1, 1, 1]), t),
+        DisposedError,
+        /sampleWeight: the Tensor was disposed/,
+      );
     });
 
     it('wrong types for inputs, weights and options', async () => {
       for (const bad of [undefined, null, 3, 'masks', {}, new Uint8Array(4), [1, 2]]) {
         throwsTyped(() => new Circularity().updateSync(null, bad), ArgumentError, /yPred/);
       }
-      await rejectsTyped(new MeanIoU(2).update('x', u8(1, 1, 1, () => 0)), ArgumentError, /yTrue: expected a Tensor, a Mat or an array of Mats, got 'x'/);
+      await rejectsTyped(
+        new MeanIoU(2).update(
+          'x',
+          u8(1, 1, 1, () => 0),
+        ),
+        ArgumentError,
+        /yTrue: expected a Tensor, a Mat or an array of Mats, got 'x'/,
+      );
       const x = u8(2, 1, 1, () => 0);
-      throwsTyped(() => new AvgPixelValue().updateSync(null, x, [1]), ShapeError, /sampleWeight: expected one weight per sample \(2\), got 1/);
-      throwsTyped(() => new AvgPixelValue().updateSync(null, x, [1, -1]), ArgumentError, /sampleWeight\[1\]: expected a finite number >= 0/);
-      throwsTyped(() => new AvgPixelValue().updateSync(null, x, 'heavy'), ArgumentError, /sampleWeight: expected an array of numbers/);
+      throwsTyped(
+        () => new AvgPixelValue().updateSync(null, x, [1]),
+        ShapeError,
+        /sampleWeight: expected one weight per sample \(2\), got 1/,
+      );
+      throwsTyped(
+        () => new AvgPixelValue().updateSync(null, x, [1, -1]),
+        ArgumentError,
+        /sampleWeight\[1\]: expected a finite number >= 0/,
+      );
+      throwsTyped(
+        () => new AvgPixelValue().updateSync(null, x, 'heavy'),
+        ArgumentError,
+        /sampleWeight: expected an array of numbers/,
+      );
       throwsTyped(() => new MeanIoU(0), ArgumentError, /numClasses: expected an integer in 1..4096, got number 0/);
       throwsTyped(() => new MeanIoU('2'), ArgumentError, /numClasses/);
       throwsTyped(() => new MeanIoU(2, { ignore: 255 }), ArgumentError, /options.ignore: unknown option/);
-      throwsTyped(() => new MeanIoU(2, { predictions: 'logits' }), ArgumentError, /options.predictions: expected 'auto' \| 'class-ids' \| 'scores' \| 'probability'/);
-      throwsTyped(() => new Circularity({ emptyPolicy: 'drop' }), ArgumentError, /options.emptyPolicy: expected 'skip' \| 'zero' \| 'nan'/);
-      throwsTyped(() => new Circularity({ threshold: NaN }), ArgumentError, /options.threshold: expected a finite number or 'auto'/);
+      throwsTyped(
+        () => new MeanIoU(2, { predictions: 'logits' }),
+        ArgumentError,
+        /options.predictions: expected 'auto' \| 'class-ids' \| 'scores' \| 'probability'/,
+      );
+      throwsTyped(
+        () => new Circularity({ emptyPolicy: 'drop' }),
+        ArgumentError,
+        /options.emptyPolicy: expected 'skip' \| 'zero' \| 'nan'/,
+      );
+      throwsTyped(
+        () => new Circularity({ threshold: NaN }),
+        ArgumentError,
+        /options.threshold: expected a finite number or 'auto'/,
+      );
       throwsTyped(() => new AvgPixelValue({ average: 'median' }), ArgumentError, /options.average/);
-      throwsTyped(() => new IoU(2, { targetClassIds: [2] }), ArgumentError, /options.targetClassIds\[0\]: expected an integer in 0..1/);
+      throwsTyped(
+        () => new IoU(2, { targetClassIds: [2] }),
+        ArgumentError,
+        /options.targetClassIds\[0\]: expected an integer in 0..1/,
+      );
       throwsTyped(() => new Precision({ classId: 5 }), ArgumentError, /options.classId/);
       throwsTyped(() => new SegmentationAccuracy({ minPixels: -1 }), ArgumentError, /options.minPixels/);
       throwsTyped(() => new Circularity({ name: '' }), ArgumentError, /options.name/);
@@ -459,13 +764,25 @@ describe('metrics', () => {
     it('the raw native kernels survive garbage arguments', () => {
       const { native } = require('../dist/native');
       const garbage = [undefined, null, 1, 'x', {}, [], [1], [{}], new Uint8Array(2), () => 0];
-      for (const name of ['metricCircularity', 'metricPixelCount', 'metricPixelSum', 'metricConfusion', 'preprocess', 'evalMaskBatch', 'demoShapes', 'demoOverlayPng']) {
+      for (const name of [
+        'metricCircularity',
+        'metricPixelCount',
+        'metricPixelSum',
+        'metricConfusion',
+        'preprocess',
+        'evalMaskBatch',
+        'demoShapes',
+        'demoOverlayPng',
+      ]) {
         for (const a of garbage) {
           for (const b of garbage) {
             try {
               native[name](a, b, b, a, b, a, b, a);
             } catch (error) {
-              assert.ok(error instanceof tfcv.TfcvError, `${name}(${typeof a}, ${typeof b}) threw ${error && error.name}: ${error && error.message}`);
+              assert.ok(
+                error instanceof tfcv.TfcvError,
+                `${name}(${typeof a}, ${typeof b}) threw ${error && error.name}: ${error && error.message}`,
+              );
             }
           }
         }

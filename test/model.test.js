@@ -48,7 +48,11 @@ describe('Model', () => {
             const got = m.signatures[key][side];
             assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `${key}.${side} keys`);
             for (const [k, spec] of Object.entries(want)) {
-              assert.deepEqual({ name: got[k].name, dtype: got[k].dtype, shape: got[k].shape }, { name: spec.name, dtype: spec.dtype, shape: spec.shape }, `${key}.${side}.${k}`);
+              assert.deepEqual(
+                { name: got[k].name, dtype: got[k].dtype, shape: got[k].shape },
+                { name: spec.name, dtype: spec.dtype, shape: spec.shape },
+                `${key}.${side}.${k}`,
+              );
             }
           }
         }
@@ -59,7 +63,10 @@ describe('Model', () => {
       const ref = manifest('frozen');
       const m = Model.loadFrozenGraphSync(path.join(MODELS, 'frozen/graph.pb'));
       const placeholders = m.operations().filter((o) => o.type === 'Placeholder');
-      assert.deepEqual(placeholders.map((p) => [p.name, p.dtype, p.shape]), [['input', 'float32', ref.inputs.input.shape]]);
+      assert.deepEqual(
+        placeholders.map((p) => [p.name, p.dtype, p.shape]),
+        [['input', 'float32', ref.inputs.input.shape]],
+      );
       assert.deepEqual(Object.keys(m.inputs()), ['input:0']);
       assert.ok(Object.keys(m.outputs()).length >= 1);
       m.dispose();
@@ -165,7 +172,10 @@ describe('Model', () => {
     it('timeoutMs ends a slow run with TfError DEADLINE_EXCEEDED', async () => {
       const m = model('segnet');
       await rejectsTyped(m.run({ image: slowInput() }, { timeoutMs: 1 }), TfError, /DEADLINE_EXCEEDED/);
-      assert.throws(() => m.runSync({ image: slowInput() }, { timeoutMs: 1 }), (e) => e instanceof TfError && e.tfCode === 'DEADLINE_EXCEEDED');
+      assert.throws(
+        () => m.runSync({ image: slowInput() }, { timeoutMs: 1 }),
+        (e) => e instanceof TfError && e.tfCode === 'DEADLINE_EXCEEDED',
+      );
       throwsTyped(() => m.runSync({ image: slowInput() }, { timeoutMs: -5 }), ArgumentError, /timeoutMs/);
     });
 
@@ -179,7 +189,11 @@ describe('Model', () => {
       await rejectsTyped(pending, AbortError, /aborted/);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       assert.ok(ms < 100, `rejected after ${ms.toFixed(0)} ms`);
-      await rejectsTyped(m.run({ image: slowInput() }, { signal: AbortSignal.abort() }), AbortError, /before it started/);
+      await rejectsTyped(
+        m.run({ image: slowInput() }, { signal: AbortSignal.abort() }),
+        AbortError,
+        /before it started/,
+      );
       // Let the native run finish; its outputs must not stay alive.
       await new Promise((r) => setTimeout(r, 400));
       await require('./helpers').collect();
@@ -247,9 +261,17 @@ describe('Model', () => {
 
     it('a wrong tag and an unknown signature', async () => {
       await rejectsTyped(Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { tags: ['train'] }), TfError, /train/);
-      await rejectsTyped(Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { signature: 'predict' }), ArgumentError, /'predict'.*serving_default/);
+      await rejectsTyped(
+        Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { signature: 'predict' }),
+        ArgumentError,
+        /'predict'.*serving_default/,
+      );
       const x = Tensor.alloc('float32', [1, 32, 32, 3]);
-      await rejectsTyped(model('cnn_keras').run({ image: x }, { signature: 'nope' }), ArgumentError, /unknown signature/);
+      await rejectsTyped(
+        model('cnn_keras').run({ image: x }, { signature: 'nope' }),
+        ArgumentError,
+        /unknown signature/,
+      );
     });
 
     it('unknown or missing feeds, wrong dtype, rank and static dims name the input', async () => {
@@ -257,10 +279,26 @@ describe('Model', () => {
       const good = Tensor.alloc('float32', [1, 32, 32, 3]);
       await rejectsTyped(m.run({ image: good, extra: good }), ArgumentError, /unknown input 'extra'.*image/);
       await rejectsTyped(m.run({}), ArgumentError, /missing input 'image'/);
-      await rejectsTyped(m.run({ image: Tensor.alloc('uint8', [1, 32, 32, 3]) }), DTypeError, /input 'image': expected float32 \[-1,32,32,3\], got uint8 \[1,32,32,3\]/);
-      await rejectsTyped(m.run({ image: Tensor.alloc('float32', [32, 32, 3]) }), ShapeError, /input 'image': expected rank 4/);
-      await rejectsTyped(m.run({ image: Tensor.alloc('float32', [1, 32, 31, 3]) }), ShapeError, /got float32 \[1,32,31,3\] \(dim 2\)/);
-      await rejectsTyped(m.run({ image: { data: new Float64Array(3072), shape: [1, 32, 32, 3] } }), DTypeError, /input 'image'/);
+      await rejectsTyped(
+        m.run({ image: Tensor.alloc('uint8', [1, 32, 32, 3]) }),
+        DTypeError,
+        /input 'image': expected float32 \[-1,32,32,3\], got uint8 \[1,32,32,3\]/,
+      );
+      await rejectsTyped(
+        m.run({ image: Tensor.alloc('float32', [32, 32, 3]) }),
+        ShapeError,
+        /input 'image': expected rank 4/,
+      );
+      await rejectsTyped(
+        m.run({ image: Tensor.alloc('float32', [1, 32, 31, 3]) }),
+        ShapeError,
+        /got float32 \[1,32,31,3\] \(dim 2\)/,
+      );
+      await rejectsTyped(
+        m.run({ image: { data: new Float64Array(3072), shape: [1, 32, 32, 3] } }),
+        DTypeError,
+        /input 'image'/,
+      );
       await rejectsTyped(m.run({ image: 'cat.jpg' }), ArgumentError, /input 'image'/);
       await rejectsTyped(m.run(null), ArgumentError, /feeds/);
       await rejectsTyped(m.run({ image: good }, { outputs: ['nope'] }), ArgumentError, /unknown output/);
@@ -281,14 +319,30 @@ describe('Model', () => {
     });
 
     it('load options are validated', async () => {
-      await rejectsTyped(Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { intraOpThreads: 0 }), ArgumentError, /intraOpThreads/);
-      await rejectsTyped(Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { tags: 'serve' }), ArgumentError, /tags/);
-      await rejectsTyped(Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { warmup: 'yes' }), ArgumentError, /warmup/);
+      await rejectsTyped(
+        Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { intraOpThreads: 0 }),
+        ArgumentError,
+        /intraOpThreads/,
+      );
+      await rejectsTyped(
+        Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { tags: 'serve' }),
+        ArgumentError,
+        /tags/,
+      );
+      await rejectsTyped(
+        Model.loadSavedModel(path.join(MODELS, 'cnn_keras'), { warmup: 'yes' }),
+        ArgumentError,
+        /warmup/,
+      );
     });
   });
 
   it('warm-up at load runs zeros through the default signature', async () => {
-    const m = await Model.loadSavedModel(path.join(MODELS, 'typed_module'), { warmup: true, intraOpThreads: 1, interOpThreads: 1 });
+    const m = await Model.loadSavedModel(path.join(MODELS, 'typed_module'), {
+      warmup: true,
+      intraOpThreads: 1,
+      interOpThreads: 1,
+    });
     const out = m.runSync({ image: Tensor.from(new Uint8Array(8 * 8 * 3), { shape: [1, 8, 8, 3] }) });
     assert.deepEqual(Array.from(out.sum.data), [0]);
     m.dispose();

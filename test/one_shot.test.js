@@ -7,7 +7,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { tfcv, throwsTyped, rejectsTyped } = require('./helpers');
 const { Mat, Tensor, Circularity, MeanIoU, Dice, ArgumentError, ShapeError, DisposedError } = tfcv;
-const { circularity, circularitySync, foregroundFraction, foregroundFractionSync, meanIoU, meanIoUSync, dice, diceSync } = tfcv;
+const {
+  circularity,
+  circularitySync,
+  foregroundFraction,
+  foregroundFractionSync,
+  meanIoU,
+  meanIoUSync,
+  dice,
+  diceSync,
+} = tfcv;
 
 const DIR = path.join(__dirname, 'fixtures/reference/metrics');
 const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'values.json'), 'utf8'));
@@ -27,16 +36,30 @@ describe('one-shot measurements', () => {
     const per = shape.reduce((a, b) => a * b, 1);
     return Tensor.from(t.data.slice(i * per, (i + 1) * per), { shape, dtype: t.dtype });
   };
-  const ids = (m) => Mat.fromBuffer(m.data.map((x) => (x > 0 ? 1 : 0)), { rows: m.rows, cols: m.cols });
+  const ids = (m) =>
+    Mat.fromBuffer(
+      m.data.map((x) => (x > 0 ? 1 : 0)),
+      { rows: m.rows, cols: m.cols },
+    );
 
   before(() => {
-    const read = (sub, flags) => ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags }));
+    const read = (sub, flags) =>
+      ref.files.map((f) => Mat.decodeSync(fs.readFileSync(path.join(DIR, sub, f)), { flags }));
     images = read('images', 'color');
     masks = read('masks', 'grayscale');
     predicted = read('predicted', 'grayscale');
-    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), { dtype: 'float32', shape: ref.shapes.probabilities });
-    classes4 = Tensor.from(fs.readFileSync(path.join(DIR, 'classes4.bin')), { dtype: 'uint8', shape: ref.shapes.classes4 });
-    predicted4 = Tensor.from(fs.readFileSync(path.join(DIR, 'predicted4.bin')), { dtype: 'uint8', shape: ref.shapes.classes4 });
+    probabilities = Tensor.from(fs.readFileSync(path.join(DIR, 'probabilities.bin')), {
+      dtype: 'float32',
+      shape: ref.shapes.probabilities,
+    });
+    classes4 = Tensor.from(fs.readFileSync(path.join(DIR, 'classes4.bin')), {
+      dtype: 'uint8',
+      shape: ref.shapes.classes4,
+    });
+    predicted4 = Tensor.from(fs.readFileSync(path.join(DIR, 'predicted4.bin')), {
+      dtype: 'uint8',
+      shape: ref.shapes.classes4,
+    });
   });
   after(() => {
     for (const x of [...images, ...masks, ...predicted, probabilities, classes4, predicted4]) x.dispose();
@@ -91,13 +114,17 @@ describe('one-shot measurements', () => {
         assert.equal(a, foregroundFractionSync(input), `${label}[${i}] async = sync`);
         close(a, expected, `${label}[${i}]`);
       }
-      close(foregroundFractionSync(images[i], { threshold: 127 }), one.foreground_fraction.images_127[i], 'explicit threshold');
+      close(
+        foregroundFractionSync(images[i], { threshold: 127 }),
+        one.foreground_fraction.images_127[i],
+        'explicit threshold',
+      );
       mask01.dispose();
       prob.dispose();
     }
   });
 
-  it("meanIoU() and dice(): Keras / the formula per image pair, and MeanIoU / Dice per-sample values", async () => {
+  it('meanIoU() and dice(): Keras / the formula per image pair, and MeanIoU / Dice per-sample values', async () => {
     const iouPerSample = await new MeanIoU(2).update(masks, predicted);
     const dicePerSample = await new Dice(2).update(masks, predicted);
     const fgPerSample = await new Dice(2, { targetClassIds: [1] }).update(masks, predicted);
@@ -127,13 +154,21 @@ describe('one-shot measurements', () => {
 
   it('bad input is a typed error: batches, disposed images, unknown options, spoofed objects', async () => {
     const batch = Tensor.alloc('uint8', [2, 8, 8]);
-    await rejectsTyped(circularity(batch), ShapeError, /yPred: expected one image .* got \[2,8,8\]; for a batch use the metric classes/);
+    await rejectsTyped(
+      circularity(batch),
+      ShapeError,
+      /yPred: expected one image .* got \[2,8,8\]; for a batch use the metric classes/,
+    );
     throwsTyped(() => foregroundFractionSync(batch), ShapeError, /mask: expected one image/);
     throwsTyped(() => meanIoUSync(masks[0], [masks[0], masks[1]]), ShapeError, /yPred: expected one image/);
     throwsTyped(() => circularitySync(masks[0], { treshold: 3 }), ArgumentError, /options.treshold: unknown option/);
     throwsTyped(() => diceSync(masks[0], predicted[0], { name: 'x' }), ArgumentError, /options.name/);
     throwsTyped(() => meanIoUSync(masks[0], predicted[0], { numClasses: 0 }), ArgumentError, /options.numClasses/);
-    throwsTyped(() => circularitySync({ rows: 4, cols: 4 }), ArgumentError, /yPred: expected a Tensor, a Mat or an array of Mats/);
+    throwsTyped(
+      () => circularitySync({ rows: 4, cols: 4 }),
+      ArgumentError,
+      /yPred: expected a Tensor, a Mat or an array of Mats/,
+    );
     const gone = Mat.zeros(4, 4);
     gone.dispose();
     await rejectsTyped(foregroundFraction(gone), DisposedError, /mask: the Mat was disposed/);

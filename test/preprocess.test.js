@@ -14,8 +14,10 @@ const IMAGENET = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.2
 /** The documented rule of decodeScale 'auto': the smallest JPEG scale the fit still shrinks from. */
 function autoReduce(width, height, spec) {
   for (const n of [8, 4, 2]) {
-    const w = Math.ceil(width / n), h = Math.ceil(height / n);
-    const enough = spec.resize === 'letterbox' ? w >= spec.width || h >= spec.height : w >= spec.width && h >= spec.height;
+    const w = Math.ceil(width / n),
+      h = Math.ceil(height / n);
+    const enough =
+      spec.resize === 'letterbox' ? w >= spec.width || h >= spec.height : w >= spec.width && h >= spec.height;
     if (enough) return n;
   }
   return 1;
@@ -28,24 +30,35 @@ function autoReduce(width, height, spec) {
  */
 async function chain(input, spec, reduce = 1) {
   const C = spec.channels ?? 3;
-  const W = spec.width, H = spec.height;
+  const W = spec.width,
+    H = spec.height;
   const interpolation = spec.interpolation ?? 'linear';
   let m = input instanceof Mat ? input : await Mat.decode(input, { flags: C === 1 ? 'grayscale' : 'color', reduce });
   if (C === 1 && m.channels > 1) m = await m.cvtColor(m.channels === 4 ? 'BGRA2GRAY' : 'BGR2GRAY');
-  if (spec.resize === 'center-crop') m = await m.crop(tfcv.centerCropRect({ width: m.cols, height: m.rows }, { width: W, height: H }));
-  const g = spec.resize === 'letterbox' ? tfcv.letterboxGeometry({ width: m.cols, height: m.rows }, { width: W, height: H }) : { x: 0, y: 0, width: W, height: H };
+  if (spec.resize === 'center-crop')
+    m = await m.crop(tfcv.centerCropRect({ width: m.cols, height: m.rows }, { width: W, height: H }));
+  const g =
+    spec.resize === 'letterbox'
+      ? tfcv.letterboxGeometry({ width: m.cols, height: m.rows }, { width: W, height: H })
+      : { x: 0, y: 0, width: W, height: H };
   m = await m.resize({ width: g.width, height: g.height }, { interpolation });
   if (C === 3 && m.channels === 1) m = await m.cvtColor('GRAY2BGR');
   if (C === 3 && m.channels === 4) m = await m.cvtColor('BGRA2BGR');
   const rgb = C === 3 && (spec.channelOrder ?? 'RGB') === 'RGB';
   if (spec.resize === 'letterbox') {
-    const fill = typeof spec.fill === 'number' || spec.fill === undefined ? new Array(C).fill(spec.fill ?? 0) : spec.fill;
-    m = await m.pad({ top: g.y, bottom: H - g.height - g.y, left: g.x, right: W - g.width - g.x }, { value: rgb ? fill.slice().reverse() : fill });
+    const fill =
+      typeof spec.fill === 'number' || spec.fill === undefined ? new Array(C).fill(spec.fill ?? 0) : spec.fill;
+    m = await m.pad(
+      { top: g.y, bottom: H - g.height - g.y, left: g.x, right: W - g.width - g.x },
+      { value: rgb ? fill.slice().reverse() : fill },
+    );
   }
   if (rgb) m = await m.cvtColor('BGR2RGB');
   if ((spec.dtype ?? 'float32') === 'float32') {
     const per = (v, d) => (v === undefined ? new Array(C).fill(d) : typeof v === 'number' ? new Array(C).fill(v) : v);
-    const mean = per(spec.mean, 0), std = per(spec.std, 1), scale = spec.scale ?? 1;
+    const mean = per(spec.mean, 0),
+      std = per(spec.std, 1),
+      scale = spec.scale ?? 1;
     m = await m.convertTo('float32', { scale: std.map((s) => scale / s), shift: mean.map((mu, c) => -mu / std[c]) });
   }
   const t = await tfcv.toTensor(m, { layout: spec.layout ?? 'NHWC' });
@@ -90,11 +103,20 @@ describe('preprocess', () => {
     ];
     for (const spec of specs) {
       it(`${JSON.stringify(spec)}: Buffers (JPEG, PNG, gray JPEG) and Mats (BGR, BGRA, gray)`, async () => {
-        const mats = [Mat.decodeSync(png), Mat.decodeSync(image('rgba_160x120.png'), { flags: 'unchanged' }), Mat.decodeSync(gray, { flags: 'grayscale' })];
+        const mats = [
+          Mat.decodeSync(png),
+          Mat.decodeSync(image('rgba_160x120.png'), { flags: 'unchanged' }),
+          Mat.decodeSync(gray, { flags: 'grayscale' }),
+        ];
         const inputs = [jpeg, png, gray, ...mats];
         const t = await tfcv.preprocess(inputs, spec);
         const C = spec.channels ?? 3;
-        assert.deepEqual(t.shape, spec.layout === 'NCHW' ? [inputs.length, C, spec.height, spec.width] : [inputs.length, spec.height, spec.width, C]);
+        assert.deepEqual(
+          t.shape,
+          spec.layout === 'NCHW'
+            ? [inputs.length, C, spec.height, spec.width]
+            : [inputs.length, spec.height, spec.width, C],
+        );
         assert.equal(t.dtype, spec.dtype ?? 'float32');
         assert.ok(Buffer.from(bytesOf(t.data)).equals(await chainBatch(inputs, spec)), 'tensor bytes equal the chain');
       });
@@ -116,7 +138,10 @@ describe('preprocess', () => {
         assert.equal(autoReduce(1920, 1080, spec), reduce);
         const auto = await tfcv.preprocess([hd, image('photo_640x480.jpg')], { ...spec, decodeScale: 'auto' });
         const expected = await chainBatch([hd, image('photo_640x480.jpg')], spec, [reduce, autoReduce(640, 480, spec)]);
-        assert.ok(Buffer.from(bytesOf(auto.data)).equals(expected), `${JSON.stringify(spec)}: auto equals the chain with reduce 1/${reduce}`);
+        assert.ok(
+          Buffer.from(bytesOf(auto.data)).equals(expected),
+          `${JSON.stringify(spec)}: auto equals the chain with reduce 1/${reduce}`,
+        );
       }
     });
 
@@ -143,7 +168,9 @@ describe('preprocess', () => {
       for (const resize of ['stretch', 'letterbox', 'center-crop']) {
         for (const interpolation of ['linear', 'area']) {
           const spec = { width: 224, height: 224, resize, interpolation, scale: 1 / 255 };
-          const [full, auto] = await Promise.all(['full', 'auto'].map((decodeScale) => tfcv.preprocess(hd, { ...spec, decodeScale })));
+          const [full, auto] = await Promise.all(
+            ['full', 'auto'].map((decodeScale) => tfcv.preprocess(hd, { ...spec, decodeScale })),
+          );
           const mad = meanAbsDiff(full.data, auto.data) * 255;
           assert.ok(mad > 0, 'the reduced decode really was used');
           assert.ok(mad < bounds[interpolation], `${resize} ${interpolation}: mean abs diff ${mad.toFixed(3)}`);
@@ -161,9 +188,21 @@ describe('preprocess', () => {
 
   describe('specFromSignature', () => {
     it('reads size, channels, dtype and layout from NHWC and NCHW signatures; overrides fill the rest', async () => {
-      const nhwc = tfcv.specFromSignature({ dtype: 'float32', shape: [-1, 224, 192, 3] }, { resize: 'letterbox', ...IMAGENET });
+      const nhwc = tfcv.specFromSignature(
+        { dtype: 'float32', shape: [-1, 224, 192, 3] },
+        { resize: 'letterbox', ...IMAGENET },
+      );
       assert.deepEqual(
-        [nhwc.width, nhwc.height, nhwc.channels, nhwc.dtype, nhwc.layout, nhwc.resize, nhwc.channelOrder, nhwc.decodeScale],
+        [
+          nhwc.width,
+          nhwc.height,
+          nhwc.channels,
+          nhwc.dtype,
+          nhwc.layout,
+          nhwc.resize,
+          nhwc.channelOrder,
+          nhwc.decodeScale,
+        ],
         [192, 224, 3, 'float32', 'NHWC', 'letterbox', 'RGB', 'full'],
       );
       assert.deepEqual(nhwc.std, IMAGENET.std);
@@ -181,13 +220,33 @@ describe('preprocess', () => {
 
     it('refuses signatures preprocess cannot produce and contradicting overrides', () => {
       const sig = (dtype, shape) => ({ dtype, shape });
-      throwsTyped(() => tfcv.specFromSignature(sig('int32', [1, 224, 224, 3])), DTypeError, /preprocess writes float32 or uint8/);
+      throwsTyped(
+        () => tfcv.specFromSignature(sig('int32', [1, 224, 224, 3])),
+        DTypeError,
+        /preprocess writes float32 or uint8/,
+      );
       throwsTyped(() => tfcv.specFromSignature(sig('float32', [224, 224, 3])), ShapeError, /rank 4/);
       throwsTyped(() => tfcv.specFromSignature(sig('float32', [1, 224, 224, 4])), ShapeError, /no channel dim/);
-      throwsTyped(() => tfcv.specFromSignature(sig('float32', [1, 224, 224, 4]), { layout: 'NHWC' }), ShapeError, /4 channels/);
-      throwsTyped(() => tfcv.specFromSignature(sig('float32', [-1, -1, 224, 3])), ShapeError, /height unknown; pass overrides.height/);
-      throwsTyped(() => tfcv.specFromSignature(sig('float32', [1, 224, 224, 3]), { width: 200 }), ShapeError, /contradicts/);
-      throwsTyped(() => tfcv.specFromSignature(sig('float32', [1, 224, 224, 3]), { dtype: 'uint8' }), DTypeError, /contradicts/);
+      throwsTyped(
+        () => tfcv.specFromSignature(sig('float32', [1, 224, 224, 4]), { layout: 'NHWC' }),
+        ShapeError,
+        /4 channels/,
+      );
+      throwsTyped(
+        () => tfcv.specFromSignature(sig('float32', [-1, -1, 224, 3])),
+        ShapeError,
+        /height unknown; pass overrides.height/,
+      );
+      throwsTyped(
+        () => tfcv.specFromSignature(sig('float32', [1, 224, 224, 3]), { width: 200 }),
+        ShapeError,
+        /contradicts/,
+      );
+      throwsTyped(
+        () => tfcv.specFromSignature(sig('float32', [1, 224, 224, 3]), { dtype: 'uint8' }),
+        DTypeError,
+        /contradicts/,
+      );
       throwsTyped(() => tfcv.specFromSignature(sig('float32', [1, 2.5, 224, 3])), ShapeError);
       throwsTyped(() => tfcv.specFromSignature(null), ArgumentError);
     });
@@ -218,10 +277,22 @@ describe('preprocess', () => {
       const disposed = Mat.zeros(4, 4, { channels: 3 });
       disposed.dispose();
       await rejectsTyped(tfcv.preprocess([], spec), ArgumentError, /at least one image/);
-      await rejectsTyped(tfcv.preprocess([image('photo_96x64.bmp'), 'cat.jpg'], spec), ArgumentError, /images\[1\]: expected a Buffer/);
+      await rejectsTyped(
+        tfcv.preprocess([image('photo_96x64.bmp'), 'cat.jpg'], spec),
+        ArgumentError,
+        /images\[1\]: expected a Buffer/,
+      );
       await rejectsTyped(tfcv.preprocess([disposed], spec), DisposedError, /images\[0\]/);
-      await rejectsTyped(tfcv.preprocess([Mat.zeros(4, 4, { channels: 3, dtype: 'float32' })], spec), DTypeError, /images\[0\]: expected a uint8 Mat/);
-      await rejectsTyped(tfcv.preprocess([Mat.zeros(4, 4, { channels: 2 })], spec), ShapeError, /images\[0\]: expected a Mat with 1 or 3 or 4 channel/);
+      await rejectsTyped(
+        tfcv.preprocess([Mat.zeros(4, 4, { channels: 3, dtype: 'float32' })], spec),
+        DTypeError,
+        /images\[0\]: expected a uint8 Mat/,
+      );
+      await rejectsTyped(
+        tfcv.preprocess([Mat.zeros(4, 4, { channels: 2 })], spec),
+        ShapeError,
+        /images\[0\]: expected a Mat with 1 or 3 or 4 channel/,
+      );
       await rejectsTyped(tfcv.preprocess([Buffer.alloc(10)], spec), DecodeError, /images\[0\]/);
     });
 
@@ -250,7 +321,22 @@ describe('preprocess', () => {
 
     it('the raw native entry point survives garbage arguments', async () => {
       const native = require(tfcv.nativePath); // the binary this run loaded (the source build, or the static one with TFCV_BINARY=prebuilt)
-      const good = { width: 4, height: 4, resize: 'stretch', interpolation: 'linear', channels: 3, channelOrder: 'RGB', dtype: 'float32', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], fill: [0, 0, 0], layout: 'NHWC', decodeScale: 'full', maxPixels: 1e6 };
+      const good = {
+        width: 4,
+        height: 4,
+        resize: 'stretch',
+        interpolation: 'linear',
+        channels: 3,
+        channelOrder: 'RGB',
+        dtype: 'float32',
+        scale: 1,
+        mean: [0, 0, 0],
+        std: [1, 1, 1],
+        fill: [0, 0, 0],
+        layout: 'NHWC',
+        decodeScale: 'full',
+        maxPixels: 1e6,
+      };
       const calls = [
         () => native.preprocess(),
         () => native.preprocess([Buffer.alloc(1)], null),
@@ -274,9 +360,17 @@ describe('preprocess', () => {
     // Python's recipe, step by step: cv2.cvtColor, cv2.resize (INTER_AREA when shrinking, else
     // INTER_LINEAR), then img.astype(np.float32) / divisor as one float32 division per value.
     async function pythonRecipe(mat, height, width, order, divisor) {
-      let m = mat.channels === 4 ? mat.cvtColorSync(order === 'rgb' ? 'BGRA2RGB' : 'BGRA2BGR') : mat.channels === 1 ? mat.cvtColorSync(order === 'rgb' ? 'GRAY2RGB' : 'GRAY2BGR') : order === 'rgb' ? mat.cvtColorSync('BGR2RGB') : mat;
+      let m =
+        mat.channels === 4
+          ? mat.cvtColorSync(order === 'rgb' ? 'BGRA2RGB' : 'BGRA2BGR')
+          : mat.channels === 1
+            ? mat.cvtColorSync(order === 'rgb' ? 'GRAY2RGB' : 'GRAY2BGR')
+            : order === 'rgb'
+              ? mat.cvtColorSync('BGR2RGB')
+              : mat;
       const shrinking = m.rows > height || m.cols > width;
-      if (m.rows !== height || m.cols !== width) m = m.resizeSync({ width, height }, { interpolation: shrinking ? 'area' : 'linear' });
+      if (m.rows !== height || m.cols !== width)
+        m = m.resizeSync({ width, height }, { interpolation: shrinking ? 'area' : 'linear' });
       const divided = new Float32Array(m.data.length);
       const d = Math.fround(divisor);
       for (let i = 0; i < divided.length; i++) divided[i] = Math.fround(m.data[i] / d);
@@ -291,14 +385,26 @@ describe('preprocess', () => {
 
     it('equals cv2 + a float32 division per value, shrinking (area), enlarging (linear), mixed, from 1, 3 and 4 channels', async () => {
       const inputs = { x: { dtype: 'float32', shape: [-1, 48, 40, 3], name: 'x' } };
-      const images = [randomMat(97, 61, 3, 1), randomMat(20, 30, 3, 2), randomMat(30, 90, 4, 3), randomMat(48, 40, 1, 4)];
-      for (const [order, divisor] of [['rgb', 255], ['bgr', 127.5]]) {
+      const images = [
+        randomMat(97, 61, 3, 1),
+        randomMat(20, 30, 3, 2),
+        randomMat(30, 90, 4, 3),
+        randomMat(48, 40, 1, 4),
+      ];
+      for (const [order, divisor] of [
+        ['rgb', 255],
+        ['bgr', 127.5],
+      ]) {
         const { tensor } = await buildInput(defaultRecipe(inputs, order, divisor), images);
         assert.deepEqual(tensor.shape, [4, 48, 40, 3]);
         const slot = 48 * 40 * 3;
         for (let i = 0; i < images.length; i++) {
           const expected = await pythonRecipe(images[i], 48, 40, order, divisor);
-          assert.deepEqual(tensor.data.subarray(i * slot, (i + 1) * slot), expected, `image ${i} ${order} / ${divisor}`);
+          assert.deepEqual(
+            tensor.data.subarray(i * slot, (i + 1) * slot),
+            expected,
+            `image ${i} ${order} / ${divisor}`,
+          );
         }
         tensor.dispose();
       }

@@ -22,7 +22,8 @@ function codeBlocks(text) {
   lines.forEach((line, i) => {
     const fence = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/.exec(line);
     if (open === null) {
-      if (fence) open = { indent: fence[1].length, fence: fence[2], lang: fence[3].toLowerCase(), line: i + 1, body: [] };
+      if (fence)
+        open = { indent: fence[1].length, fence: fence[2], lang: fence[3].toLowerCase(), line: i + 1, body: [] };
     } else if (fence && fence[2].startsWith(open.fence) && line.trim() === fence[2]) {
       blocks.push({ lang: open.lang, line: open.line, code: open.body.join('\n') + '\n' });
       open = null;
@@ -50,7 +51,12 @@ function runBlock(file, timeoutMs, env) {
 }
 
 // TensorFlow's one-time banner on stderr is noise in a failure message.
-const clean = (s) => s.split('\n').filter((l) => !/^(WARNING: All log messages before absl|I0000 )/.test(l)).join('\n').trim();
+const clean = (s) =>
+  s
+    .split('\n')
+    .filter((l) => !/^(WARNING: All log messages before absl|I0000 )/.test(l))
+    .join('\n')
+    .trim();
 
 describe('README.md runs as written', function () {
   const blocks = codeBlocks(fs.readFileSync(README, 'utf8'));
@@ -75,12 +81,23 @@ describe('README.md runs as written', function () {
   for (const block of js) {
     it(`the js block at README.md line ${block.line} runs and exits 0`, async function () {
       this.timeout(BLOCK_TIMEOUT_MS + 10_000);
-      assert.doesNotMatch(block.code, /^\s*import\s.+from\s/m, `README.md line ${block.line}: js blocks are CommonJS (require), not ES modules`);
+      assert.doesNotMatch(
+        block.code,
+        /^\s*import\s.+from\s/m,
+        `README.md line ${block.line}: js blocks are CommonJS (require), not ES modules`,
+      );
       const file = path.join(dir, `readme-line-${block.line}.js`);
       fs.writeFileSync(file, block.code);
       const r = await runBlock(file, BLOCK_TIMEOUT_MS, env);
-      const how = r.signal === 'SIGKILL' ? `did not finish within ${BLOCK_TIMEOUT_MS / 1000} s` : `exited with ${r.code ?? r.signal}`;
-      assert.equal(r.code, 0, `README.md line ${block.line} (js block): ${how}\n--- stderr ---\n${clean(r.stderr)}\n--- stdout ---\n${r.stdout.trim()}`);
+      const how =
+        r.signal === 'SIGKILL'
+          ? `did not finish within ${BLOCK_TIMEOUT_MS / 1000} s`
+          : `exited with ${r.code ?? r.signal}`;
+      assert.equal(
+        r.code,
+        0,
+        `README.md line ${block.line} (js block): ${how}\n--- stderr ---\n${clean(r.stderr)}\n--- stdout ---\n${r.stdout.trim()}`,
+      );
     });
   }
 
@@ -94,12 +111,28 @@ describe('README.md runs as written', function () {
         return file;
       });
       const tsconfig = path.join(dir, 'tsconfig.json');
-      fs.writeFileSync(tsconfig, JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules/@types')], skipLibCheck: true },
-        files,
-      }));
-      const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { encoding: 'utf8' });
-      const out = (r.stdout + r.stderr).replace(/[^\s(]*readme-line-(\d+)\.ts\((\d+),(\d+)\)/g, (_, start, l, c) => `README.md line ${Number(start) + Number(l)} (ts block at line ${start}, col ${c})`);
+      fs.writeFileSync(
+        tsconfig,
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'commonjs',
+            strict: true,
+            noEmit: true,
+            types: ['node'],
+            typeRoots: [path.join(ROOT, 'node_modules/@types')],
+            skipLibCheck: true,
+          },
+          files,
+        }),
+      );
+      const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
+        encoding: 'utf8',
+      });
+      const out = (r.stdout + r.stderr).replace(
+        /[^\s(]*readme-line-(\d+)\.ts\((\d+),(\d+)\)/g,
+        (_, start, l, c) => `README.md line ${Number(start) + Number(l)} (ts block at line ${start}, col ${c})`,
+      );
       assert.equal(r.status, 0, out);
     });
   }

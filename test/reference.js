@@ -34,7 +34,10 @@ function assertMatches(actual, entry, label) {
   assert.equal(actual.dtype, entry.dtype, `${label}: dtype`);
   assert.deepEqual(actual.shape, entry.shape, `${label}: shape`);
   if (entry.dtype === 'string') {
-    const want = entry.encoding === 'base64' ? entry.values.map((s) => Buffer.from(s, 'base64')) : entry.values.map((s) => Buffer.from(s, 'utf8'));
+    const want =
+      entry.encoding === 'base64'
+        ? entry.values.map((s) => Buffer.from(s, 'base64'))
+        : entry.values.map((s) => Buffer.from(s, 'utf8'));
     assert.deepEqual(actual.bytes(), want, `${label}: strings`);
     return 0;
   }

@@ -38,7 +38,10 @@ async function rejectsTyped(fn, Class, ms = 2000, pattern) {
 
 function capture() {
   const chunks = [];
-  return { stream: { write: (s) => (chunks.push(String(s)), true), isTTY: false, columns: 100 }, text: () => chunks.join('') };
+  return {
+    stream: { write: (s) => (chunks.push(String(s)), true), isTTY: false, columns: 100 },
+    text: () => chunks.join(''),
+  };
 }
 async function cli(args) {
   const out = capture();
@@ -57,8 +60,27 @@ describe('reliability (issue 10 reproducers)', function () {
 
   describe('worker termination mid-call', () => {
     it('terminating workers in loops of every kind of call never aborts the process and leaks nothing', () => {
-      const ops = ['zeros', 'decodeSync', 'decode', 'resize', 'resizeSync', 'preprocess', 'toTensor', 'toTensorSync', 'tensorData', 'modelRun', 'modelRunSync', 'metric', 'metricSync', 'gcGarbage'];
-      const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'reliability/terminate-main.js'), ops.join(','), '3'], { encoding: 'utf8', timeout: 110000 });
+      const ops = [
+        'zeros',
+        'decodeSync',
+        'decode',
+        'resize',
+        'resizeSync',
+        'preprocess',
+        'toTensor',
+        'toTensorSync',
+        'tensorData',
+        'modelRun',
+        'modelRunSync',
+        'metric',
+        'metricSync',
+        'gcGarbage',
+      ];
+      const r = spawnSync(
+        process.execPath,
+        ['--expose-gc', path.join(__dirname, 'reliability/terminate-main.js'), ops.join(','), '3'],
+        { encoding: 'utf8', timeout: 110000 },
+      );
       assert.equal(r.signal, null, `child died with ${r.signal}: ${r.stderr.slice(-2000)}`);
       assert.doesNotMatch(r.stderr, /terminate called/);
       assert.equal(r.status, 0, r.stderr.slice(-2000));
@@ -96,13 +118,19 @@ describe('reliability (issue 10 reproducers)', function () {
       assert.deepEqual([whole.rows, whole.cols, whole.channels], [480, 640, 3]);
       whole.dispose();
       for (const fraction of [0.5, 0.9]) {
-        assert.throws(() => tfcv.Mat.decodeSync(cmyk.subarray(0, Math.floor(cmyk.length * fraction))), (e) => e instanceof tfcv.DecodeError && /JPEG/.test(e.message));
+        assert.throws(
+          () => tfcv.Mat.decodeSync(cmyk.subarray(0, Math.floor(cmyk.length * fraction))),
+          (e) => e instanceof tfcv.DecodeError && /JPEG/.test(e.message),
+        );
       }
     });
     it('a JPEG cut anywhere in its entropy-coded data is a DecodeError', () => {
       const full = photo();
       for (const fraction of [0.3, 0.6, 0.9, 0.99]) {
-        assert.throws(() => tfcv.Mat.decodeSync(full.subarray(0, Math.floor(full.length * fraction))), tfcv.DecodeError);
+        assert.throws(
+          () => tfcv.Mat.decodeSync(full.subarray(0, Math.floor(full.length * fraction))),
+          tfcv.DecodeError,
+        );
       }
     });
     it('a PNG whose IDAT is cut short is a DecodeError', () => {
@@ -120,23 +148,33 @@ describe('reliability (issue 10 reproducers)', function () {
         const at = png.indexOf(name) - 4;
         return { at, length: png.readUInt32BE(at) };
       };
-      const fixCrc = (b, c) => b.writeUInt32BE(zlib.crc32(b.subarray(c.at + 4, c.at + 8 + c.length)) >>> 0, c.at + 8 + c.length);
+      const fixCrc = (b, c) =>
+        b.writeUInt32BE(zlib.crc32(b.subarray(c.at + 4, c.at + 8 + c.length)) >>> 0, c.at + 8 + c.length);
       // A flipped bit in the zlib stream's Adler-32 checksum, the chunk CRC fixed: "incorrect data check".
       const badCheck = Buffer.from(png);
       const idat = chunk('IDAT');
       badCheck[idat.at + 8 + idat.length - 1] ^= 0x01;
       fixCrc(badCheck, idat);
-      assert.throws(() => tfcv.Mat.decodeSync(badCheck), (e) => e instanceof tfcv.DecodeError && /corrupt PNG/.test(e.message));
+      assert.throws(
+        () => tfcv.Mat.decodeSync(badCheck),
+        (e) => e instanceof tfcv.DecodeError && /corrupt PNG/.test(e.message),
+      );
       // Fewer rows in IHDR than the data holds: "Too much image data".
       const tooMuch = Buffer.from(png);
       const ihdr = chunk('IHDR');
       tooMuch.writeUInt32BE(60, ihdr.at + 12);
       fixCrc(tooMuch, ihdr);
-      assert.throws(() => tfcv.Mat.decodeSync(tooMuch), (e) => e instanceof tfcv.DecodeError && /too much image data/.test(e.message));
+      assert.throws(
+        () => tfcv.Mat.decodeSync(tooMuch),
+        (e) => e instanceof tfcv.DecodeError && /too much image data/.test(e.message),
+      );
       // A CRC error in any chunk.
       const badCrc = Buffer.from(png);
       badCrc[ihdr.at + 8 + ihdr.length] ^= 0xff;
-      assert.throws(() => tfcv.Mat.decodeSync(badCrc), (e) => e instanceof tfcv.DecodeError && /CRC/.test(e.message));
+      assert.throws(
+        () => tfcv.Mat.decodeSync(badCrc),
+        (e) => e instanceof tfcv.DecodeError && /CRC/.test(e.message),
+      );
       // The intact file still decodes, and so does every PNG fixture.
       assert.equal(tfcv.Mat.decodeSync(png).rows, 120);
     });
@@ -209,7 +247,10 @@ describe('reliability (issue 10 reproducers)', function () {
       const names = fs.readdirSync(path.join(ref, 'images')).sort().slice(0, 2);
       for (const n of names) {
         fs.copyFileSync(path.join(ref, 'images', n), path.join(images, n));
-        fs.copyFileSync(path.join(ref, 'masks', n.replace(/\.\w+$/, '.png')), path.join(masks, n.replace(/\.\w+$/, '.png')));
+        fs.copyFileSync(
+          path.join(ref, 'masks', n.replace(/\.\w+$/, '.png')),
+          path.join(masks, n.replace(/\.\w+$/, '.png')),
+        );
       }
       fs.symlinkSync('/dev/zero', path.join(images, 'zero.png'));
       execFileSync('mkfifo', [path.join(images, 'fifo.jpg')]);
@@ -218,7 +259,17 @@ describe('reliability (issue 10 reproducers)', function () {
       fs.symlinkSync('/dev/zero', path.join(masks, 'maskzero.png'));
       for (const extra of [[], ['--keep-going']]) {
         const start = Date.now();
-        const r = await cli(['evaluate', '--model', SEGNET, '--images', images, '--masks', masks, '--no-progress', ...extra]);
+        const r = await cli([
+          'evaluate',
+          '--model',
+          SEGNET,
+          '--images',
+          images,
+          '--masks',
+          masks,
+          '--no-progress',
+          ...extra,
+        ]);
         assert.ok(Date.now() - start < 60000);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /^2 images evaluated/);
@@ -232,7 +283,11 @@ describe('reliability (issue 10 reproducers)', function () {
     it('tfcv merge of /dev/zero, a FIFO or a directory fails at once (exit 1) naming the cause', async () => {
       const fifo = path.join(dir, 'results.json');
       execFileSync('mkfifo', [fifo]);
-      for (const [file, reason] of [['/dev/zero', /character device/], [fifo, /FIFO/], [dir, /directory/]]) {
+      for (const [file, reason] of [
+        ['/dev/zero', /character device/],
+        [fifo, /FIFO/],
+        [dir, /directory/],
+      ]) {
         const r = await cli(['merge', file]);
         assert.equal(r.code, 1, r.stderr);
         assert.match(r.stderr, reason);
@@ -264,8 +319,18 @@ describe('reliability (issue 10 reproducers)', function () {
       const before = process.memoryUsage().rss;
       // 30000 x 30000 x 3 float32 = 10.8 GB (under the 2^30-pixel size rule, over the default
       // 4 GiB allocation limit): refused at once, nothing touched.
-      await rejectsTyped(() => float.resizeSync({ width: 30000, height: 30000 }), tfcv.LimitError, 1000, /allocation limit/);
-      await rejectsTyped(() => float.resize({ width: 30000, height: 30000 }), tfcv.LimitError, 1000, /allocation limit/);
+      await rejectsTyped(
+        () => float.resizeSync({ width: 30000, height: 30000 }),
+        tfcv.LimitError,
+        1000,
+        /allocation limit/,
+      );
+      await rejectsTyped(
+        () => float.resize({ width: 30000, height: 30000 }),
+        tfcv.LimitError,
+        1000,
+        /allocation limit/,
+      );
       assert.ok(process.memoryUsage().rss - before < 512 * 2 ** 20);
       float.dispose();
       const mat = tfcv.Mat.zeros(64, 64, { channels: 3 });
@@ -286,9 +351,18 @@ describe('reliability (issue 10 reproducers)', function () {
       assert.throws(() => tfcv.Tensor.from([1n, 1.5], { dtype: 'int64' }), tfcv.ArgumentError);
     });
     it('Tensor.alloc of 602 GB is a LimitError up front; the limit is configurable', async () => {
-      await rejectsTyped(() => tfcv.Tensor.alloc('float32', [1e6, 224, 224, 3]), tfcv.LimitError, 500, /allocation limit/);
+      await rejectsTyped(
+        () => tfcv.Tensor.alloc('float32', [1e6, 224, 224, 3]),
+        tfcv.LimitError,
+        500,
+        /allocation limit/,
+      );
       await rejectsTyped(() => tfcv.Mat.zeros(100000, 100000, { channels: 3 }), tfcv.LimitError, 500);
-      await rejectsTyped(() => tfcv.Mat.zeros(2 ** 31 - 1, 2 ** 31 - 1, { channels: 512, dtype: 'float64' }), tfcv.TfcvError, 500);
+      await rejectsTyped(
+        () => tfcv.Mat.zeros(2 ** 31 - 1, 2 ** 31 - 1, { channels: 512, dtype: 'float64' }),
+        tfcv.TfcvError,
+        500,
+      );
       assert.equal(tfcv.limits().maxAllocationBytes, tfcv.DEFAULT_MAX_ALLOCATION_BYTES);
       try {
         tfcv.setLimits({ maxAllocationBytes: 1000 });
@@ -322,7 +396,22 @@ describe('reliability (issue 10 reproducers)', function () {
       assert.throws(() => tfcv.Tensor.from(undefined), tfcv.ArgumentError);
     });
     it('a Metric updated with a non-batch throws ArgumentError', async () => {
-      for (const bad of [undefined, 42, 'x', {}, Symbol('s'), [1, 2], new Proxy({}, { get() { throw new Error('trap'); } })]) {
+      for (const bad of [
+        undefined,
+        42,
+        'x',
+        {},
+        Symbol('s'),
+        [1, 2],
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+      ]) {
         const m = new tfcv.MeanIoU(2);
         await rejectsTyped(() => m.updateSync(bad, bad), tfcv.TfcvError);
         await rejectsTyped(() => m.update(bad, bad), tfcv.TfcvError);
@@ -333,7 +422,14 @@ describe('reliability (issue 10 reproducers)', function () {
         assert.match(new Class(Symbol('why')).message, /Symbol\(why\)/);
         assert.equal(new Class(['a', 'b']).message, 'a,b');
         assert.equal(typeof new Class([Symbol('x')]).message, 'string');
-        assert.equal(typeof new Class({ toString() { throw new Error('no'); } }).message, 'string');
+        assert.equal(
+          typeof new Class({
+            toString() {
+              throw new Error('no');
+            },
+          }).message,
+          'string',
+        );
       }
     });
     it('internals are not reachable from the public module', () => {
@@ -358,8 +454,14 @@ describe('reliability (issue 10 reproducers)', function () {
       const raw = require(tfcv.nativePath);
       const fakeTensor = Object.create(raw.NativeTensor.prototype);
       const fakeMat = Object.create(raw.NativeMat.prototype);
-      assert.throws(() => raw.tensorToMat(fakeTensor, { mode: 'copy', fallback: 'copy' }), (e) => e instanceof tfcv.ArgumentError && /expected a Tensor/.test(e.message));
-      assert.throws(() => raw.matToTensor(fakeMat, { mode: 'copy', fallback: 'copy', channelsFirst: false, batch: false }), (e) => e instanceof tfcv.ArgumentError && /expected a Mat/.test(e.message));
+      assert.throws(
+        () => raw.tensorToMat(fakeTensor, { mode: 'copy', fallback: 'copy' }),
+        (e) => e instanceof tfcv.ArgumentError && /expected a Tensor/.test(e.message),
+      );
+      assert.throws(
+        () => raw.matToTensor(fakeMat, { mode: 'copy', fallback: 'copy', channelsFirst: false, batch: false }),
+        (e) => e instanceof tfcv.ArgumentError && /expected a Mat/.test(e.message),
+      );
       // A Mat's prototype on a real NativeTensor, and the facade's classes on plain objects.
       const t = tfcv.Tensor.alloc('uint8', [2, 2, 1]);
       const spoof = Object.create(tfcv.Mat.prototype);

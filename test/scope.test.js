@@ -50,10 +50,14 @@ describe('scope() and Symbol.dispose', () => {
     assert.equal(t.disposed, true);
     assert.equal(m.disposed, true);
     let s;
-    assert.throws(() => scopeSync(() => {
-      s = Mat.zeros(1, 1);
-      throw boom;
-    }), (e) => e === boom);
+    assert.throws(
+      () =>
+        scopeSync(() => {
+          s = Mat.zeros(1, 1);
+          throw boom;
+        }),
+      (e) => e === boom,
+    );
     assert.equal(s.disposed, true);
   });
 
@@ -73,7 +77,10 @@ describe('scope() and Symbol.dispose', () => {
       await tick();
     });
     await scopeB;
-    assert.ok(mine.b.every((x) => x.disposed), "B's objects are freed when B ends");
+    assert.ok(
+      mine.b.every((x) => x.disposed),
+      "B's objects are freed when B ends",
+    );
     assert.equal(mine.a[0].disposed, false, "A's object lives while A runs");
     releaseA();
     const returned = await scopeA;
@@ -111,7 +118,7 @@ describe('scope() and Symbol.dispose', () => {
     assert.equal(model.disposed, true);
   });
 
-  it('objects made after the scope ended (un-awaited work) are the caller\'s; outside a scope nothing changes', async () => {
+  it("objects made after the scope ended (un-awaited work) are the caller's; outside a scope nothing changes", async () => {
     let late;
     let pending;
     await scope(async () => {
@@ -149,7 +156,11 @@ describe('scope() and Symbol.dispose', () => {
     await rejectsTyped(scope('nope'), ArgumentError, /fn: expected a function, got/);
     throwsTyped(() => scopeSync(null), ArgumentError, /fn: expected a function/);
     let t;
-    throwsTyped(() => scopeSync(async () => (t = Tensor.alloc('uint8', [1]))), ArgumentError, /scopeSync\(\) got a promise back; use await scope/);
+    throwsTyped(
+      () => scopeSync(async () => (t = Tensor.alloc('uint8', [1]))),
+      ArgumentError,
+      /scopeSync\(\) got a promise back; use await scope/,
+    );
     assert.equal(t.disposed, true);
   });
 
@@ -166,7 +177,7 @@ describe('scope() and Symbol.dispose', () => {
     }
   });
 
-  it('`using` (compiled by the project\'s TypeScript for Node 20) disposes at the end of the block, also on a throw', () => {
+  it("`using` (compiled by the project's TypeScript for Node 20) disposes at the end of the block, also on a throw", () => {
     const ts = require('typescript');
     const source = `
       export function run(tfcv: any, seen: any[]): void {
@@ -177,12 +188,17 @@ describe('scope() and Symbol.dispose', () => {
           if (seen.length > 0) throw new Error('inside');
         }
       }`;
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
+    });
     const mod = { exports: {} };
     new Function('module', 'exports', 'require', outputText)(mod, mod.exports, require);
     const seen = [];
     assert.throws(() => mod.exports.run(tfcv, seen), /inside/);
     assert.equal(seen.length, 2);
-    assert.ok(seen.every((x) => x.disposed), 'both disposed by using');
+    assert.ok(
+      seen.every((x) => x.disposed),
+      'both disposed by using',
+    );
   });
 });

@@ -19,11 +19,27 @@ const tick = (ms) => new Promise((r) => setTimeout(r, ms));
 function post(port, body) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', agent: false, headers: { 'content-length': body.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/predict',
+        agent: false,
+        headers: { 'content-length': body.length },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            ms: performance.now() - started,
+            body: JSON.parse(Buffer.concat(chunks).toString()),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -31,11 +47,13 @@ function post(port, body) {
 
 function getJson(port, url) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: url, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve(JSON.parse(text)));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: url, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(JSON.parse(text)));
+      })
+      .on('error', reject);
   });
 }
 
@@ -73,7 +91,8 @@ function slowClient(port, head, { everyMs, maxBytes }) {
   return { done, destroy: () => socket.destroy() };
 }
 
-const slowBodyHead = (port) => `POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n`;
+const slowBodyHead = (port) =>
+  `POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n`;
 const slowHeaderHead = (port) => `POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `;
 
 async function jpeg(size = 96) {
@@ -105,15 +124,24 @@ describe('examples/server: slow clients', function () {
   this.timeout(60000);
 
   it('16 slow-body and 16 slow-header clients with max-in-flight 4: normal requests are all served, at their usual latency', async () => {
-    const app = await start({ maxInFlight: 4, maxUploads: 32, bodyTimeoutMs: 3000, minBodyBytesPerSec: 1024, bodyGraceMs: 500, headersTimeoutMs: 1500 });
+    const app = await start({
+      maxInFlight: 4,
+      maxUploads: 32,
+      bodyTimeoutMs: 3000,
+      minBodyBytesPerSec: 1024,
+      bodyGraceMs: 500,
+      headersTimeoutMs: 1500,
+    });
     const image = await jpeg();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     try {
       await sequentialLatencies(app.port, image, 5); // warm
       const unloaded = await sequentialLatencies(app.port, image, 20);
       const slow = [];
-      for (let i = 0; i < 16; i++) slow.push(slowClient(app.port, slowBodyHead(app.port), { everyMs: 100, maxBytes: 60 }));
-      for (let i = 0; i < 16; i++) slow.push(slowClient(app.port, slowHeaderHead(app.port), { everyMs: 100, maxBytes: 60 }));
+      for (let i = 0; i < 16; i++)
+        slow.push(slowClient(app.port, slowBodyHead(app.port), { everyMs: 100, maxBytes: 60 }));
+      for (let i = 0; i < 16; i++)
+        slow.push(slowClient(app.port, slowHeaderHead(app.port), { everyMs: 100, maxBytes: 60 }));
       await tick(200); // every slow client is connected and trickling
       assert.equal(app.stats().uploads, 16, 'the slow bodies are being read');
       assert.equal(app.stats().inFlight, 0, 'but hold no model slot');
@@ -135,7 +163,10 @@ describe('examples/server: slow clients', function () {
       const m1 = median(loaded);
       // Latency-based, so generous for a shared 2-core machine; before the fix every normal
       // request here was a 503.
-      assert.ok(m1 < 2 * m0 + 15, `median latency ${m1.toFixed(1)} ms with slow clients vs ${m0.toFixed(1)} ms without`);
+      assert.ok(
+        m1 < 2 * m0 + 15,
+        `median latency ${m1.toFixed(1)} ms with slow clients vs ${m0.toFixed(1)} ms without`,
+      );
       assert.ok(loop.percentile(99) / 1e6 < 100, `event-loop delay p99 ${loop.percentile(99) / 1e6} ms`);
       const s = app.stats();
       assert.equal(s.uploads, 0);

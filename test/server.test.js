@@ -13,14 +13,17 @@ const SEGNET = path.join(__dirname, 'fixtures/models/segnet');
 
 function request(port, method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: url, headers: { connection: 'close', ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: url, headers: { connection: 'close', ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on('error', reject);
     if (body) req.end(body);
     else req.end();
@@ -31,11 +34,20 @@ function request(port, method, url, body, headers = {}) {
 function slowRequest(port, body) {
   let req;
   const response = new Promise((resolve, reject) => {
-    req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/predict', headers: { 'content-length': body.length, connection: 'close' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
+    req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/predict',
+        headers: { 'content-length': body.length, connection: 'close' },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      },
+    );
     req.on('error', reject);
   });
   req.write(body.subarray(0, body.length >> 1));
@@ -106,7 +118,11 @@ describe('examples/server', () => {
       assert.equal(shed.status, 503);
       assert.equal(shed.headers['retry-after'], '1');
       assert.equal((await first).status, 200);
-      assert.equal((await request(port, 'POST', '/predict', image)).status, 200, 'accepting again once below the limit');
+      assert.equal(
+        (await request(port, 'POST', '/predict', image)).status,
+        200,
+        'accepting again once below the limit',
+      );
       assert.equal(app.batcher.stats().requests, 2, 'batched (the default)');
     } finally {
       await app.close();
@@ -166,7 +182,9 @@ describe('examples/server', () => {
     try {
       assert.notEqual(batched.batcher, null);
       assert.equal(single.batcher, null);
-      const answers = await Promise.all(Array.from({ length: 8 }, () => request(batched.port, 'POST', '/predict', image)));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => request(batched.port, 'POST', '/predict', image)),
+      );
       const alone = await request(single.port, 'POST', '/predict', image);
       for (const a of answers) {
         assert.equal(a.status, 200);
@@ -188,12 +206,14 @@ describe('examples/server', () => {
       await request(app.port, 'POST', '/predict', await jpeg());
       await request(app.port, 'POST', '/predict', Buffer.from('not a jpeg'));
       const text = await new Promise((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port: app.port, path: '/metrics' }, (res) => {
-          assert.match(res.headers['content-type'], /^text\/plain/);
-          let t = '';
-          res.on('data', (d) => (t += d));
-          res.on('end', () => resolve(t));
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port: app.port, path: '/metrics' }, (res) => {
+            assert.match(res.headers['content-type'], /^text\/plain/);
+            let t = '';
+            res.on('data', (d) => (t += d));
+            res.on('end', () => resolve(t));
+          })
+          .on('error', reject);
       });
       assert.match(text, /^tfcv_http_requests_total\{status="200"\} 1$/m);
       assert.match(text, /^tfcv_http_requests_total\{status="400"\} 1$/m);

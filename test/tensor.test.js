@@ -145,18 +145,29 @@ describe('Tensor', () => {
         const slice = bytes.subarray(off, off + 256);
         const before = tfcv.stats();
         const t = Tensor.from(slice, { dtype: 'float32', mode: 'share' });
-        if (t.shared) { shared++; continue; }
+        if (t.shared) {
+          shared++;
+          continue;
+        }
         assert.equal(tfcv.stats().copies, before.copies + 1, 'the fallback copy is counted');
         slice.writeFloatLE(9, 0);
         assert.notEqual(t.data[0], 9, 'a fallback copy does not alias');
-        throwsTyped(() => Tensor.from(slice, { dtype: 'float32', mode: 'share', onUnaligned: 'throw' }), ZeroCopyError, /64 bytes/);
+        throwsTyped(
+          () => Tensor.from(slice, { dtype: 'float32', mode: 'share', onUnaligned: 'throw' }),
+          ZeroCopyError,
+          /64 bytes/,
+        );
       }
       assert.ok(shared <= 1, 'at most one offset in 64 bytes is aligned');
       assert.ok(unaligned.length > 0);
     });
 
     it('refuses shared bool bytes that are not 0/1', () => {
-      throwsTyped(() => Tensor.from(new Uint8Array(64).fill(2), { dtype: 'bool', mode: 'share' }), ArgumentError, /0 or 1/);
+      throwsTyped(
+        () => Tensor.from(new Uint8Array(64).fill(2), { dtype: 'bool', mode: 'share' }),
+        ArgumentError,
+        /0 or 1/,
+      );
     });
   });
 
@@ -164,12 +175,20 @@ describe('Tensor', () => {
     it('wrong argument types', () => {
       throwsTyped(() => Tensor.from(42), ArgumentError, /data: expected/);
       throwsTyped(() => Tensor.from('abc'), ArgumentError);
-      throwsTyped(() => Tensor.from(new Float32Array(2), { mode: 'zero-copy' }), ArgumentError, /'copy' \| 'share', got 'zero-copy'/);
+      throwsTyped(
+        () => Tensor.from(new Float32Array(2), { mode: 'zero-copy' }),
+        ArgumentError,
+        /'copy' \| 'share', got 'zero-copy'/,
+      );
       throwsTyped(() => Tensor.from(new Float32Array(2), 'float32'), ArgumentError, /options/);
       throwsTyped(() => Tensor.from([1, 'a']), ArgumentError, /data\[1\]/);
       throwsTyped(() => Tensor.alloc('float128', [2]), DTypeError, /float128/);
       throwsTyped(() => Tensor.from(Buffer.alloc(4)), DTypeError, /required for raw bytes/);
-      throwsTyped(() => Tensor.from(new Float64Array(2), { dtype: 'float32' }), DTypeError, /expected Float32Array.*got Float64Array/);
+      throwsTyped(
+        () => Tensor.from(new Float64Array(2), { dtype: 'float32' }),
+        DTypeError,
+        /expected Float32Array.*got Float64Array/,
+      );
       throwsTyped(() => new Tensor({}), ArgumentError, /not constructible/);
     });
 

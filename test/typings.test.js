@@ -8,7 +8,9 @@ const { spawnSync } = require('node:child_process');
 describe('typings', () => {
   it('dist/*.d.ts type-check user code and reject bad option literals', () => {
     const tsc = require.resolve('typescript/bin/tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'typings/tsconfig.json')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'typings/tsconfig.json')], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 });

@@ -8,7 +8,9 @@ const { Worker } = require('node:worker_threads');
 const { tfcv } = require('./helpers');
 
 function runWorker(id, iterations, hang = false) {
-  const worker = new Worker(path.join(__dirname, 'workers/convert-worker.js'), { workerData: { id, iterations, hang } });
+  const worker = new Worker(path.join(__dirname, 'workers/convert-worker.js'), {
+    workerData: { id, iterations, hang },
+  });
   const message = new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -29,7 +31,9 @@ describe('worker_threads', () => {
     const workers = [0, 1, 2, 3].map((id) => runWorker(id * 50, iterations));
     let mainConversions = 0;
     let done = false;
-    const all = Promise.all(workers.map((w) => w.message)).finally(() => { done = true; });
+    const all = Promise.all(workers.map((w) => w.message)).finally(() => {
+      done = true;
+    });
     while (!done) {
       const mat = tfcv.Mat.zeros(32, 32, { channels: 3 });
       const t = await tfcv.toTensor(mat, { dtype: 'float32' });
@@ -57,6 +61,9 @@ describe('worker_threads', () => {
     await w.worker.terminate();
     await w.exit;
     // The worker's environment teardown finalizes its objects (stats are process-wide).
-    assert.ok(tfcv.stats().liveTensors <= before, `live tensors after teardown: ${tfcv.stats().liveTensors} (before ${before})`);
+    assert.ok(
+      tfcv.stats().liveTensors <= before,
+      `live tensors after teardown: ${tfcv.stats().liveTensors} (before ${before})`,
+    );
   });
 });

@@ -24,7 +24,9 @@ const files = [...sources(path.join(root, 'binding')), ...sources(path.join(root
 const args = fix ? ['-i', ...files] : ['--dry-run', '--Werror', ...files];
 const result = spawnSync('clang-format', args, { stdio: 'inherit' });
 if (result.error) {
-  console.error(`check-cpp-format: clang-format could not run (${result.error.code}); install it with scripts/setup/lint-tools.sh`);
+  console.error(
+    `check-cpp-format: clang-format could not run (${result.error.code}); install it with scripts/setup/lint-tools.sh`,
+  );
   process.exit(1);
 }
 if (result.status !== 0) {

@@ -53,7 +53,9 @@ for (const file of sources(root)) {
       problems.push(`binding/${rel}:${index + 1}: includes "${m[1]}" from unknown folder '${to}'`);
     } else if (LAYERS[to] >= LAYERS[from]) {
       const how = LAYERS[to] === LAYERS[from] ? 'sideways' : 'upward';
-      problems.push(`binding/${rel}:${index + 1}: includes "${m[1]}" ${how} (${from} is layer ${LAYERS[from]}, ${to} is layer ${LAYERS[to]})`);
+      problems.push(
+        `binding/${rel}:${index + 1}: includes "${m[1]}" ${how} (${from} is layer ${LAYERS[from]}, ${to} is layer ${LAYERS[to]})`,
+      );
     }
   });
 }

@@ -20,7 +20,6 @@ const installDir = path.join(cache, 'baselines/onnxruntime-node');
 const modelsDir = path.join(cache, 'bench-models');
 const STEMS = { tiny: 'tiny_cnn', mobilenet: 'mobilenet_v2' };
 
-
 /** onnxruntime-node from the npm registry, once. Its postinstall would fetch CUDA add-ons from
  *  NuGet; ONNXRUNTIME_NODE_INSTALL=skip makes it exit at once (the CPU binaries are in the package). */
 function ensureOrt() {
@@ -28,7 +27,8 @@ function ensureOrt() {
   if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).version === ORT_VERSION) return;
   fs.mkdirSync(installDir, { recursive: true });
   const manifest = path.join(installDir, 'package.json');
-  if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'tfcv-baseline-onnxruntime-node', private: true }, null, 2));
+  if (!fs.existsSync(manifest))
+    fs.writeFileSync(manifest, JSON.stringify({ name: 'tfcv-baseline-onnxruntime-node', private: true }, null, 2));
   log(`installing onnxruntime-node@${ORT_VERSION} into ${installDir}`);
   const r = run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `onnxruntime-node@${ORT_VERSION}`], {
     cwd: installDir,
@@ -39,19 +39,30 @@ function ensureOrt() {
 
 /** The .onnx file for MODEL at this batch size (exported once by bench/models/export_onnx.py). */
 function ensureModels(models, batches) {
-  const missing = models.some((m) => batches.some((b) => !fs.existsSync(path.join(modelsDir, `${STEMS[m]}_b${b}.onnx`))));
+  const missing = models.some((m) =>
+    batches.some((b) => !fs.existsSync(path.join(modelsDir, `${STEMS[m]}_b${b}.onnx`))),
+  );
   if (!missing) return;
   log(`exporting ${models.join(', ')} (batch ${batches.join(', ')}) to ONNX`);
   const python = process.env.PYTHON || 'python3';
-  const r = run(python, [path.join(root, 'bench/models/export_onnx.py'), '--models', models.join(','), '--batches', batches.join(','), '--out', modelsDir]);
+  const r = run(python, [
+    path.join(root, 'bench/models/export_onnx.py'),
+    '--models',
+    models.join(','),
+    '--batches',
+    batches.join(','),
+    '--out',
+    modelsDir,
+  ]);
   if (!r.ok) {
-    const line = r.out.trim().split('\n').reverse().find((l) => l.startsWith('{"error"'));
+    const line = r.out
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{"error"'));
     throw new Unavailable(line ? JSON.parse(line).error : `ONNX export failed: ${r.out.trim().slice(-300)}`);
   }
 }
-
-
-
 
 async function bench({ model, shape, timeMs }) {
   ensureOrt();
@@ -80,8 +91,11 @@ async function bench({ model, shape, timeMs }) {
   let diff = 0;
   for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(y.data[i] - ref[i]));
   const scale = Math.max(...ref.map(Math.abs));
-  log(`${path.basename(file)}: ${input} [${shape}] -> ${output} [${y.dims}], max |ORT - TF| = ${diff.toExponential(2)} (output max ${scale.toExponential(2)})`);
-  if (!(diff <= 1e-2 * scale + 1e-6)) throw new Unavailable(`ONNX Runtime's output differs from TensorFlow's (max abs diff ${diff})`);
+  log(
+    `${path.basename(file)}: ${input} [${shape}] -> ${output} [${y.dims}], max |ORT - TF| = ${diff.toExponential(2)} (output max ${scale.toExponential(2)})`,
+  );
+  if (!(diff <= 1e-2 * scale + 1e-6))
+    throw new Unavailable(`ONNX Runtime's output differs from TensorFlow's (max abs diff ${diff})`);
 
   // One await per inference: session.run is asynchronous (ORT runs it off the JS thread).
   const result = await measure(async () => {

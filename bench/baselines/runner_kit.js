@@ -46,10 +46,15 @@ function createRunner(name) {
 
 function parseArgs(argv) {
   const [model, shapeArg, timeArg] = argv;
-  if (!(model in INPUT_SHAPES)) throw new Unavailable(`usage: MODEL SHAPE TIME_MS (MODEL: ${Object.keys(INPUT_SHAPES).join('|')}; got ${model})`);
+  if (!(model in INPUT_SHAPES))
+    throw new Unavailable(`usage: MODEL SHAPE TIME_MS (MODEL: ${Object.keys(INPUT_SHAPES).join('|')}; got ${model})`);
   const shape = String(shapeArg).split(',').map(Number);
   const want = INPUT_SHAPES[model];
-  if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d > 0) || want.some((d, i) => shape[i + 1] !== d)) {
+  if (
+    shape.length !== 4 ||
+    !shape.every((d) => Number.isInteger(d) && d > 0) ||
+    want.some((d, i) => shape[i + 1] !== d)
+  ) {
     throw new Unavailable(`SHAPE must be N,${want.join(',')} for ${model} (got ${shapeArg})`);
   }
   const timeMs = Number(timeArg);
@@ -59,7 +64,11 @@ function parseArgs(argv) {
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
-  return { median_ms: s[Math.floor(s.length / 2)], p99_ms: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))], iterations: s.length };
+  return {
+    median_ms: s[Math.floor(s.length / 2)],
+    p99_ms: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
+    iterations: s.length,
+  };
 }
 
 /** Warm-up (>= 10 calls and TIME_MS/10, at most 1 s), then one sample per call; `fn` may be async. */

@@ -23,18 +23,20 @@ const TFJS_VERSION = '4.22.0';
 const installDir = path.join(cache, 'baselines/tfjs-node');
 const pkgDir = path.join(installDir, 'node_modules/@tensorflow/tfjs-node');
 
-
 /** tfcv's libtensorflow (scripts/setup/libtensorflow.sh links it at deps/libtensorflow). */
 function libtensorflow() {
   const link = path.join(root, 'deps/libtensorflow');
   if (!fs.existsSync(path.join(link, 'include/tensorflow/c/eager/c_api.h'))) {
-    throw new Unavailable(`no libtensorflow with the eager C API headers at ${link} (run scripts/setup/libtensorflow.sh)`);
+    throw new Unavailable(
+      `no libtensorflow with the eager C API headers at ${link} (run scripts/setup/libtensorflow.sh)`,
+    );
   }
   const dir = fs.realpathSync(link);
   const lib = path.join(dir, 'lib');
   // The official C library calls it libtensorflow.so.2; the Python wheel, libtensorflow_cc.so.2.
   const main = ['libtensorflow.so.2', 'libtensorflow_cc.so.2'].find((f) => fs.existsSync(path.join(lib, f)));
-  if (!main || !fs.existsSync(path.join(lib, 'libtensorflow_framework.so.2'))) throw new Unavailable(`${lib} lacks libtensorflow{,_cc}.so.2 or libtensorflow_framework.so.2`);
+  if (!main || !fs.existsSync(path.join(lib, 'libtensorflow_framework.so.2')))
+    throw new Unavailable(`${lib} lacks libtensorflow{,_cc}.so.2 or libtensorflow_framework.so.2`);
   return { dir, lib, main };
 }
 
@@ -55,9 +57,16 @@ function nodeGyp() {
   if (!gyp) throw new Unavailable('node-gyp not found (it ships with npm)');
   const configured = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout?.trim();
   const nodedir = [configured, path.resolve(process.execPath, '../..')].find(
-    (d) => d && d !== 'undefined' && fs.existsSync(path.join(d, 'include/node/common.gypi')) && fs.existsSync(path.join(d, 'include/node/node_api.h')),
+    (d) =>
+      d &&
+      d !== 'undefined' &&
+      fs.existsSync(path.join(d, 'include/node/common.gypi')) &&
+      fs.existsSync(path.join(d, 'include/node/node_api.h')),
   );
-  if (!nodedir) throw new Unavailable("Node's headers (include/node/common.gypi, node_api.h) not found; node-gyp would try to download them");
+  if (!nodedir)
+    throw new Unavailable(
+      "Node's headers (include/node/common.gypi, node_api.h) not found; node-gyp would try to download them",
+    );
   return { gyp, nodedir };
 }
 
@@ -74,8 +83,10 @@ function linkDeps(tf) {
   const link = (target, name) => fs.symlinkSync(target, path.join(deps, 'lib', name));
   link(path.join(tf.lib, tf.main), tf.main);
   link(path.join(tf.lib, 'libtensorflow_framework.so.2'), 'libtensorflow_framework.so.2');
-  for (const name of ['libtensorflow.so', 'libtensorflow.so.2', 'libtensorflow.so.2.9.1']) if (name !== tf.main) link(tf.main, name);
-  for (const name of ['libtensorflow_framework.so', 'libtensorflow_framework.so.2.9.1']) link('libtensorflow_framework.so.2', name);
+  for (const name of ['libtensorflow.so', 'libtensorflow.so.2', 'libtensorflow.so.2.9.1'])
+    if (name !== tf.main) link(tf.main, name);
+  for (const name of ['libtensorflow_framework.so', 'libtensorflow_framework.so.2.9.1'])
+    link('libtensorflow_framework.so.2', name);
 }
 
 /** Installs tfjs-node (no scripts), links deps/, builds the binding: each step once. */
@@ -85,10 +96,23 @@ function prepare() {
   if (!fs.existsSync(pkgJson) || JSON.parse(fs.readFileSync(pkgJson, 'utf8')).version !== TFJS_VERSION) {
     fs.mkdirSync(installDir, { recursive: true });
     const manifest = path.join(installDir, 'package.json');
-    if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'tfcv-baseline-tfjs-node', private: true }, null, 2));
+    if (!fs.existsSync(manifest))
+      fs.writeFileSync(manifest, JSON.stringify({ name: 'tfcv-baseline-tfjs-node', private: true }, null, 2));
     log(`installing @tensorflow/tfjs-node@${TFJS_VERSION} (--ignore-scripts) into ${installDir}`);
-    const r = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--save-exact', `@tensorflow/tfjs-node@${TFJS_VERSION}`], { cwd: installDir });
-    if (!r.ok) throw new Unavailable(`npm install @tensorflow/tfjs-node@${TFJS_VERSION} failed: ${r.out.trim().slice(-300)}`);
+    const r = run(
+      'npm',
+      [
+        'install',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--save-exact',
+        `@tensorflow/tfjs-node@${TFJS_VERSION}`,
+      ],
+      { cwd: installDir },
+    );
+    if (!r.ok)
+      throw new Unavailable(`npm install @tensorflow/tfjs-node@${TFJS_VERSION} failed: ${r.out.trim().slice(-300)}`);
   }
   const napi = napiBuildVersion();
   const binding = path.join(pkgDir, `lib/napi-v${napi}/tfjs_binding.node`);
@@ -98,22 +122,44 @@ function prepare() {
   if (!built) {
     linkDeps(tf);
     const { gyp, nodedir } = nodeGyp();
-    log(`building the binding from source with node-gyp (napi ${napi}, headers from ${nodedir}, libtensorflow ${tf.dir})`);
+    log(
+      `building the binding from source with node-gyp (napi ${napi}, headers from ${nodedir}, libtensorflow ${tf.dir})`,
+    );
     const started = Date.now();
-    const r = run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--module_name=tfjs_binding', `--module_path=${path.dirname(binding)}`, `--napi_build_version=${napi}`, '-j', '2'], { cwd: pkgDir });
-    if (!r.ok || !fs.existsSync(binding)) throw new Unavailable(`node-gyp build of the tfjs-node binding failed: ${r.out.trim().slice(-400)}`);
+    const r = run(
+      process.execPath,
+      [
+        gyp,
+        'rebuild',
+        `--nodedir=${nodedir}`,
+        '--module_name=tfjs_binding',
+        `--module_path=${path.dirname(binding)}`,
+        `--napi_build_version=${napi}`,
+        '-j',
+        '2',
+      ],
+      { cwd: pkgDir },
+    );
+    if (!r.ok || !fs.existsSync(binding))
+      throw new Unavailable(`node-gyp build of the tfjs-node binding failed: ${r.out.trim().slice(-400)}`);
     log(`built ${binding} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   // Node loads addons lazily (RTLD_LAZY): a C API function missing from libtensorflow would only
   // fail when first called. LD_BIND_NOW resolves every symbol now and names any that is missing.
-  const check = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(binding)})`], { encoding: 'utf8', env: { ...process.env, LD_BIND_NOW: '1', TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const check = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(binding)})`], {
+    encoding: 'utf8',
+    env: { ...process.env, LD_BIND_NOW: '1', TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
   if (check.status !== 0) {
     const undef = /undefined symbol: (\S+)/.exec(check.stderr);
-    throw new Unavailable(undef ? `libtensorflow at ${tf.dir} does not export ${undef[1]}, which the tfjs-node binding needs` : `the tfjs-node binding does not load: ${check.stderr.trim().slice(-300)}`);
+    throw new Unavailable(
+      undef
+        ? `libtensorflow at ${tf.dir} does not export ${undef[1]}, which the tfjs-node binding needs`
+        : `the tfjs-node binding does not load: ${check.stderr.trim().slice(-300)}`,
+    );
   }
   if (!built) fs.writeFileSync(stampFile, stamp);
 }
-
 
 function modelDir(model) {
   if (model === 'tiny') return path.join(root, 'test/fixtures/models/cnn_keras');
@@ -121,8 +167,6 @@ function modelDir(model) {
   if (m.error) throw new Unavailable(m.error);
   return m.dir;
 }
-
-
 
 async function bench({ model, shape, timeMs }) {
   prepare();
@@ -140,7 +184,9 @@ async function bench({ model, shape, timeMs }) {
     }
   };
   const y = savedModel.predict(x);
-  log(`${path.basename(dir)}: [${shape}] -> [${y.shape}], backend ${tf.getBackend()}, tfjs-node ${tf.version['tfjs-node']}, TensorFlow ${tf.backend().binding.TF_Version}`);
+  log(
+    `${path.basename(dir)}: [${shape}] -> [${y.shape}], backend ${tf.getBackend()}, tfjs-node ${tf.version['tfjs-node']}, TensorFlow ${tf.backend().binding.TF_Version}`,
+  );
   y.dispose();
   const result = await measure(once, timeMs);
   x.dispose();

@@ -5,7 +5,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const fmt = (ms) => (ms === null || ms === undefined ? 'n/a' : ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
+const fmt = (ms) =>
+  ms === null || ms === undefined ? 'n/a' : ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`;
 
 /**
  * rows: [{ name, median, p99, note? }] (ms; median null = not available, note says why).
@@ -28,7 +29,13 @@ function printTable(title, rows, reference) {
 }
 
 function machine() {
-  return { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
 }
 
 function writeResults(name, data) {

@@ -32,7 +32,8 @@ function nativeBaselines() {
 function python() {
   const r = run('bash', [path.join(root, 'scripts/fixtures/setup_venv.sh')]);
   const py = r.out.trim().split('\n').pop();
-  if (!r.ok || !py || !fs.existsSync(py)) return { error: `no Python venv with TensorFlow (${r.out.slice(-200).trim()})` };
+  if (!r.ok || !py || !fs.existsSync(py))
+    return { error: `no Python venv with TensorFlow (${r.out.slice(-200).trim()})` };
   return { python: py };
 }
 

@@ -32,8 +32,10 @@ void CopyMatInto(const cv::Mat& mat, const TensorOwner& tensor, const MatToTenso
   auto* base = static_cast<uint8_t*>(tensor.data());
   if (!o.channelsFirst || channels == 1) {
     cv::Mat dst(mat.rows, mat.cols, CV_MAKETYPE(depth, channels), base);
-    if (depth == mat.depth()) mat.copyTo(dst);
-    else mat.convertTo(dst, depth);
+    if (depth == mat.depth())
+      mat.copyTo(dst);
+    else
+      mat.convertTo(dst, depth);
   } else {
     const size_t planeBytes = static_cast<size_t>(mat.rows) * mat.cols * CV_ELEM_SIZE(depth);
     std::vector<cv::Mat> planes;
@@ -54,16 +56,21 @@ void CopyMatInto(const cv::Mat& mat, const TensorOwner& tensor, const MatToTenso
 TensorResult MatToTensor(const cv::Mat& mat, const MatToTensorOptions& o) {
   if (mat.empty() || mat.dims != 2) Fail(ErrorKind::kShape, "mat: expected a non-empty 2-D Mat");
   const DType* source = DTypeByCvDepth(mat.depth());
-  if (source == nullptr) Fail(ErrorKind::kDType, "mat: OpenCV depth " + std::to_string(mat.depth()) + " has no tensor dtype");
+  if (source == nullptr)
+    Fail(ErrorKind::kDType, "mat: OpenCV depth " + std::to_string(mat.depth()) + " has no tensor dtype");
   const DType& target = o.dtype ? *o.dtype : *source;
   if (target.cvDepth == kNoCvDepth)
-    Fail(ErrorKind::kDType, "options.dtype: expected a dtype OpenCV can convert to (float32, float64, float16, int8, "
-                            "int16, int32, uint8, uint16), got " + std::string(target.name));
+    Fail(ErrorKind::kDType,
+         "options.dtype: expected a dtype OpenCV can convert to (float32, float64, float16, int8, "
+         "int16, int32, uint8, uint16), got " +
+             std::string(target.name));
 
   Shape shape;
   if (o.batch) shape.push_back(1);
-  if (o.channelsFirst) shape.insert(shape.end(), {mat.channels(), mat.rows, mat.cols});
-  else shape.insert(shape.end(), {mat.rows, mat.cols, mat.channels()});
+  if (o.channelsFirst)
+    shape.insert(shape.end(), {mat.channels(), mat.rows, mat.cols});
+  else
+    shape.insert(shape.end(), {mat.rows, mat.cols, mat.channels()});
 
   TensorResult result;
   if (o.mode != TransferMode::kCopy) {
@@ -96,23 +103,32 @@ TensorResult MatToTensor(const cv::Mat& mat, const MatToTensorOptions& o) {
 MatResult TensorToMat(const TensorRef& tensor, const TensorToMatOptions& o) {
   const DType& dtype = tensor->dtype();
   if (dtype.cvDepth == kNoCvDepth)
-    Fail(ErrorKind::kDType, "tensor: expected a dtype OpenCV represents (float32, float64, float16, int8, int16, "
-                            "int32, uint8, uint16), got " + std::string(dtype.name));
+    Fail(ErrorKind::kDType,
+         "tensor: expected a dtype OpenCV represents (float32, float64, float16, int8, int16, "
+         "int32, uint8, uint16), got " +
+             std::string(dtype.name));
   Shape shape = tensor->shape();
   int64_t rows, cols, channels;
   if (shape.size() == 2) {
-    rows = shape[0]; cols = shape[1]; channels = 1;
+    rows = shape[0];
+    cols = shape[1];
+    channels = 1;
   } else if (shape.size() == 3) {
-    rows = shape[0]; cols = shape[1]; channels = shape[2];
+    rows = shape[0];
+    cols = shape[1];
+    channels = shape[2];
   } else if (shape.size() == 4 && shape[0] == 1) {
-    rows = shape[1]; cols = shape[2]; channels = shape[3];
+    rows = shape[1];
+    cols = shape[2];
+    channels = shape[3];
   } else {
     Fail(ErrorKind::kShape, "tensor: expected shape [H,W], [H,W,C] or [1,H,W,C], got " + ShapeString(shape));
   }
   if (rows <= 0 || cols <= 0 || rows > INT_MAX || cols > INT_MAX)
     Fail(ErrorKind::kShape, "tensor: expected H and W in 1..2^31-1, got " + ShapeString(shape));
   if (channels < 1 || channels > CV_CN_MAX)
-    Fail(ErrorKind::kShape, "tensor: expected 1.." + std::to_string(CV_CN_MAX) + " channels, got " + ShapeString(shape));
+    Fail(ErrorKind::kShape,
+         "tensor: expected 1.." + std::to_string(CV_CN_MAX) + " channels, got " + ShapeString(shape));
   const int type = CV_MAKETYPE(dtype.cvDepth, static_cast<int>(channels));
   const size_t step = static_cast<size_t>(cols) * channels * dtype.size;
 
@@ -121,7 +137,8 @@ MatResult TensorToMat(const TensorRef& tensor, const TensorToMatOptions& o) {
     if (o.mode == TransferMode::kMove && !o.sourceExclusive) {
       result.copyReason = "the tensor's memory is shared with a view, a Mat or TensorFlow, so it cannot be moved";
       if (o.fallback == Fallback::kThrow)
-        Fail(ErrorKind::kZeroCopy, "toMat: mode 'move' cannot be honoured: " + result.copyReason + " (fallback: 'throw')");
+        Fail(ErrorKind::kZeroCopy,
+             "toMat: mode 'move' cannot be honoured: " + result.copyReason + " (fallback: 'throw')");
     } else {
       result.mat = WrapForeignMat(static_cast<int>(rows), static_cast<int>(cols), type, tensor->data(), step, tensor,
                                   o.mode == TransferMode::kMove);

@@ -26,7 +26,7 @@ namespace {
 
 // Where the fitted image goes in the target (the whole target except for letterbox).
 struct Fitted {
-  cv::Mat pixels;    // uint8, 1, 3 or 4 channels
+  cv::Mat pixels;  // uint8, 1, 3 or 4 channels
   cv::Rect placement;
 };
 
@@ -95,8 +95,10 @@ void WriteSlot(const Fitted& fitted, const PreprocessSpec& spec, const std::vect
     const float a = static_cast<float>(spec.scale[k]), b = static_cast<float>(spec.shift[k]);
     for (int v = 0; v < 256; ++v) {
       if constexpr (kFloat)
-        table[k][v] = spec.divisor > 0 ? static_cast<float>(v) / spec.divisor : AffineValue(static_cast<float>(v), a, b);
-      else table[k][v] = static_cast<Out>(v);
+        table[k][v] =
+            spec.divisor > 0 ? static_cast<float>(v) / spec.divisor : AffineValue(static_cast<float>(v), a, b);
+      else
+        table[k][v] = static_cast<Out>(v);
     }
     border[k] = table[k][cv::saturate_cast<uint8_t>(spec.fill[k])];
   }
@@ -120,21 +122,25 @@ void WriteSlot(const Fitted& fitted, const PreprocessSpec& spec, const std::vect
   }
 }
 
-void PreprocessOne(const PreprocessInput& input, const PreprocessSpec& spec, uint8_t* slot, const std::string& argName) {
+void PreprocessOne(const PreprocessInput& input, const PreprocessSpec& spec, uint8_t* slot,
+                   const std::string& argName) {
   cv::Mat src = SourceImage(input, spec, argName);
   const bool isFloat = spec.dtype->cvDepth == CV_32F;
   const bool identity = spec.channels == src.channels() && (spec.channels == 1 || !spec.rgb);
   if (!isFloat && identity && !spec.channelsFirst) {
     cv::Mat slotMat(spec.size, CV_MAKETYPE(CV_8U, spec.channels), slot);
-    if (spec.fit == FitMode::kLetterbox) slotMat.setTo(cv::Scalar(spec.fill[0], spec.channels > 1 ? spec.fill[1] : 0,
-                                                                  spec.channels > 2 ? spec.fill[2] : 0));
+    if (spec.fit == FitMode::kLetterbox)
+      slotMat.setTo(
+          cv::Scalar(spec.fill[0], spec.channels > 1 ? spec.fill[1] : 0, spec.channels > 2 ? spec.fill[2] : 0));
     Fit(src, spec, &slotMat);
     return;
   }
   Fitted fitted = Fit(src, spec, nullptr);
   std::vector<int> map = ChannelMap(src.channels(), spec);
-  if (isFloat) WriteSlot(fitted, spec, map, reinterpret_cast<float*>(slot));
-  else WriteSlot(fitted, spec, map, slot);
+  if (isFloat)
+    WriteSlot(fitted, spec, map, reinterpret_cast<float*>(slot));
+  else
+    WriteSlot(fitted, spec, map, slot);
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ enum class FitMode { kStretch, kLetterbox, kCenterCrop };
 struct PreprocessSpec {
   cv::Size size;
   FitMode fit = FitMode::kStretch;
-  int interpolation = 1;  // cv::INTER_LINEAR
-  int channels = 3;       // 1 or 3
-  bool rgb = true;        // output channel order when channels == 3
+  int interpolation = 1;         // cv::INTER_LINEAR
+  int channels = 3;              // 1 or 3
+  bool rgb = true;               // output channel order when channels == 3
   const DType* dtype = nullptr;  // float32 or uint8
   // Per output channel: y = x * scale + shift (from scale, mean, std); float32 only.
   std::vector<double> scale, shift;

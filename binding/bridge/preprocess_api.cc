@@ -47,10 +47,12 @@ T Choice(const Napi::Object& spec, const char* field, std::initializer_list<std:
 PreprocessSpec SpecArg(const Napi::Value& value) {
   Napi::Object o = ObjectArg(value, "spec");
   PreprocessSpec spec;
-  spec.size = cv::Size(IntArg(o.Get("width"), "spec.width", 1, INT_MAX), IntArg(o.Get("height"), "spec.height", 1, INT_MAX));
+  spec.size =
+      cv::Size(IntArg(o.Get("width"), "spec.width", 1, INT_MAX), IntArg(o.Get("height"), "spec.height", 1, INT_MAX));
   CheckOutputPixels(spec.size.width, spec.size.height, "spec size");
-  spec.fit = Choice<FitMode>(o, "resize", {{"stretch", FitMode::kStretch}, {"letterbox", FitMode::kLetterbox},
-                                           {"center-crop", FitMode::kCenterCrop}});
+  spec.fit = Choice<FitMode>(
+      o, "resize",
+      {{"stretch", FitMode::kStretch}, {"letterbox", FitMode::kLetterbox}, {"center-crop", FitMode::kCenterCrop}});
   spec.interpolation = InterpolationArg(o.Get("interpolation"), "spec.interpolation");
   spec.channels = IntArg(o.Get("channels"), "spec.channels", 1, 3);
   if (spec.channels == 2) Fail(ErrorKind::kArgument, "spec.channels: expected 1 | 3, got 2");
@@ -75,7 +77,8 @@ PreprocessSpec SpecArg(const Napi::Value& value) {
   // Internal to evaluate() (not in the public spec): absent for preprocess().
   if (!o.Get("divisor").IsUndefined()) {
     spec.divisor = static_cast<float>(NumberArg(o.Get("divisor"), "spec.divisor"));
-    if (!(spec.divisor > 0) || !std::isfinite(spec.divisor)) Fail(ErrorKind::kArgument, "spec.divisor: expected a finite number > 0");
+    if (!(spec.divisor > 0) || !std::isfinite(spec.divisor))
+      Fail(ErrorKind::kArgument, "spec.divisor: expected a finite number > 0");
   }
   if (!o.Get("shrinkInterpolation").IsUndefined())
     spec.shrinkInterpolation = InterpolationArg(o.Get("shrinkInterpolation"), "spec.shrinkInterpolation");
@@ -104,8 +107,8 @@ OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
   if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
   Napi::Array images = info[0].As<Napi::Array>();
   if (images.Length() == 0 || images.Length() > kMaxBatch)
-    Fail(ErrorKind::kArgument, "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " +
-                                   std::to_string(images.Length()));
+    Fail(ErrorKind::kArgument,
+         "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " + std::to_string(images.Length()));
   PreprocessSpec spec = SpecArg(info[1]);
   auto inputs = std::make_shared<std::vector<PreprocessInput>>();
   inputs->reserve(images.Length());
@@ -125,8 +128,8 @@ OpJob<PreprocessedRows> PreparePreprocessRows(const Napi::CallbackInfo& info) {
   if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
   Napi::Array images = info[0].As<Napi::Array>();
   if (images.Length() == 0 || images.Length() > kMaxBatch)
-    Fail(ErrorKind::kArgument, "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " +
-                                   std::to_string(images.Length()));
+    Fail(ErrorKind::kArgument,
+         "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " + std::to_string(images.Length()));
   PreprocessSpec spec = SpecArg(info[1]);
   const int rows = IntArg(info[2], "rows", static_cast<int>(images.Length()), static_cast<int>(kMaxBatch));
   auto inputs = std::make_shared<std::vector<PreprocessInput>>();
@@ -143,7 +146,8 @@ OpJob<PreprocessedRows> PreparePreprocessRows(const Napi::CallbackInfo& info) {
             result.Set("tensor", TensorWrap::Wrap(env, out.tensor, false));
             Napi::Array failures = Napi::Array::New(env, out.failures.size());
             for (size_t i = 0; i < out.failures.size(); ++i)
-              failures.Set(static_cast<uint32_t>(i), out.failures[i] ? MakeJsError(env, *out.failures[i]).Value() : env.Null());
+              failures.Set(static_cast<uint32_t>(i),
+                           out.failures[i] ? MakeJsError(env, *out.failures[i]).Value() : env.Null());
             result.Set("failures", failures);
             return result;
           }};

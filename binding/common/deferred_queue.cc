@@ -7,9 +7,9 @@ std::shared_ptr<DeferredQueue> DeferredQueue::Create(napi_env env) {
   std::shared_ptr<DeferredQueue> queue(new DeferredQueue());
   napi_value name;
   napi_create_string_utf8(env, "tfcv.deferred", NAPI_AUTO_LENGTH, &name);
-  napi_status status = napi_create_threadsafe_function(
-      env, nullptr, nullptr, name, 0, 1, queue.get(), &DeferredQueue::Finalize, queue.get(),
-      &DeferredQueue::CallJs, &queue->tsfn_);
+  napi_status status =
+      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, queue.get(), &DeferredQueue::Finalize,
+                                      queue.get(), &DeferredQueue::CallJs, &queue->tsfn_);
   if (status != napi_ok) {
     queue->tsfn_ = nullptr;
     return queue;

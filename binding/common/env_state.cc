@@ -22,9 +22,7 @@ EnvState& EnvState::Get(Napi::Env env) {
   return *state;
 }
 
-Napi::FunctionReference* EnvState::ErrorConstructor(ErrorKind kind) {
-  return &errors_[static_cast<size_t>(kind)];
-}
+Napi::FunctionReference* EnvState::ErrorConstructor(ErrorKind kind) { return &errors_[static_cast<size_t>(kind)]; }
 
 void EnvState::SetErrorConstructor(ErrorKind kind, Napi::Function ctor) {
   errors_[static_cast<size_t>(kind)] = Napi::Persistent(ctor);

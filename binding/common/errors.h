@@ -31,9 +31,9 @@ enum class ErrorKind : int {
 struct Failure {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
-  std::string tfCode;    // kTf: TF code name, e.g. INVALID_ARGUMENT
-  int cvCode = 0;        // kCv: cv::Error::Code
-  std::string cvFunc;    // kCv: OpenCV function that failed
+  std::string tfCode;  // kTf: TF code name, e.g. INVALID_ARGUMENT
+  int cvCode = 0;      // kCv: cv::Error::Code
+  std::string cvFunc;  // kCv: OpenCV function that failed
 };
 
 // The one exception type native code throws for expected failures.
@@ -51,9 +51,7 @@ class TypedError : public std::exception {
   Failure failure_;
 };
 
-[[noreturn]] inline void Fail(ErrorKind kind, std::string message) {
-  throw TypedError(kind, std::move(message));
-}
+[[noreturn]] inline void Fail(ErrorKind kind, std::string message) { throw TypedError(kind, std::move(message)); }
 
 // Converts the exception being handled (call only inside a catch block) into a Failure:
 // TypedError, cv::Exception, std::bad_alloc and any std::exception are recognised.

@@ -30,7 +30,8 @@ Napi::ArrayBuffer CopyToArrayBuffer(Napi::Env env, const void* data, size_t leng
 ExternalView MakeExternalView(Napi::Env env, void* data, size_t length, std::shared_ptr<void> owner,
                               bool reportExternal) {
   if (length == 0 || data == nullptr) return {Napi::ArrayBuffer::New(env, 0), true};
-  auto* hint = new ViewHint{std::move(owner), ExternalMemoryTicket(env, reportExternal ? static_cast<int64_t>(length) : 0)};
+  auto* hint =
+      new ViewHint{std::move(owner), ExternalMemoryTicket(env, reportExternal ? static_cast<int64_t>(length) : 0)};
   napi_value result;
   napi_status status = napi_create_external_arraybuffer(env, data, length, &FinalizeView, hint, &result);
   if (status != napi_ok) {

@@ -46,19 +46,22 @@ Shape ShapeArg(const Napi::Value& v, const std::string& name) {
   if (!v.IsArray()) Fail(ErrorKind::kShape, name + ": expected an array of non-negative integers");
   Napi::Array a = v.As<Napi::Array>();
   if (a.Length() > kMaxRank)
-    Fail(ErrorKind::kShape, name + ": expected rank <= " + std::to_string(kMaxRank) + ", got " + std::to_string(a.Length()));
+    Fail(ErrorKind::kShape,
+         name + ": expected rank <= " + std::to_string(kMaxRank) + ", got " + std::to_string(a.Length()));
   Shape shape;
   for (uint32_t i = 0; i < a.Length(); ++i) {
     Napi::Value e = a.Get(i);
     double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : -1;
     if (!e.IsNumber() || !std::isfinite(d) || std::floor(d) != d || d < 0 || d > 9007199254740991.0)
-      Fail(ErrorKind::kShape, name + ": expected non-negative integer dims, got a bad value at index " + std::to_string(i));
+      Fail(ErrorKind::kShape,
+           name + ": expected non-negative integer dims, got a bad value at index " + std::to_string(i));
     shape.push_back(static_cast<int64_t>(d));
   }
   return shape;
 }
 
-int ChoiceArg(const Napi::Value& v, const std::string& name, std::initializer_list<std::pair<const char*, int>> choices) {
+int ChoiceArg(const Napi::Value& v, const std::string& name,
+              std::initializer_list<std::pair<const char*, int>> choices) {
   std::string s = StringArg(v, name);
   std::string expected;
   for (const auto& [label, value] : choices) {

@@ -24,6 +24,7 @@ Shape ShapeArg(const Napi::Value& v, const std::string& name);
 
 // A string option mapped to a value, e.g. {"minmax", cv::NORM_MINMAX}; anything else is an
 // ArgumentError "name: expected 'a' | 'b', got 'x'" listing the choices in order.
-int ChoiceArg(const Napi::Value& v, const std::string& name, std::initializer_list<std::pair<const char*, int>> choices);
+int ChoiceArg(const Napi::Value& v, const std::string& name,
+              std::initializer_list<std::pair<const char*, int>> choices);
 
 }  // namespace tfcv

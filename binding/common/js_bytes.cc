@@ -9,18 +9,30 @@ namespace {
 
 const char* TypedArrayName(napi_typedarray_type type) {
   switch (type) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "TypedArray";
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_uint8_clamped_array:
+      return "Uint8ClampedArray";
+    case napi_int16_array:
+      return "Int16Array";
+    case napi_uint16_array:
+      return "Uint16Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    case napi_bigint64_array:
+      return "BigInt64Array";
+    case napi_biguint64_array:
+      return "BigUint64Array";
+    default:
+      return "TypedArray";
   }
 }
 
@@ -44,8 +56,8 @@ bool IsDetached(napi_env env, napi_value ab) {
 // Views over a SharedArrayBuffer cannot be pinned or handed to Node-API's ArrayBuffer calls.
 void RequirePlainArrayBuffer(const JsBytes& bytes, const std::string& argName) {
   if (!bytes.arrayBuffer.IsArrayBuffer())
-    Fail(ErrorKind::kArgument, argName + ": expected a view of an ArrayBuffer, got a " + bytes.viewKind +
-                                   " over a SharedArrayBuffer");
+    Fail(ErrorKind::kArgument,
+         argName + ": expected a view of an ArrayBuffer, got a " + bytes.viewKind + " over a SharedArrayBuffer");
 }
 
 }  // namespace
@@ -78,8 +90,8 @@ JsBytes ReadJsBytes(const Napi::Value& value, const std::string& argName) {
     out.length = dv.ByteLength();
     return out;
   } else {
-    Fail(ErrorKind::kArgument, argName + ": expected a Buffer, TypedArray, DataView or ArrayBuffer, got " +
-                                   Describe(value));
+    Fail(ErrorKind::kArgument,
+         argName + ": expected a Buffer, TypedArray, DataView or ArrayBuffer, got " + Describe(value));
   }
   if (IsDetached(env, out.arrayBuffer))
     Fail(ErrorKind::kArgument, argName + ": expected live binary data, got a detached ArrayBuffer");

@@ -15,8 +15,8 @@ namespace tfcv {
 struct JsBytes {
   uint8_t* data = nullptr;
   size_t length = 0;
-  Napi::Object arrayBuffer;       // the ArrayBuffer that owns the bytes
-  std::string viewKind;           // "Float32Array", "Buffer", "ArrayBuffer", ...
+  Napi::Object arrayBuffer;  // the ArrayBuffer that owns the bytes
+  std::string viewKind;      // "Float32Array", "Buffer", "ArrayBuffer", ...
 };
 
 // Throws ArgumentError naming `argName` when `value` is not binary data or is detached.

@@ -18,8 +18,10 @@ uint64_t SaturatingProduct(std::initializer_list<uint64_t> factors) {
   uint64_t product = 1;
   for (uint64_t f : factors) {
     if (f == 0) return 0;
-    if (product > UINT64_MAX / f) product = UINT64_MAX;
-    else product *= f;
+    if (product > UINT64_MAX / f)
+      product = UINT64_MAX;
+    else
+      product *= f;
   }
   return product;
 }

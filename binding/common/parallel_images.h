@@ -37,8 +37,10 @@ void ParallelForImages(size_t count, PerImage&& perImage) {
       }
     }
   };
-  if (count == 1) body(cv::Range(0, 1));
-  else cv::parallel_for_(cv::Range(0, static_cast<int>(count)), body);
+  if (count == 1)
+    body(cv::Range(0, 1));
+  else
+    cv::parallel_for_(cv::Range(0, static_cast<int>(count)), body);
   if (first) throw TypedError(std::move(first->second));
 }
 

@@ -16,15 +16,14 @@ std::string ShapeString(const Shape& shape) {
 
 size_t CheckedElementCount(const Shape& shape, size_t elementSize, const std::string& what) {
   if (shape.size() > kMaxRank)
-    Fail(ErrorKind::kShape, what + ": expected rank <= " + std::to_string(kMaxRank) +
-                                ", got rank " + std::to_string(shape.size()));
+    Fail(ErrorKind::kShape,
+         what + ": expected rank <= " + std::to_string(kMaxRank) + ", got rank " + std::to_string(shape.size()));
   // 2^53: the largest byte count a JS number (and so an ArrayBuffer length) represents.
   constexpr uint64_t kLimit = uint64_t{1} << 53;
   uint64_t count = 1;
   bool overflow = false;
   for (int64_t d : shape) {
-    if (d < 0)
-      Fail(ErrorKind::kShape, what + ": expected non-negative dims, got " + ShapeString(shape));
+    if (d < 0) Fail(ErrorKind::kShape, what + ": expected non-negative dims, got " + ShapeString(shape));
     if (d != 0 && count > kLimit / static_cast<uint64_t>(d)) overflow = true;
     if (!overflow) count *= static_cast<uint64_t>(d);
   }

@@ -9,9 +9,12 @@ const napi_type_tag* TagOf(NativeKind kind) {
   static const napi_type_tag kMat = {0x2b9d6e41c0a7f583ULL, 0x94c1e7a3d25b0f6eULL};
   static const napi_type_tag kModel = {0xd1408f7b3e9c2a65ULL, 0x6e2a9f0c4b7d1e83ULL};
   switch (kind) {
-    case NativeKind::kTensor: return &kTensor;
-    case NativeKind::kMat: return &kMat;
-    default: return &kModel;
+    case NativeKind::kTensor:
+      return &kTensor;
+    case NativeKind::kMat:
+      return &kMat;
+    default:
+      return &kModel;
   }
 }
 

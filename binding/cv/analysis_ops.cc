@@ -41,7 +41,9 @@ OpJob<ChannelMeans> PrepareMean(const Napi::CallbackInfo& info) {
                                   std::to_string(src.rows) + ", got " + std::to_string(mask.cols) + "x" +
                                   std::to_string(mask.rows));
   }
-  return {[src, mask] { return ChannelMeans{cv::mean(src, mask), src.channels()}; },
+  return {[src, mask] {
+            return ChannelMeans{cv::mean(src, mask), src.channels()};
+          },
           [](Napi::Env env, ChannelMeans& m) -> Napi::Value {
             Napi::Array out = Napi::Array::New(env, m.channels);
             for (int c = 0; c < m.channels; ++c) out.Set(static_cast<uint32_t>(c), m.value[c]);

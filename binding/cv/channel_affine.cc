@@ -19,13 +19,16 @@ void ApplyInPlace(cv::Mat& m, const std::vector<double>& scale, const std::vecto
 
 }  // namespace
 
-cv::Mat ChannelAffine(const cv::Mat& src, int depth, const std::vector<double>& scale, const std::vector<double>& shift) {
+cv::Mat ChannelAffine(const cv::Mat& src, int depth, const std::vector<double>& scale,
+                      const std::vector<double>& shift) {
   const bool wide = depth == CV_64F || src.depth() == CV_64F;
   const int compute = wide ? CV_64F : CV_32F;
   cv::Mat work;
   src.convertTo(work, compute);
-  if (wide) ApplyInPlace<double>(work, scale, shift);
-  else ApplyInPlace<float>(work, scale, shift);
+  if (wide)
+    ApplyInPlace<double>(work, scale, shift);
+  else
+    ApplyInPlace<float>(work, scale, shift);
   if (depth == compute) return work;
   cv::Mat out;
   work.convertTo(out, depth);

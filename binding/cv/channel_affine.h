@@ -19,6 +19,7 @@ inline T AffineValue(T x, T scale, T shift) {
 // A new Mat of `depth` (saturating, rounding to nearest like convertTo). Computed in
 // float, or in double when the source or the destination is float64. `scale` and `shift`
 // hold one value per channel.
-cv::Mat ChannelAffine(const cv::Mat& src, int depth, const std::vector<double>& scale, const std::vector<double>& shift);
+cv::Mat ChannelAffine(const cv::Mat& src, int depth, const std::vector<double>& scale,
+                      const std::vector<double>& shift);
 
 }  // namespace tfcv

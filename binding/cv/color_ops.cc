@@ -24,36 +24,38 @@ struct ColorConversion {
 };
 
 const ColorConversion kConversions[] = {
-    {"BGR2RGB", cv::COLOR_BGR2RGB, 3, false},       {"RGB2BGR", cv::COLOR_RGB2BGR, 3, false},
-    {"BGR2GRAY", cv::COLOR_BGR2GRAY, 3, false},     {"RGB2GRAY", cv::COLOR_RGB2GRAY, 3, false},
-    {"GRAY2BGR", cv::COLOR_GRAY2BGR, 1, false},     {"GRAY2RGB", cv::COLOR_GRAY2RGB, 1, false},
-    {"BGR2BGRA", cv::COLOR_BGR2BGRA, 3, false},     {"RGB2RGBA", cv::COLOR_RGB2RGBA, 3, false},
-    {"BGRA2BGR", cv::COLOR_BGRA2BGR, 4, false},     {"RGBA2RGB", cv::COLOR_RGBA2RGB, 4, false},
-    {"BGR2RGBA", cv::COLOR_BGR2RGBA, 3, false},     {"RGB2BGRA", cv::COLOR_RGB2BGRA, 3, false},
-    {"BGRA2RGB", cv::COLOR_BGRA2RGB, 4, false},     {"RGBA2BGR", cv::COLOR_RGBA2BGR, 4, false},
-    {"BGRA2RGBA", cv::COLOR_BGRA2RGBA, 4, false},   {"RGBA2BGRA", cv::COLOR_RGBA2BGRA, 4, false},
-    {"BGRA2GRAY", cv::COLOR_BGRA2GRAY, 4, false},   {"RGBA2GRAY", cv::COLOR_RGBA2GRAY, 4, false},
-    {"GRAY2BGRA", cv::COLOR_GRAY2BGRA, 1, false},   {"GRAY2RGBA", cv::COLOR_GRAY2RGBA, 1, false},
-    {"BGR2HSV", cv::COLOR_BGR2HSV, 3, true},        {"RGB2HSV", cv::COLOR_RGB2HSV, 3, true},
-    {"HSV2BGR", cv::COLOR_HSV2BGR, 3, true},        {"HSV2RGB", cv::COLOR_HSV2RGB, 3, true},
+    {"BGR2RGB", cv::COLOR_BGR2RGB, 3, false},          {"RGB2BGR", cv::COLOR_RGB2BGR, 3, false},
+    {"BGR2GRAY", cv::COLOR_BGR2GRAY, 3, false},        {"RGB2GRAY", cv::COLOR_RGB2GRAY, 3, false},
+    {"GRAY2BGR", cv::COLOR_GRAY2BGR, 1, false},        {"GRAY2RGB", cv::COLOR_GRAY2RGB, 1, false},
+    {"BGR2BGRA", cv::COLOR_BGR2BGRA, 3, false},        {"RGB2RGBA", cv::COLOR_RGB2RGBA, 3, false},
+    {"BGRA2BGR", cv::COLOR_BGRA2BGR, 4, false},        {"RGBA2RGB", cv::COLOR_RGBA2RGB, 4, false},
+    {"BGR2RGBA", cv::COLOR_BGR2RGBA, 3, false},        {"RGB2BGRA", cv::COLOR_RGB2BGRA, 3, false},
+    {"BGRA2RGB", cv::COLOR_BGRA2RGB, 4, false},        {"RGBA2BGR", cv::COLOR_RGBA2BGR, 4, false},
+    {"BGRA2RGBA", cv::COLOR_BGRA2RGBA, 4, false},      {"RGBA2BGRA", cv::COLOR_RGBA2BGRA, 4, false},
+    {"BGRA2GRAY", cv::COLOR_BGRA2GRAY, 4, false},      {"RGBA2GRAY", cv::COLOR_RGBA2GRAY, 4, false},
+    {"GRAY2BGRA", cv::COLOR_GRAY2BGRA, 1, false},      {"GRAY2RGBA", cv::COLOR_GRAY2RGBA, 1, false},
+    {"BGR2HSV", cv::COLOR_BGR2HSV, 3, true},           {"RGB2HSV", cv::COLOR_RGB2HSV, 3, true},
+    {"HSV2BGR", cv::COLOR_HSV2BGR, 3, true},           {"HSV2RGB", cv::COLOR_HSV2RGB, 3, true},
     {"BGR2HSV_FULL", cv::COLOR_BGR2HSV_FULL, 3, true}, {"RGB2HSV_FULL", cv::COLOR_RGB2HSV_FULL, 3, true},
     {"HSV2BGR_FULL", cv::COLOR_HSV2BGR_FULL, 3, true}, {"HSV2RGB_FULL", cv::COLOR_HSV2RGB_FULL, 3, true},
-    {"BGR2HLS", cv::COLOR_BGR2HLS, 3, true},        {"RGB2HLS", cv::COLOR_RGB2HLS, 3, true},
-    {"HLS2BGR", cv::COLOR_HLS2BGR, 3, true},        {"HLS2RGB", cv::COLOR_HLS2RGB, 3, true},
-    {"BGR2Lab", cv::COLOR_BGR2Lab, 3, true},        {"RGB2Lab", cv::COLOR_RGB2Lab, 3, true},
-    {"Lab2BGR", cv::COLOR_Lab2BGR, 3, true},        {"Lab2RGB", cv::COLOR_Lab2RGB, 3, true},
-    {"BGR2YCrCb", cv::COLOR_BGR2YCrCb, 3, false},   {"RGB2YCrCb", cv::COLOR_RGB2YCrCb, 3, false},
-    {"YCrCb2BGR", cv::COLOR_YCrCb2BGR, 3, false},   {"YCrCb2RGB", cv::COLOR_YCrCb2RGB, 3, false},
-    {"BGR2YUV", cv::COLOR_BGR2YUV, 3, false},       {"RGB2YUV", cv::COLOR_RGB2YUV, 3, false},
-    {"YUV2BGR", cv::COLOR_YUV2BGR, 3, false},       {"YUV2RGB", cv::COLOR_YUV2RGB, 3, false},
+    {"BGR2HLS", cv::COLOR_BGR2HLS, 3, true},           {"RGB2HLS", cv::COLOR_RGB2HLS, 3, true},
+    {"HLS2BGR", cv::COLOR_HLS2BGR, 3, true},           {"HLS2RGB", cv::COLOR_HLS2RGB, 3, true},
+    {"BGR2Lab", cv::COLOR_BGR2Lab, 3, true},           {"RGB2Lab", cv::COLOR_RGB2Lab, 3, true},
+    {"Lab2BGR", cv::COLOR_Lab2BGR, 3, true},           {"Lab2RGB", cv::COLOR_Lab2RGB, 3, true},
+    {"BGR2YCrCb", cv::COLOR_BGR2YCrCb, 3, false},      {"RGB2YCrCb", cv::COLOR_RGB2YCrCb, 3, false},
+    {"YCrCb2BGR", cv::COLOR_YCrCb2BGR, 3, false},      {"YCrCb2RGB", cv::COLOR_YCrCb2RGB, 3, false},
+    {"BGR2YUV", cv::COLOR_BGR2YUV, 3, false},          {"RGB2YUV", cv::COLOR_RGB2YUV, 3, false},
+    {"YUV2BGR", cv::COLOR_YUV2BGR, 3, false},          {"YUV2RGB", cv::COLOR_YUV2RGB, 3, false},
 };
 
 const ColorConversion& ConversionArg(const Napi::Value& value) {
   std::string s = StringArg(value, "code");
   for (const ColorConversion& c : kConversions)
     if (s == c.name) return c;
-  Fail(ErrorKind::kArgument, "code: expected a conversion such as 'BGR2RGB', 'BGR2GRAY', 'BGR2HSV' (see the ColorConversion "
-                             "type), got '" + s + "'");
+  Fail(ErrorKind::kArgument,
+       "code: expected a conversion such as 'BGR2RGB', 'BGR2GRAY', 'BGR2HSV' (see the ColorConversion "
+       "type), got '" +
+           s + "'");
 }
 
 // cvtColor(mat, code)
@@ -62,8 +64,10 @@ OpJob<cv::Mat> PrepareCvtColor(const Napi::CallbackInfo& info) {
   const ColorConversion& conversion = ConversionArg(info[1]);
   const std::string what = std::string("cvtColor ") + conversion.name;
   RequireChannels(src, {conversion.sourceChannels}, what);
-  if (conversion.eightBitOrFloat) RequireDepth(src, {CV_8U, CV_32F}, what);
-  else RequireDepth(src, {CV_8U, CV_16U, CV_32F}, what);
+  if (conversion.eightBitOrFloat)
+    RequireDepth(src, {CV_8U, CV_32F}, what);
+  else
+    RequireDepth(src, {CV_8U, CV_16U, CV_32F}, what);
   const int code = conversion.code;
   return MatJob([src, code] {
     cv::Mat dst;
@@ -109,11 +113,8 @@ OpJob<cv::Mat> PrepareConvertTo(const Napi::CallbackInfo& info) {
 }
 
 int NormArg(const Napi::Value& value) {
-  return ChoiceArg(value, "options.norm", {
-      {"minmax", cv::NORM_MINMAX},
-      {"l1", cv::NORM_L1},
-      {"l2", cv::NORM_L2},
-      {"inf", cv::NORM_INF}});
+  return ChoiceArg(value, "options.norm",
+                   {{"minmax", cv::NORM_MINMAX}, {"l1", cv::NORM_L1}, {"l2", cv::NORM_L2}, {"inf", cv::NORM_INF}});
 }
 
 // normalize(mat, norm, alpha, beta, dtype | undefined): cv::normalize over all channels.

@@ -23,19 +23,17 @@ struct ContoursResult {
 };
 
 int RetrievalArg(const Napi::Value& value) {
-  return ChoiceArg(value, "options.mode", {
-      {"external", cv::RETR_EXTERNAL},
-      {"list", cv::RETR_LIST},
-      {"ccomp", cv::RETR_CCOMP},
-      {"tree", cv::RETR_TREE}});
+  return ChoiceArg(
+      value, "options.mode",
+      {{"external", cv::RETR_EXTERNAL}, {"list", cv::RETR_LIST}, {"ccomp", cv::RETR_CCOMP}, {"tree", cv::RETR_TREE}});
 }
 
 int ApproximationArg(const Napi::Value& value) {
-  return ChoiceArg(value, "options.method", {
-      {"none", cv::CHAIN_APPROX_NONE},
-      {"simple", cv::CHAIN_APPROX_SIMPLE},
-      {"tc89-l1", cv::CHAIN_APPROX_TC89_L1},
-      {"tc89-kcos", cv::CHAIN_APPROX_TC89_KCOS}});
+  return ChoiceArg(value, "options.method",
+                   {{"none", cv::CHAIN_APPROX_NONE},
+                    {"simple", cv::CHAIN_APPROX_SIMPLE},
+                    {"tc89-l1", cv::CHAIN_APPROX_TC89_L1},
+                    {"tc89-kcos", cv::CHAIN_APPROX_TC89_KCOS}});
 }
 
 Napi::Value ContoursValue(Napi::Env env, ContoursResult& r) {

@@ -75,8 +75,10 @@ int InterpolationArg(const Napi::Value& value, const std::string& name) {
   if (s == "lanczos4") return cv::INTER_LANCZOS4;
   if (s == "linear-exact") return cv::INTER_LINEAR_EXACT;
   if (s == "nearest-exact") return cv::INTER_NEAREST_EXACT;
-  Fail(ErrorKind::kArgument, name + ": expected 'nearest' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact' | "
-                                    "'nearest-exact', got '" + s + "'");
+  Fail(ErrorKind::kArgument, name +
+                                 ": expected 'nearest' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact' | "
+                                 "'nearest-exact', got '" +
+                                 s + "'");
 }
 
 int ThresholdTypeArg(const std::string& name, const std::string& argName) {
@@ -87,8 +89,10 @@ int ThresholdTypeArg(const std::string& name, const std::string& argName) {
   if (name == "tozero-inv") return cv::THRESH_TOZERO_INV;
   if (name == "otsu") return cv::THRESH_BINARY | cv::THRESH_OTSU;
   if (name == "binary-inv-otsu") return cv::THRESH_BINARY_INV | cv::THRESH_OTSU;
-  Fail(ErrorKind::kArgument, argName + ": expected 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | "
-                                       "'binary-inv-otsu', got '" + name + "'");
+  Fail(ErrorKind::kArgument, argName +
+                                 ": expected 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | "
+                                 "'binary-inv-otsu', got '" +
+                                 name + "'");
 }
 
 int ThicknessArg(const Napi::Value& value, const std::string& name) {
@@ -112,14 +116,17 @@ cv::Mat PointsArg(const Napi::Value& value, const std::string& name, bool allowF
                                                   : ": expected an Int32Array of x, y pairs"));
   const size_t length = array.ElementLength();
   if (length % 2 != 0)
-    Fail(ErrorKind::kShape, name + ": expected x, y pairs (an even length), got " + std::to_string(length) + " numbers");
+    Fail(ErrorKind::kShape,
+         name + ": expected x, y pairs (an even length), got " + std::to_string(length) + " numbers");
   if (length / 2 < minPoints)
-    Fail(ErrorKind::kShape, name + ": expected at least " + std::to_string(minPoints) + " point(s), got " +
-                                std::to_string(length / 2));
+    Fail(ErrorKind::kShape,
+         name + ": expected at least " + std::to_string(minPoints) + " point(s), got " + std::to_string(length / 2));
   if (length / 2 > static_cast<size_t>(INT_MAX)) Fail(ErrorKind::kLimit, name + ": too many points");
   Napi::ArrayBuffer buffer = array.ArrayBuffer();
-  if (!buffer.IsArrayBuffer()) Fail(ErrorKind::kArgument, name + ": expected a typed array over an ArrayBuffer, got one over a SharedArrayBuffer");
-  if (buffer.Data() == nullptr && length > 0) Fail(ErrorKind::kArgument, name + ": expected live memory, got a detached array");
+  if (!buffer.IsArrayBuffer())
+    Fail(ErrorKind::kArgument, name + ": expected a typed array over an ArrayBuffer, got one over a SharedArrayBuffer");
+  if (buffer.Data() == nullptr && length > 0)
+    Fail(ErrorKind::kArgument, name + ": expected live memory, got a detached array");
   auto* data = static_cast<uint8_t*>(buffer.Data()) + array.ByteOffset();
   return cv::Mat(static_cast<int>(length / 2), 1, kind == napi_int32_array ? CV_32SC2 : CV_32FC2, data);
 }

@@ -46,7 +46,8 @@ Napi::Value Rectangle(const Napi::CallbackInfo& info) {
     MatArg(info[0], "mat");
     cv::Rect rect = RectArg(info[1], "rect");
     Stroke s = StrokeArgs(info, 2);
-    return DrawInPlace(info, 5, "rectangle", [&](cv::Mat& m) { cv::rectangle(m, rect, s.color, s.thickness, s.lineType); });
+    return DrawInPlace(info, 5, "rectangle",
+                       [&](cv::Mat& m) { cv::rectangle(m, rect, s.color, s.thickness, s.lineType); });
   });
 }
 
@@ -57,7 +58,8 @@ Napi::Value Circle(const Napi::CallbackInfo& info) {
     cv::Point center = PointArg(info[1], "center");
     int radius = IntArg(info[2], "radius", 0, 1 << 24);
     Stroke s = StrokeArgs(info, 3);
-    return DrawInPlace(info, 6, "circle", [&](cv::Mat& m) { cv::circle(m, center, radius, s.color, s.thickness, s.lineType); });
+    return DrawInPlace(info, 6, "circle",
+                       [&](cv::Mat& m) { cv::circle(m, center, radius, s.color, s.thickness, s.lineType); });
   });
 }
 
@@ -94,15 +96,15 @@ Napi::Value DrawContours(const Napi::CallbackInfo& info) {
 }
 
 int FontArg(const Napi::Value& value) {
-  return ChoiceArg(value, "options.font", {
-      {"simplex", cv::FONT_HERSHEY_SIMPLEX},
-      {"plain", cv::FONT_HERSHEY_PLAIN},
-      {"duplex", cv::FONT_HERSHEY_DUPLEX},
-      {"complex", cv::FONT_HERSHEY_COMPLEX},
-      {"triplex", cv::FONT_HERSHEY_TRIPLEX},
-      {"complex-small", cv::FONT_HERSHEY_COMPLEX_SMALL},
-      {"script-simplex", cv::FONT_HERSHEY_SCRIPT_SIMPLEX},
-      {"script-complex", cv::FONT_HERSHEY_SCRIPT_COMPLEX}});
+  return ChoiceArg(value, "options.font",
+                   {{"simplex", cv::FONT_HERSHEY_SIMPLEX},
+                    {"plain", cv::FONT_HERSHEY_PLAIN},
+                    {"duplex", cv::FONT_HERSHEY_DUPLEX},
+                    {"complex", cv::FONT_HERSHEY_COMPLEX},
+                    {"triplex", cv::FONT_HERSHEY_TRIPLEX},
+                    {"complex-small", cv::FONT_HERSHEY_COMPLEX_SMALL},
+                    {"script-simplex", cv::FONT_HERSHEY_SCRIPT_SIMPLEX},
+                    {"script-complex", cv::FONT_HERSHEY_SCRIPT_COMPLEX}});
 }
 
 // putText(mat, text, origin, font, fontScale, color, thickness, lineType, onShared):
@@ -118,22 +120,25 @@ Napi::Value PutText(const Napi::CallbackInfo& info) {
     if (!(scale > 0 && scale <= 100)) Fail(ErrorKind::kArgument, "options.fontScale: expected a number in (0, 100]");
     Stroke s = StrokeArgs(info, 5);
     if (s.thickness == cv::FILLED) Fail(ErrorKind::kArgument, "options.thickness: text cannot be 'filled'");
-    return DrawInPlace(info, 8, "putText",
-                       [&](cv::Mat& m) { cv::putText(m, text, origin, font, scale, s.color, s.thickness, s.lineType); });
+    return DrawInPlace(info, 8, "putText", [&](cv::Mat& m) {
+      cv::putText(m, text, origin, font, scale, s.color, s.thickness, s.lineType);
+    });
   });
 }
 
 // addWeighted(a, alpha, b, beta, gamma, dtype | undefined): a * alpha + b * beta + gamma.
 OpJob<cv::Mat> PrepareAddWeighted(const Napi::CallbackInfo& info) {
   cv::Mat a = MatArg(info[0], "mat"), b = MatArg(info[2], "other");
-  double alpha = NumberArg(info[1], "alpha"), beta = NumberArg(info[3], "beta"), gamma = NumberArg(info[4], "options.gamma");
+  double alpha = NumberArg(info[1], "alpha"), beta = NumberArg(info[3], "beta"),
+         gamma = NumberArg(info[4], "options.gamma");
   if (a.size() != b.size() || a.channels() != b.channels())
-    Fail(ErrorKind::kShape, "addWeighted: expected two Mats of the same size and channels, got " + DescribeMat(a) + " and " +
-                                DescribeMat(b));
+    Fail(ErrorKind::kShape, "addWeighted: expected two Mats of the same size and channels, got " + DescribeMat(a) +
+                                " and " + DescribeMat(b));
   int depth = -1;
   if (!info[5].IsUndefined()) {
     const DType& d = DTypeArg(info[5], "options.dtype");
-    if (d.cvDepth == kNoCvDepth) Fail(ErrorKind::kDType, "options.dtype: OpenCV has no Mat depth for " + std::string(d.name));
+    if (d.cvDepth == kNoCvDepth)
+      Fail(ErrorKind::kDType, "options.dtype: OpenCV has no Mat depth for " + std::string(d.name));
     depth = d.cvDepth;
   } else if (a.depth() != b.depth()) {
     Fail(ErrorKind::kDType, "addWeighted: the Mats differ in dtype (" + DescribeMat(a) + ", " + DescribeMat(b) +

@@ -22,7 +22,7 @@ struct Format {
 };
 
 const Format kFormats[] = {
-    {"jpeg", ".jpg", false, false}, {"png", ".png", true, false}, {"bmp", ".bmp", false, false},
+    {"jpeg", ".jpg", false, false},  {"png", ".png", true, false},  {"bmp", ".bmp", false, false},
     {"webp", ".webp", false, false}, {"tiff", ".tiff", true, true},
 };
 
@@ -37,15 +37,22 @@ OpJob<std::vector<uchar>> PrepareEncode(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   const Format& format = FormatArg(info[1]);
   RequireChannels(src, {1, 3, 4}, std::string("encode ") + format.name);
-  if (format.floats) RequireDepth(src, {CV_8U, CV_16U, CV_32F, CV_64F}, std::string("encode ") + format.name);
-  else if (format.sixteenBit) RequireDepth(src, {CV_8U, CV_16U}, std::string("encode ") + format.name);
-  else RequireDepth(src, {CV_8U}, std::string("encode ") + format.name);
+  if (format.floats)
+    RequireDepth(src, {CV_8U, CV_16U, CV_32F, CV_64F}, std::string("encode ") + format.name);
+  else if (format.sixteenBit)
+    RequireDepth(src, {CV_8U, CV_16U}, std::string("encode ") + format.name);
+  else
+    RequireDepth(src, {CV_8U}, std::string("encode ") + format.name);
   std::vector<int> params;
   if (!info[2].IsUndefined()) {
     int quality = IntArg(info[2], "options.quality", 1, 100);
-    if (std::string(format.name) == "jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
-    else if (std::string(format.name) == "webp") params = {cv::IMWRITE_WEBP_QUALITY, quality};
-    else Fail(ErrorKind::kArgument, "options.quality: only for 'jpeg' and 'webp', got format '" + std::string(format.name) + "'");
+    if (std::string(format.name) == "jpeg")
+      params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    else if (std::string(format.name) == "webp")
+      params = {cv::IMWRITE_WEBP_QUALITY, quality};
+    else
+      Fail(ErrorKind::kArgument,
+           "options.quality: only for 'jpeg' and 'webp', got format '" + std::string(format.name) + "'");
   }
   if (!info[3].IsUndefined()) {
     int level = IntArg(info[3], "options.compression", 0, 9);

@@ -7,16 +7,16 @@
 namespace tfcv {
 namespace {
 
-int RoundClamp(double value, int max) {
-  return std::clamp(static_cast<int>(std::floor(value + 0.5)), 1, max);
-}
+int RoundClamp(double value, int max) { return std::clamp(static_cast<int>(std::floor(value + 0.5)), 1, max); }
 
 }  // namespace
 
 LetterboxFit FitLetterbox(cv::Size source, cv::Size target) {
   LetterboxFit fit;
-  fit.scale = std::min(static_cast<double>(target.width) / source.width, static_cast<double>(target.height) / source.height);
-  fit.inner = cv::Size(RoundClamp(source.width * fit.scale, target.width), RoundClamp(source.height * fit.scale, target.height));
+  fit.scale =
+      std::min(static_cast<double>(target.width) / source.width, static_cast<double>(target.height) / source.height);
+  fit.inner = cv::Size(RoundClamp(source.width * fit.scale, target.width),
+                       RoundClamp(source.height * fit.scale, target.height));
   fit.offset = cv::Point((target.width - fit.inner.width) / 2, (target.height - fit.inner.height) / 2);
   return fit;
 }

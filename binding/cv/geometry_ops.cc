@@ -52,8 +52,9 @@ cv::Rect RectInside(const cv::Mat& src, const Napi::Value& value, const char* wh
   cv::Rect r = RectArg(value, "rect");
   if (r.x < 0 || r.y < 0 || r.x > src.cols - r.width || r.y > src.rows - r.height)
     Fail(ErrorKind::kShape, std::string(what) + ": expected a rectangle inside " + std::to_string(src.cols) + "x" +
-                                std::to_string(src.rows) + ", got x=" + std::to_string(r.x) + " y=" + std::to_string(r.y) +
-                                " width=" + std::to_string(r.width) + " height=" + std::to_string(r.height));
+                                std::to_string(src.rows) + ", got x=" + std::to_string(r.x) +
+                                " y=" + std::to_string(r.y) + " width=" + std::to_string(r.width) +
+                                " height=" + std::to_string(r.height));
   return r;
 }
 
@@ -65,20 +66,22 @@ OpJob<cv::Mat> PrepareCrop(const Napi::CallbackInfo& info) {
 }
 
 int BorderArg(const Napi::Value& value) {
-  return ChoiceArg(value, "options.border", {
-      {"constant", cv::BORDER_CONSTANT},
-      {"replicate", cv::BORDER_REPLICATE},
-      {"reflect", cv::BORDER_REFLECT},
-      {"reflect101", cv::BORDER_REFLECT_101},
-      {"wrap", cv::BORDER_WRAP}});
+  return ChoiceArg(value, "options.border",
+                   {{"constant", cv::BORDER_CONSTANT},
+                    {"replicate", cv::BORDER_REPLICATE},
+                    {"reflect", cv::BORDER_REFLECT},
+                    {"reflect101", cv::BORDER_REFLECT_101},
+                    {"wrap", cv::BORDER_WRAP}});
 }
 
 // pad(mat, {top, bottom, left, right}, border, value)
 OpJob<cv::Mat> PreparePad(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   Napi::Object p = ObjectArg(info[1], "padding");
-  int top = IntArg(p.Get("top"), "padding.top", 0, INT_MAX), bottom = IntArg(p.Get("bottom"), "padding.bottom", 0, INT_MAX);
-  int left = IntArg(p.Get("left"), "padding.left", 0, INT_MAX), right = IntArg(p.Get("right"), "padding.right", 0, INT_MAX);
+  int top = IntArg(p.Get("top"), "padding.top", 0, INT_MAX),
+      bottom = IntArg(p.Get("bottom"), "padding.bottom", 0, INT_MAX);
+  int left = IntArg(p.Get("left"), "padding.left", 0, INT_MAX),
+      right = IntArg(p.Get("right"), "padding.right", 0, INT_MAX);
   CheckOutputPixels(int64_t{src.cols} + left + right, int64_t{src.rows} + top + bottom, "pad");
   int border = BorderArg(info[2]);
   cv::Scalar value = ScalarArg(info[3], "options.value");
@@ -115,10 +118,14 @@ OpJob<cv::Mat> PrepareFlip(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   std::string how = StringArg(info[1], "direction");
   int code;
-  if (how == "horizontal") code = 1;
-  else if (how == "vertical") code = 0;
-  else if (how == "both") code = -1;
-  else Fail(ErrorKind::kArgument, "direction: expected 'horizontal' | 'vertical' | 'both', got '" + how + "'");
+  if (how == "horizontal")
+    code = 1;
+  else if (how == "vertical")
+    code = 0;
+  else if (how == "both")
+    code = -1;
+  else
+    Fail(ErrorKind::kArgument, "direction: expected 'horizontal' | 'vertical' | 'both', got '" + how + "'");
   return MatJob([src, code] {
     cv::Mat dst;
     cv::flip(src, dst, code);
@@ -131,10 +138,14 @@ OpJob<cv::Mat> PrepareRotate(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   int degrees = IntArg(info[1], "degrees", 90, 270);
   int code;
-  if (degrees == 90) code = cv::ROTATE_90_CLOCKWISE;
-  else if (degrees == 180) code = cv::ROTATE_180;
-  else if (degrees == 270) code = cv::ROTATE_90_COUNTERCLOCKWISE;
-  else Fail(ErrorKind::kArgument, "degrees: expected 90 | 180 | 270, got " + std::to_string(degrees));
+  if (degrees == 90)
+    code = cv::ROTATE_90_CLOCKWISE;
+  else if (degrees == 180)
+    code = cv::ROTATE_180;
+  else if (degrees == 270)
+    code = cv::ROTATE_90_COUNTERCLOCKWISE;
+  else
+    Fail(ErrorKind::kArgument, "degrees: expected 90 | 180 | 270, got " + std::to_string(degrees));
   return MatJob([src, code] {
     cv::Mat dst;
     cv::rotate(src, dst, code);

@@ -21,9 +21,9 @@ void CheckPixels(int64_t width, int64_t height, const DecodeRequest& request, co
                  const char* format) {
   // The decoded image (up to 4 channels of up to 2 bytes: 8 bytes a pixel at most; 3 for colour).
   if (width > 0 && height > 0)
-    CheckAllocation(static_cast<uint64_t>(width) * static_cast<uint64_t>(height) *
-                        (request.mode == DecodeMode::kGrayscale ? 1 : 3),
-                    argName + ": the decoded " + format + " image");
+    CheckAllocation(
+        static_cast<uint64_t>(width) * static_cast<uint64_t>(height) * (request.mode == DecodeMode::kGrayscale ? 1 : 3),
+        argName + ": the decoded " + format + " image");
   if (width * height <= request.maxPixels) return;
   Fail(ErrorKind::kLimit, argName + ": the " + format + " image is " + std::to_string(width) + "x" +
                               std::to_string(height) + " (" + std::to_string(width * height) +
@@ -32,9 +32,12 @@ void CheckPixels(int64_t width, int64_t height, const DecodeRequest& request, co
 
 int ImreadFlags(DecodeMode mode) {
   switch (mode) {
-    case DecodeMode::kGrayscale: return cv::IMREAD_GRAYSCALE;
-    case DecodeMode::kUnchanged: return cv::IMREAD_UNCHANGED;
-    default: return cv::IMREAD_COLOR;
+    case DecodeMode::kGrayscale:
+      return cv::IMREAD_GRAYSCALE;
+    case DecodeMode::kUnchanged:
+      return cv::IMREAD_UNCHANGED;
+    default:
+      return cv::IMREAD_COLOR;
   }
 }
 
@@ -67,8 +70,8 @@ bool DecodeJpeg(const uint8_t* data, size_t size, const DecodeRequest& request, 
       }
     }
   }
-  const bool gray = request.mode == DecodeMode::kGrayscale ||
-                    (request.mode == DecodeMode::kUnchanged && decoder.grayscale());
+  const bool gray =
+      request.mode == DecodeMode::kGrayscale || (request.mode == DecodeMode::kUnchanged && decoder.grayscale());
   out.mat = ApplyOrientation(decoder.Decode(gray ? JpegPixels::kGray : JpegPixels::kBgr, out.scaleDenom, argName),
                              orientation);
   return true;
@@ -102,7 +105,8 @@ DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& 
 
   try {
     // A header over the caller's bytes: imdecode reads them in place.
-    out.mat = cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8U, const_cast<uint8_t*>(data)), ImreadFlags(request.mode));
+    out.mat =
+        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8U, const_cast<uint8_t*>(data)), ImreadFlags(request.mode));
   } catch (const cv::Exception& e) {
     // OpenCV's own size cap (CV_IO_MAX_IMAGE_PIXELS) guards formats without a header reader here.
     if (e.err.find("CV_IO_MAX_IMAGE_PIXELS") != std::string::npos)

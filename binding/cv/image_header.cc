@@ -41,8 +41,14 @@ ImageHeader Jpeg(const ByteReader& r) {
   while (r.Has(o, 4)) {
     if (r.U8(o) != 0xFF) return {};
     uint32_t marker = r.U8(o + 1);
-    if (marker == 0xFF) { ++o; continue; }  // fill byte
-    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) { o += 2; continue; }
+    if (marker == 0xFF) {
+      ++o;
+      continue;
+    }  // fill byte
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+      o += 2;
+      continue;
+    }
     uint32_t length = r.U16BE(o + 2);
     if (length < 2) return {};
     bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
@@ -194,8 +200,8 @@ ImageHeader ReadImageHeader(const uint8_t* data, size_t size) {
   if (r.Magic(0, "BM", 2)) return Bmp(r);
   if (r.Magic(0, "RIFF", 4)) return Webp(r);
   if (r.Magic(0, "II*\0", 4) || r.Magic(0, "MM\0*", 4)) return Tiff(r);
-  if (r.U8(0) == 'P' && ((r.U8(1) >= '1' && r.U8(1) <= '7') || r.U8(1) == 'F' || r.U8(1) == 'f') &&
-      r.Has(2, 1) && std::isspace(r.U8(2)))
+  if (r.U8(0) == 'P' && ((r.U8(1) >= '1' && r.U8(1) <= '7') || r.U8(1) == 'F' || r.U8(1) == 'f') && r.Has(2, 1) &&
+      std::isspace(r.U8(2)))
     return Pnm(r);
   if (r.Magic(0, "\x59\xA6\x6A\x95", 4)) return Make("sunraster", r.U32BE(4), r.U32BE(8));
   if (r.Magic(0, "#?RADIANCE", 10) || r.Magic(0, "#?RGBE", 6)) return Radiance(r);

@@ -18,7 +18,8 @@ class LimitedAllocator : public cv::MatAllocator {
                          cv::UMatUsageFlags usage) const override {
     if (data == nullptr) {
       uint64_t bytes = CV_ELEM_SIZE(type);
-      for (int i = 0; i < dims; ++i) bytes = SaturatingProduct({bytes, static_cast<uint64_t>(sizes[i] < 0 ? 0 : sizes[i])});
+      for (int i = 0; i < dims; ++i)
+        bytes = SaturatingProduct({bytes, static_cast<uint64_t>(sizes[i] < 0 ? 0 : sizes[i])});
       const uint64_t limit = MaxAllocationBytes();
       // cv::Mat::create turns an exception of the default allocator into the caller's error;
       // StsNoMem maps to LimitError (common/errors.cc).

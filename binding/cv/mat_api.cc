@@ -30,7 +30,8 @@ MatGeometry GeometryArgs(const Napi::CallbackInfo& info) {
   g.cols = IntArg(info[1], "cols", 1, INT32_MAX);
   g.channels = IntArg(info[2], "channels", 1, CV_CN_MAX);
   g.dtype = &DTypeArg(info[3], "dtype");
-  if (g.dtype->cvDepth == kNoCvDepth) Fail(ErrorKind::kDType, std::string("dtype: OpenCV has no Mat depth for ") + g.dtype->name);
+  if (g.dtype->cvDepth == kNoCvDepth)
+    Fail(ErrorKind::kDType, std::string("dtype: OpenCV has no Mat depth for ") + g.dtype->name);
   // rows * cols * channels * size must fit comfortably: reuse the tensor shape check.
   CheckedElementCount({g.rows, g.cols, g.channels}, g.dtype->size, "Mat size");
   return g;
@@ -47,8 +48,8 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
                                                static_cast<uint64_t>(g.channels), g.dtype->size});
     if (needed != bytes.length)
       Fail(ErrorKind::kShape, "data: a " + std::to_string(g.rows) + "x" + std::to_string(g.cols) + "x" +
-                                  std::to_string(g.channels) + " " + g.dtype->name + " Mat needs " + std::to_string(needed) +
-                                  " bytes, got " + std::to_string(bytes.length));
+                                  std::to_string(g.channels) + " " + g.dtype->name + " Mat needs " +
+                                  std::to_string(needed) + " bytes, got " + std::to_string(bytes.length));
     const size_t expected = static_cast<size_t>(needed);
     if (mode == "share") {
       auto pin = std::make_shared<JsPin>(env, bytes.arrayBuffer);
@@ -80,7 +81,8 @@ Napi::Value MatZeros(const Napi::CallbackInfo& info) {
 DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   DecodeRequest request;
   request.mode = ParseDecodeMode(StringArg(info[1], "options.flags"), "options.flags");
-  if (!info[2].IsUndefined()) request.maxPixels = IntArg(info[2], "options.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
+  if (!info[2].IsUndefined())
+    request.maxPixels = IntArg(info[2], "options.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
   if (!info[3].IsUndefined()) {
     request.reduce = IntArg(info[3], "options.reduce", 1, 8);
     if (request.reduce != 1 && request.reduce != 2 && request.reduce != 4 && request.reduce != 8)

@@ -59,7 +59,8 @@ Napi::Object MatWrap::Wrap(Napi::Env env, cv::Mat mat, bool reportsExternal) {
 
 MatWrap::MatWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MatWrap>(info) {
   Guarded(info.Env(), [&] {
-    if (!pending.set) Fail(ErrorKind::kArgument, "Mat: not constructible directly; use Mat.fromBuffer(), Mat.decode() or toMat()");
+    if (!pending.set)
+      Fail(ErrorKind::kArgument, "Mat: not constructible directly; use Mat.fromBuffer(), Mat.decode() or toMat()");
     PendingMat taken = std::move(pending);
     pending = PendingMat{};
     Reset(info.Env(), std::move(taken.mat), taken.reportsExternal);
@@ -105,9 +106,11 @@ void MatWrap::PrepareInPlaceWrite(Napi::Env env, const std::string& onShared, co
     Reset(env, std::move(copy), true);
     return;
   }
-  if (onShared != "throw") Fail(ErrorKind::kArgument, "options.onShared: expected 'throw' | 'copy', got '" + onShared + "'");
-  Fail(ErrorKind::kReadOnly, what + ": the Mat's memory is shared with another owner (a tensor, a JS buffer or another "
-                                    "Mat), so it is read-only; pass { onShared: 'copy' } or call makeWritable() first");
+  if (onShared != "throw")
+    Fail(ErrorKind::kArgument, "options.onShared: expected 'throw' | 'copy', got '" + onShared + "'");
+  Fail(ErrorKind::kReadOnly, what +
+                                 ": the Mat's memory is shared with another owner (a tensor, a JS buffer or another "
+                                 "Mat), so it is read-only; pass { onShared: 'copy' } or call makeWritable() first");
 }
 
 Napi::Value MatWrap::Rows(const Napi::CallbackInfo& info) {
@@ -117,7 +120,8 @@ Napi::Value MatWrap::Cols(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Number::New(info.Env(), Ref("mat")->mat.cols); });
 }
 Napi::Value MatWrap::Channels(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Number::New(info.Env(), Ref("mat")->mat.channels()); });
+  return Guarded(info.Env(),
+                 [&]() -> Napi::Value { return Napi::Number::New(info.Env(), Ref("mat")->mat.channels()); });
 }
 Napi::Value MatWrap::DType(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -139,10 +143,12 @@ Napi::Value MatWrap::ByteLength(const Napi::CallbackInfo& info) {
   });
 }
 Napi::Value MatWrap::IsContinuous(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), Ref("mat")->mat.isContinuous()); });
+  return Guarded(info.Env(),
+                 [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), Ref("mat")->mat.isContinuous()); });
 }
 Napi::Value MatWrap::ReadOnly(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), !IsExclusive(Ref("mat")->mat)); });
+  return Guarded(info.Env(),
+                 [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), !IsExclusive(Ref("mat")->mat)); });
 }
 Napi::Value MatWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !mat_); }
 
@@ -173,9 +179,9 @@ Napi::Value MatWrap::Roi(const Napi::CallbackInfo& info) {
     int x = info[0].As<Napi::Number>().Int32Value(), y = info[1].As<Napi::Number>().Int32Value();
     int w = info[2].As<Napi::Number>().Int32Value(), h = info[3].As<Napi::Number>().Int32Value();
     if (w <= 0 || h <= 0 || x < 0 || y < 0 || x > m.cols - w || y > m.rows - h)
-      Fail(ErrorKind::kShape, "roi: expected a rectangle inside " + std::to_string(m.cols) + "x" + std::to_string(m.rows) +
-                                  ", got x=" + std::to_string(x) + " y=" + std::to_string(y) + " width=" + std::to_string(w) +
-                                  " height=" + std::to_string(h));
+      Fail(ErrorKind::kShape, "roi: expected a rectangle inside " + std::to_string(m.cols) + "x" +
+                                  std::to_string(m.rows) + ", got x=" + std::to_string(x) + " y=" + std::to_string(y) +
+                                  " width=" + std::to_string(w) + " height=" + std::to_string(h));
     // A view: it shares the buffer, so both it and its parent become read-only for
     // in-place OpenCV writes while both live. Memory is reported once, by the parent.
     return Wrap(info.Env(), m(cv::Rect(x, y, w, h)), false);

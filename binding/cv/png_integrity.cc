@@ -25,12 +25,23 @@ uint64_t RawBytes(uint64_t width, uint64_t height, uint64_t bitsPerPixel) {
 uint64_t ExpectedRawSize(uint32_t width, uint32_t height, int bitDepth, int colorType, int interlace) {
   int channels;
   switch (colorType) {
-    case 0: channels = 1; break;
-    case 2: channels = 3; break;
-    case 3: channels = 1; break;
-    case 4: channels = 2; break;
-    case 6: channels = 4; break;
-    default: return 0;
+    case 0:
+      channels = 1;
+      break;
+    case 2:
+      channels = 3;
+      break;
+    case 3:
+      channels = 1;
+      break;
+    case 4:
+      channels = 2;
+      break;
+    case 6:
+      channels = 4;
+      break;
+    default:
+      return 0;
   }
   if (bitDepth != 1 && bitDepth != 2 && bitDepth != 4 && bitDepth != 8 && bitDepth != 16) return 0;
   if (width == 0 || height == 0 || width > 0x7fffffffu || height > 0x7fffffffu) return 0;
@@ -119,7 +130,8 @@ void CheckPngIntegrity(const uint8_t* data, size_t size, const std::string& argN
   if (!sawIhdr || !sawIdat) return;  // libpng reports a missing IHDR / IDAT itself
   if (!streamEnded) Corrupt(argName, "the image data ends early");
   if (inflated != expected)
-    Corrupt(argName, "not enough image data: " + std::to_string(inflated) + " of " + std::to_string(expected) + " bytes");
+    Corrupt(argName,
+            "not enough image data: " + std::to_string(inflated) + " of " + std::to_string(expected) + " bytes");
 }
 
 }  // namespace tfcv

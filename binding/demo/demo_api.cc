@@ -44,7 +44,8 @@ cv::Mat PickImage(const Napi::Value& value, const Napi::Value& index, const std:
   ImageBatch batch = ReadImageBatch(value, argName);
   const int i = IntArg(index, argName + " index", 0, INT32_MAX);
   if (static_cast<size_t>(i) >= batch.size())
-    Fail(ErrorKind::kArgument, argName + " index: " + std::to_string(i) + " is outside a batch of " + std::to_string(batch.size()));
+    Fail(ErrorKind::kArgument,
+         argName + " index: " + std::to_string(i) + " is outside a batch of " + std::to_string(batch.size()));
   // A copy: the PNG is made now, but the pins go away with `batch`.
   return batch.Header(static_cast<size_t>(i), "an overlay").clone();
 }

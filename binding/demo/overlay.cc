@@ -12,15 +12,25 @@ namespace {
 
 cv::Mat DisplayableBgr(const cv::Mat& image) {
   cv::Mat bytes;
-  if (image.depth() == CV_8U) bytes = image;
-  else if (image.depth() == CV_32F || image.depth() == CV_64F || image.depth() == CV_16F) image.convertTo(bytes, CV_8U, 255.0);
-  else cv::normalize(image, bytes, 0, 255, cv::NORM_MINMAX, CV_8U);
+  if (image.depth() == CV_8U)
+    bytes = image;
+  else if (image.depth() == CV_32F || image.depth() == CV_64F || image.depth() == CV_16F)
+    image.convertTo(bytes, CV_8U, 255.0);
+  else
+    cv::normalize(image, bytes, 0, 255, cv::NORM_MINMAX, CV_8U);
   cv::Mat bgr;
   switch (bytes.channels()) {
-    case 1: cv::cvtColor(bytes, bgr, cv::COLOR_GRAY2BGR); break;
-    case 3: bgr = bytes; break;
-    case 4: cv::cvtColor(bytes, bgr, cv::COLOR_BGRA2BGR); break;
-    default: Fail(ErrorKind::kShape, "image: expected 1, 3 or 4 channels, got " + std::to_string(bytes.channels()));
+    case 1:
+      cv::cvtColor(bytes, bgr, cv::COLOR_GRAY2BGR);
+      break;
+    case 3:
+      bgr = bytes;
+      break;
+    case 4:
+      cv::cvtColor(bytes, bgr, cv::COLOR_BGRA2BGR);
+      break;
+    default:
+      Fail(ErrorKind::kShape, "image: expected 1, 3 or 4 channels, got " + std::to_string(bytes.channels()));
   }
   return bgr;
 }
@@ -40,8 +50,10 @@ std::vector<uint8_t> OverlayPng(const OverlayInput& in) {
   if (in.scale < 1 || in.scale > 32) Fail(ErrorKind::kArgument, "options.scale: expected an integer in 1..32");
   // Models often see a resized image: predictions and truth are drawn at the image's size.
   cv::Mat predicted = in.predicted, truth = in.truth;
-  if (predicted.channels() != 1) Fail(ErrorKind::kShape, "prediction: expected one channel, got " + std::to_string(predicted.channels()));
-  if (predicted.depth() == CV_16F || predicted.depth() == CV_8S || predicted.depth() == CV_32S) predicted.convertTo(predicted, CV_32F);
+  if (predicted.channels() != 1)
+    Fail(ErrorKind::kShape, "prediction: expected one channel, got " + std::to_string(predicted.channels()));
+  if (predicted.depth() == CV_16F || predicted.depth() == CV_8S || predicted.depth() == CV_32S)
+    predicted.convertTo(predicted, CV_32F);
   if (predicted.size() != in.image.size()) {
     cv::Mat resized;
     cv::resize(predicted, resized, in.image.size(), 0, 0, cv::INTER_LINEAR);

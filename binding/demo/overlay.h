@@ -11,9 +11,9 @@
 namespace tfcv {
 
 struct OverlayInput {
-  cv::Mat image;          // 1, 3 or 4 channels, any depth (scaled to uint8 when not uint8)
-  cv::Mat predicted;      // one channel: pixels > threshold are the predicted shape
-  cv::Mat truth;          // optional one-channel class-id mask: non-zero is the true shape
+  cv::Mat image;      // 1, 3 or 4 channels, any depth (scaled to uint8 when not uint8)
+  cv::Mat predicted;  // one channel: pixels > threshold are the predicted shape
+  cv::Mat truth;      // optional one-channel class-id mask: non-zero is the true shape
   double threshold = 0.5;
   int scale = 4;
 };

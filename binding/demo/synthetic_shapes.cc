@@ -13,9 +13,12 @@ namespace tfcv {
 
 const char* ShapeKindName(ShapeKind kind) {
   switch (kind) {
-    case ShapeKind::kCircle: return "circle";
-    case ShapeKind::kEllipse: return "ellipse";
-    case ShapeKind::kSquare: return "square";
+    case ShapeKind::kCircle:
+      return "circle";
+    case ShapeKind::kEllipse:
+      return "ellipse";
+    case ShapeKind::kSquare:
+      return "square";
   }
   return "unknown";
 }
@@ -64,7 +67,8 @@ SyntheticSample DrawSyntheticSample(cv::RNG& rng, int size, ShapeKind kind, bool
     case ShapeKind::kSquare: {
       const double side = rng.uniform(8.0, 28.0) * unit;
       cv::Point2f corners[4];
-      cv::RotatedRect(cv::Point2f(center), cv::Size2f(side, side), static_cast<float>(rng.uniform(0.0, 90.0))).points(corners);
+      cv::RotatedRect(cv::Point2f(center), cv::Size2f(side, side), static_cast<float>(rng.uniform(0.0, 90.0)))
+          .points(corners);
       std::vector<cv::Point> polygon;
       for (const cv::Point2f& p : corners) polygon.emplace_back(cvRound(p.x), cvRound(p.y));
       cv::fillConvexPoly(sample.mask, polygon, 255);

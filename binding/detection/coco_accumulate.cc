@@ -55,8 +55,10 @@ Curve Evaluate(const std::vector<Detection>& sorted, int area, int maxDet, doubl
       if (d.rank >= static_cast<uint32_t>(maxDet)) continue;
       const uint32_t code = d.codes[area];
       if (!(code & ignoreBit)) {
-        if (code & matchBit) tp += 1;
-        else fp += 1;
+        if (code & matchBit)
+          tp += 1;
+        else
+          fp += 1;
       }
       // Ignored detections still take a place in the curve, as in pycocotools.
       rc.push_back(tp / truthCount);
@@ -129,7 +131,8 @@ std::vector<Record> ParseRecords(const std::vector<RecordSpan>& spans) {
     size_t left = spans[s].length;
     while (left > 0) {
       auto bad = [&](const std::string& why) {
-        Fail(ErrorKind::kArgument, "records[" + std::to_string(s) + "]: not a MeanAveragePrecision state (" + why + ")");
+        Fail(ErrorKind::kArgument,
+             "records[" + std::to_string(s) + "]: not a MeanAveragePrecision state (" + why + ")");
       };
       if (left < static_cast<size_t>(kRecordHeader)) bad("truncated header");
       const double classId = p[0], count = p[1];
@@ -143,7 +146,8 @@ std::vector<Record> ParseRecords(const std::vector<RecordSpan>& spans) {
         const double* row = p + kRecordHeader + j * kDetectionRow;
         if (std::isnan(row[0])) bad("score");
         for (int a = 0; a < kAreas; ++a)
-          if (!(row[1 + a] >= 0 && row[1 + a] < (1 << (2 * kThresholds)) && row[1 + a] == std::floor(row[1 + a]))) bad("code");
+          if (!(row[1 + a] >= 0 && row[1 + a] < (1 << (2 * kThresholds)) && row[1 + a] == std::floor(row[1 + a])))
+            bad("code");
       }
       out.push_back(Record{p});
       p += size;

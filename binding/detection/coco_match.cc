@@ -24,8 +24,8 @@ double BoxIou(const double* d, const double* g, bool crowd) {
   return i / u;
 }
 
-void MatchClass(const ImageBoxes& truth, const ImageBoxes& pred, const std::vector<size_t>& gts, std::vector<size_t> dts,
-                int classId, int maxDet, std::vector<double>& out) {
+void MatchClass(const ImageBoxes& truth, const ImageBoxes& pred, const std::vector<size_t>& gts,
+                std::vector<size_t> dts, int classId, int maxDet, std::vector<double>& out) {
   std::stable_sort(dts.begin(), dts.end(), [&](size_t a, size_t b) { return pred.scores[a] > pred.scores[b]; });
   if (dts.size() > static_cast<size_t>(maxDet)) dts.resize(static_cast<size_t>(maxDet));
   const size_t G = gts.size(), D = dts.size();
@@ -39,7 +39,8 @@ void MatchClass(const ImageBoxes& truth, const ImageBoxes& pred, const std::vect
     gtArea[g] = truth.area[gi] >= 0 ? truth.area[gi] : truth.boxes[4 * gi + 2] * truth.boxes[4 * gi + 3];
   }
   for (size_t d = 0; d < D; ++d)
-    for (size_t g = 0; g < G; ++g) ious[d * G + g] = BoxIou(pred.boxes + 4 * dts[d], truth.boxes + 4 * gts[g], crowd[g]);
+    for (size_t g = 0; g < G; ++g)
+      ious[d * G + g] = BoxIou(pred.boxes + 4 * dts[d], truth.boxes + 4 * gts[g], crowd[g]);
 
   const size_t header = out.size();
   out.resize(header + kRecordHeader + D * kDetectionRow, 0.0);
@@ -112,9 +113,12 @@ void MatchImage(const ImageBoxes& truth, const ImageBoxes& predictions, int maxD
   std::vector<size_t> gts, dts;
   while (ti < t.size() || pi < p.size()) {
     int32_t c;
-    if (ti == t.size()) c = predictions.classes[p[pi]];
-    else if (pi == p.size()) c = truth.classes[t[ti]];
-    else c = std::min(truth.classes[t[ti]], predictions.classes[p[pi]]);
+    if (ti == t.size())
+      c = predictions.classes[p[pi]];
+    else if (pi == p.size())
+      c = truth.classes[t[ti]];
+    else
+      c = std::min(truth.classes[t[ti]], predictions.classes[p[pi]]);
     gts.clear();
     dts.clear();
     while (ti < t.size() && truth.classes[t[ti]] == c) gts.push_back(t[ti++]);

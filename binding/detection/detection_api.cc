@@ -25,7 +25,8 @@ namespace tfcv {
 namespace {
 
 template <typename T>
-std::vector<T> CopyTyped(const Napi::Value& value, napi_typedarray_type type, const char* typeName, const std::string& name) {
+std::vector<T> CopyTyped(const Napi::Value& value, napi_typedarray_type type, const char* typeName,
+                         const std::string& name) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type)
     Fail(ErrorKind::kArgument, name + ": expected a " + typeName);
   Napi::TypedArrayOf<T> array = value.As<Napi::TypedArrayOf<T>>();
@@ -106,7 +107,8 @@ struct MatchOutput {
 
 void CheckOffsets(const std::vector<uint32_t>& offsets, size_t total, size_t images, const std::string& name) {
   NeedLength(offsets.size(), images + 1, name);
-  if (offsets.front() != 0 || offsets.back() != total) Fail(ErrorKind::kShape, name + ": offsets do not cover the boxes");
+  if (offsets.front() != 0 || offsets.back() != total)
+    Fail(ErrorKind::kShape, name + ": offsets do not cover the boxes");
   for (size_t i = 1; i < offsets.size(); ++i)
     if (offsets[i] < offsets[i - 1]) Fail(ErrorKind::kShape, name + ": offsets must not decrease");
 }
@@ -220,9 +222,11 @@ Napi::Value DrawDetections(const Napi::CallbackInfo& info) {
     NeedLength(colors.size(), 4 * n, "options.colors");
     const int thickness = IntArg(info[4], "options.thickness", 1, 1000);
     const double fontScale = NumberArg(info[5], "options.fontScale");
-    if (!(fontScale > 0 && fontScale <= 100)) Fail(ErrorKind::kArgument, "options.fontScale: expected a number in (0, 100]");
+    if (!(fontScale > 0 && fontScale <= 100))
+      Fail(ErrorKind::kArgument, "options.fontScale: expected a number in (0, 100]");
     for (double b : boxes)
-      if (!std::isfinite(b) || std::fabs(b) > 1e9) Fail(ErrorKind::kArgument, "boxes: expected finite coordinates within 1e9");
+      if (!std::isfinite(b) || std::fabs(b) > 1e9)
+        Fail(ErrorKind::kArgument, "boxes: expected finite coordinates within 1e9");
     std::string onShared = StringArg(info[6], "options.onShared");
     wrap.PrepareInPlaceWrite(info.Env(), onShared, "drawDetections");
     cv::Mat& m = wrap.Ref("mat")->mat;
@@ -245,7 +249,8 @@ Napi::Value DrawDetections(const Napi::CallbackInfo& info) {
       // Dark text on light tags, light text on dark ones (BT.601 luma on the colour as given).
       const double luma = m.channels() == 1 ? color[0] : 0.299 * color[2] + 0.587 * color[1] + 0.114 * color[0];
       const cv::Scalar ink = luma > 127 ? cv::Scalar(0, 0, 0, 255) : cv::Scalar(255, 255, 255, 255);
-      cv::putText(m, labels[i], cv::Point(p1.x + 2, top + text.height + 1), font, fontScale, ink, textThickness, cv::LINE_AA);
+      cv::putText(m, labels[i], cv::Point(p1.x + 2, top + text.height + 1), font, fontScale, ink, textThickness,
+                  cv::LINE_AA);
     }
     return info.Env().Undefined();
   });

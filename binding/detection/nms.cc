@@ -63,7 +63,8 @@ std::vector<int32_t> NonMaximumSuppression(const std::vector<double>& coords, co
   std::vector<std::pair<float, int32_t>> candidates;
   for (size_t i = 0; i < n; ++i)
     if (scores[i] > options.scoreThreshold) candidates.emplace_back(scores[i], static_cast<int32_t>(i));
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   if (options.topK > 0 && static_cast<size_t>(options.topK) < candidates.size()) candidates.resize(options.topK);
 
   std::vector<Box> boxes(n);

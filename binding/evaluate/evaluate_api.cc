@@ -50,11 +50,12 @@ Napi::Value MaskBatch(const Napi::CallbackInfo& info) {
     MaskBatchSpec spec;
     spec.height = IntArg(o.Get("height"), "spec.height", 1, 65536);
     spec.width = IntArg(o.Get("width"), "spec.width", 1, 65536);
-    spec.mode = static_cast<MaskBatchMode>(ChoiceArg(o.Get("mode"), "spec.mode", {
-        {"binary", static_cast<int>(MaskBatchMode::kBinary)},
-        {"ids", static_cast<int>(MaskBatchMode::kIds)},
-        {"auto", static_cast<int>(MaskBatchMode::kAuto)},
-    }));
+    spec.mode = static_cast<MaskBatchMode>(ChoiceArg(o.Get("mode"), "spec.mode",
+                                                     {
+                                                         {"binary", static_cast<int>(MaskBatchMode::kBinary)},
+                                                         {"ids", static_cast<int>(MaskBatchMode::kIds)},
+                                                         {"auto", static_cast<int>(MaskBatchMode::kAuto)},
+                                                     }));
     return Run(info, Async, "tfcv.evaluate.maskBatch", [masks, spec] { return MakeMaskBatch(*masks, spec); });
   });
 }

@@ -13,7 +13,8 @@ TensorRef MakeMaskBatch(const std::vector<cv::Mat>& masks, const MaskBatchSpec& 
   if (spec.height < 1 || spec.width < 1) Fail(ErrorKind::kShape, "spec: height and width must be >= 1");
   for (size_t i = 0; i < masks.size(); ++i)
     if (masks[i].type() != CV_8UC1)
-      Fail(ErrorKind::kDType, "masks[" + std::to_string(i) + "]: expected a one-channel uint8 mask (decode it as grayscale)");
+      Fail(ErrorKind::kDType,
+           "masks[" + std::to_string(i) + "]: expected a one-channel uint8 mask (decode it as grayscale)");
   TensorRef tensor = AllocTensor(*DTypeByName("uint8"), {static_cast<int64_t>(masks.size()), spec.height, spec.width});
   const size_t imageBytes = static_cast<size_t>(spec.height) * spec.width;
   auto* base = static_cast<uint8_t*>(tensor->data());
@@ -32,8 +33,10 @@ TensorRef MakeMaskBatch(const std::vector<cv::Mat>& masks, const MaskBatchSpec& 
       cv::inRange(src, 1, 254, between);
       binary = cv::countNonZero(between) == 0;
     }
-    if (binary) cv::threshold(src, dst, 0, 1, cv::THRESH_BINARY);  // non-zero -> 1
-    else src.copyTo(dst);
+    if (binary)
+      cv::threshold(src, dst, 0, 1, cv::THRESH_BINARY);  // non-zero -> 1
+    else
+      src.copyTo(dst);
   });
   return tensor;
 }

@@ -12,7 +12,6 @@
 namespace tfcv {
 namespace {
 
-
 int Dim(int64_t d, const std::string& what, const Shape& shape, const std::string& argName) {
   if (d <= 0 || d > INT_MAX)
     Fail(ErrorKind::kShape, argName + ": expected " + what + " in 1..2^31-1, got shape " + ShapeString(shape));
@@ -37,8 +36,8 @@ ImageBatch FromTensor(TensorWrap& wrap, const std::string& argName) {
     cols = Dim(shape[2], "W", shape, argName);
     channels = shape.size() == 4 ? Dim(shape[3], "C", shape, argName) : 1;
   } else {
-    Fail(ErrorKind::kShape, argName + ": expected a batch [N,H,W] or [N,H,W,C] (or one image [H,W]), got shape " +
-                                ShapeString(shape));
+    Fail(ErrorKind::kShape,
+         argName + ": expected a batch [N,H,W] or [N,H,W,C] (or one image [H,W]), got shape " + ShapeString(shape));
   }
   ImageBatch batch;
   batch.name = argName;
@@ -57,10 +56,11 @@ void AddMat(ImageBatch& batch, MatWrap& wrap, const std::string& label) {
   const cv::Mat& m = ref->mat;
   if (m.dims != 2 || m.empty()) Fail(ErrorKind::kShape, label + ": expected a non-empty 2-D Mat");
   const DType* dtype = DTypeByCvDepth(m.depth());
-  if (dtype == nullptr) Fail(ErrorKind::kDType, label + ": OpenCV depth " + std::to_string(m.depth()) + " is not supported");
+  if (dtype == nullptr)
+    Fail(ErrorKind::kDType, label + ": OpenCV depth " + std::to_string(m.depth()) + " is not supported");
   if (batch.dtype != nullptr && batch.dtype != dtype)
-    Fail(ErrorKind::kDType, label + ": every Mat of a batch needs one dtype: expected " + std::string(batch.dtype->name) +
-                                " (like " + batch.name + "[0]), got " + dtype->name);
+    Fail(ErrorKind::kDType, label + ": every Mat of a batch needs one dtype: expected " +
+                                std::string(batch.dtype->name) + " (like " + batch.name + "[0]), got " + dtype->name);
   batch.dtype = dtype;
   batch.images.push_back({m.data, m.rows, m.cols, m.channels(), m.step[0]});
   batch.pins.push_back(ref);
@@ -76,8 +76,7 @@ ImageBatch ReadImageBatch(const Napi::Value& value, const std::string& argName) 
     AddMat(batch, MatWrap::FromValue(value, argName), argName);
     return batch;
   }
-  if (!value.IsArray())
-    Fail(ErrorKind::kArgument, argName + ": expected a Tensor, a Mat or an array of Mats");
+  if (!value.IsArray()) Fail(ErrorKind::kArgument, argName + ": expected a Tensor, a Mat or an array of Mats");
   Napi::Array items = value.As<Napi::Array>();
   for (uint32_t i = 0; i < items.Length(); ++i) {
     const std::string label = argName + "[" + std::to_string(i) + "]";

@@ -57,10 +57,12 @@ void CheckNoNaN(const cv::Mat& src, const std::string& label) {
 cv::Mat Grayscale(const cv::Mat& src, const std::string& label) {
   cv::Mat in = src;
   const int depth = src.depth();
-  if (depth == CV_16F || ((src.channels() == 3 || src.channels() == 4) && depth != CV_8U && depth != CV_16U && depth != CV_32F))
+  if (depth == CV_16F ||
+      ((src.channels() == 3 || src.channels() == 4) && depth != CV_8U && depth != CV_16U && depth != CV_32F))
     src.convertTo(in, CV_32F);
   switch (in.channels()) {
-    case 1: return in;
+    case 1:
+      return in;
     case 3: {
       cv::Mat gray;
       cv::cvtColor(in, gray, cv::COLOR_BGR2GRAY);
@@ -72,8 +74,8 @@ cv::Mat Grayscale(const cv::Mat& src, const std::string& label) {
       return gray;
     }
     default:
-      Fail(ErrorKind::kShape, label + ": expected 1 (gray), 3 (BGR) or 4 (BGRA) channels, got " +
-                                  std::to_string(src.channels()));
+      Fail(ErrorKind::kShape,
+           label + ": expected 1 (gray), 3 (BGR) or 4 (BGRA) channels, got " + std::to_string(src.channels()));
   }
 }
 
@@ -82,15 +84,25 @@ void BinaryMask(const cv::Mat& src, double threshold, cv::Mat& dst, const std::s
   dst.create(gray.rows, gray.cols, CV_8U);
   bool nan = false;
   switch (gray.depth()) {
-    case CV_8U: cv::threshold(gray, dst, threshold, 255, cv::THRESH_BINARY); break;
-    case CV_32F: nan = ThresholdFloatRows<float>(gray, threshold, dst); break;
-    case CV_64F: nan = ThresholdFloatRows<double>(gray, threshold, dst); break;
-    default: cv::compare(gray, threshold, dst, cv::CMP_GT); break;  // integers: exact, no NaN
+    case CV_8U:
+      cv::threshold(gray, dst, threshold, 255, cv::THRESH_BINARY);
+      break;
+    case CV_32F:
+      nan = ThresholdFloatRows<float>(gray, threshold, dst);
+      break;
+    case CV_64F:
+      nan = ThresholdFloatRows<double>(gray, threshold, dst);
+      break;
+    default:
+      cv::compare(gray, threshold, dst, cv::CMP_GT);
+      break;  // integers: exact, no NaN
   }
   if (nan) {
     // Report where, in the caller's image (gray of a NaN pixel is NaN).
-    if (gray.depth() == CV_32F) ReportNaN<float>(gray, label);
-    else ReportNaN<double>(gray, label);
+    if (gray.depth() == CV_32F)
+      ReportNaN<float>(gray, label);
+    else
+      ReportNaN<double>(gray, label);
   }
 }
 

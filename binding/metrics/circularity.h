@@ -14,7 +14,7 @@ namespace tfcv {
 struct ContourMeasure {
   double area = 0;
   double perimeter = 0;
-  double circularity = 0;  // NaN when there is no contour or the perimeter is 0
+  double circularity = 0;                    // NaN when there is no contour or the perimeter is 0
   double thresholdFlag = kThresholdAsGiven;  // see threshold_rule.h
 };
 

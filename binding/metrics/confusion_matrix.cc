@@ -62,7 +62,8 @@ void TruthRow(const Checked& k, int r, int64_t* ids) {
   for (int c = 0; c < tv.cols; ++c) {
     int64_t id;
     if (!ClassId(t[c], id))
-      Fail(ErrorKind::kArgument, k.truth.Label(k.i) + ": class ids must be integers, got " + ValueString(t[c]) + At(r, c));
+      Fail(ErrorKind::kArgument,
+           k.truth.Label(k.i) + ": class ids must be integers, got " + ValueString(t[c]) + At(r, c));
     if (k.o.hasIgnoreClass && id == k.o.ignoreClass) {
       ids[c] = kIgnored;
       continue;
@@ -79,8 +80,10 @@ void TruthRow(const Checked& k, int r, int64_t* ids) {
 template <typename P>
 inline bool Above(P v, double threshold) {
   // Float predictions compare in their own precision, as Keras' y_pred > threshold does.
-  if constexpr (std::is_same_v<P, float>) return v > static_cast<float>(threshold);
-  else return AsDouble(v) > threshold;
+  if constexpr (std::is_same_v<P, float>)
+    return v > static_cast<float>(threshold);
+  else
+    return AsDouble(v) > threshold;
 }
 
 template <typename P, PredictionMode Mode>
@@ -102,17 +105,20 @@ void CountImage(const Checked& k, void (*truthRow)(const Checked&, int, int64_t*
         if (!integral || predicted < 0 || predicted >= classes)
           Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": predicted class id " + ValueString(p[c]) + At(r, c) +
                                          " is outside 0.." + std::to_string(classes - 1) + " (numClasses " +
-                                         std::to_string(classes) + ")" + (classes == 2 ? "; for 0/255 masks pass masks: 'binary'" : ""));
+                                         std::to_string(classes) + ")" +
+                                         (classes == 2 ? "; for 0/255 masks pass masks: 'binary'" : ""));
       } else if constexpr (Mode == PredictionMode::kProbability) {
         const P v = p[c];
-        if (std::isnan(AsDouble(v))) Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": NaN" + At(r, c) + "; predictions must be numbers");
+        if (std::isnan(AsDouble(v)))
+          Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": NaN" + At(r, c) + "; predictions must be numbers");
         predicted = Above(v, k.o.threshold) ? 1 : 0;
       } else {
         const P* scores = p + static_cast<size_t>(c) * channels;
         double best = AsDouble(scores[0]);
         for (int ch = 0; ch < channels; ++ch) {
           const double s = AsDouble(scores[ch]);
-          if (std::isnan(s)) Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": NaN score for class " + std::to_string(ch) + At(r, c));
+          if (std::isnan(s))
+            Fail(ErrorKind::kArgument, k.pred.Label(k.i) + ": NaN score for class " + std::to_string(ch) + At(r, c));
           if (s > best) {  // strict: the first maximum wins (argmax)
             best = s;
             predicted = ch;
@@ -154,9 +160,9 @@ bool CountBinaryBytes(const Checked& k, double* cm) {
     both += sumB;
   }
   const int64_t total = static_cast<int64_t>(tv.rows) * tv.cols;
-  cm[3] = static_cast<double>(both);                                // true 1, predicted 1
-  cm[2] = static_cast<double>(truthOnes - both);                    // true 1, predicted 0
-  cm[1] = static_cast<double>(predOnes - both);                     // true 0, predicted 1
+  cm[3] = static_cast<double>(both);                                 // true 1, predicted 1
+  cm[2] = static_cast<double>(truthOnes - both);                     // true 1, predicted 0
+  cm[1] = static_cast<double>(predOnes - both);                      // true 0, predicted 1
   cm[0] = static_cast<double>(total - truthOnes - predOnes + both);  // true 0, predicted 0
   return true;
 }
@@ -188,8 +194,10 @@ bool AutoBinary(const ImageBatch& batch, size_t i, const ConfusionOptions& o, bo
   const std::string values = ValuesSeen(batch.images[i], seen);
   const int k = o.numClasses;
   const bool ignore = isTruth && o.hasIgnoreClass && o.ignoreClass >= 0 && o.ignoreClass < 256;
-  const std::string setting = " (numClasses " + std::to_string(k) +
-                              (isTruth ? ", ignoreClass " + (o.hasIgnoreClass ? std::to_string(o.ignoreClass) : std::string("none")) : "") + ")";
+  const std::string setting =
+      " (numClasses " + std::to_string(k) +
+      (isTruth ? ", ignoreClass " + (o.hasIgnoreClass ? std::to_string(o.ignoreClass) : std::string("none")) : "") +
+      ")";
   int distinct = 0;
   bool validIds = true, zeroOr255 = true;
   for (int x = 0; x < 256; ++x) {
@@ -200,17 +208,19 @@ bool AutoBinary(const ImageBatch& batch, size_t i, const ConfusionOptions& o, bo
   }
   // The trap of a 0/255 PNG under ignoreClass 255: every foreground pixel would be ignored.
   if (ignore && k == 2 && o.ignoreClass >= 2 && distinct == 2 && seen[0] && seen[o.ignoreClass])
-    Fail(ErrorKind::kArgument, batch.Label(i) + ": masks 'auto' cannot tell a binary 0/" + std::to_string(o.ignoreClass) +
-                                   " mask from class ids with ignoreClass " + std::to_string(o.ignoreClass) +
-                                   ": the mask holds only the values " + values + setting + ". Pass masks: 'binary' (" +
-                                   std::to_string(o.ignoreClass) + " is foreground; drop ignoreClass) or masks: 'ids' (" +
+    Fail(ErrorKind::kArgument, batch.Label(i) + ": masks 'auto' cannot tell a binary 0/" +
+                                   std::to_string(o.ignoreClass) + " mask from class ids with ignoreClass " +
+                                   std::to_string(o.ignoreClass) + ": the mask holds only the values " + values +
+                                   setting + ". Pass masks: 'binary' (" + std::to_string(o.ignoreClass) +
+                                   " is foreground; drop ignoreClass) or masks: 'ids' (" +
                                    std::to_string(o.ignoreClass) + " pixels are ignored)");
   if (validIds) return false;
   if (k == 2 && zeroOr255) return true;
-  Fail(ErrorKind::kArgument, batch.Label(i) + ": masks 'auto' found the values " + values + setting +
-                                 ": neither class ids 0.." + std::to_string(k - 1) +
-                                 " nor a 0/1 or 0/255 binary mask. Pass masks: 'binary' (0 is background, any other value "
-                                 "foreground) or masks: 'ids' (values are class ids)");
+  Fail(ErrorKind::kArgument,
+       batch.Label(i) + ": masks 'auto' found the values " + values + setting + ": neither class ids 0.." +
+           std::to_string(k - 1) +
+           " nor a 0/1 or 0/255 binary mask. Pass masks: 'binary' (0 is background, any other value "
+           "foreground) or masks: 'ids' (values are class ids)");
 }
 
 void CheckShapes(const ImageBatch& truth, const ImageBatch& pred, const ConfusionOptions& o) {
@@ -230,14 +240,17 @@ void CheckShapes(const ImageBatch& truth, const ImageBatch& pred, const Confusio
     const int want = o.prediction == PredictionMode::kScores ? o.numClasses : 1;
     if (p.channels != want)
       Fail(ErrorKind::kShape, pred.Label(i) + ": expected " + std::to_string(want) + " channel(s) for " +
-                                  (o.prediction == PredictionMode::kScores ? "per-class scores" :
-                                   o.prediction == PredictionMode::kProbability ? "a probability" : "class ids") +
+                                  (o.prediction == PredictionMode::kScores        ? "per-class scores"
+                                   : o.prediction == PredictionMode::kProbability ? "a probability"
+                                                                                  : "class ids") +
                                   ", got " + std::to_string(p.channels));
   }
   if (o.masks == MaskMode::kBinary && o.numClasses != 2)
-    Fail(ErrorKind::kArgument, "options.masks: 'binary' masks have two classes, got numClasses " + std::to_string(o.numClasses));
+    Fail(ErrorKind::kArgument,
+         "options.masks: 'binary' masks have two classes, got numClasses " + std::to_string(o.numClasses));
   if (o.prediction == PredictionMode::kProbability && o.numClasses != 2)
-    Fail(ErrorKind::kArgument, "yPred: a one-channel probability needs numClasses 2, got " + std::to_string(o.numClasses));
+    Fail(ErrorKind::kArgument,
+         "yPred: a one-channel probability needs numClasses 2, got " + std::to_string(o.numClasses));
 }
 
 }  // namespace
@@ -246,12 +259,11 @@ std::vector<double> ConfusionPerImage(const ImageBatch& truth, const ImageBatch&
   CheckShapes(truth, pred, o);
   const size_t block = static_cast<size_t>(o.numClasses) * o.numClasses;
   std::vector<double> out(truth.size() * block, 0.0);
-  const bool bytes = truth.dtype->size == 1 && pred.dtype->size == 1 && truth.dtype->tf != TF_INT8 &&
-                     pred.dtype->tf != TF_INT8;
+  const bool bytes =
+      truth.dtype->size == 1 && pred.dtype->size == 1 && truth.dtype->tf != TF_INT8 && pred.dtype->tf != TF_INT8;
   const bool binaryBytes = bytes && o.numClasses == 2 && !o.hasIgnoreClass && o.prediction == PredictionMode::kClassIds;
-  void (*truthRow)(const Checked&, int, int64_t*) = DispatchDType(*truth.dtype, truth.name, [](auto tag) {
-    return &TruthRow<decltype(tag)>;
-  });
+  void (*truthRow)(const Checked&, int, int64_t*) =
+      DispatchDType(*truth.dtype, truth.name, [](auto tag) { return &TruthRow<decltype(tag)>; });
   DispatchDType(*pred.dtype, pred.name, [&](auto predTag) {
     using P = decltype(predTag);
     ParallelForImages(truth.size(), [&](size_t i) {
@@ -270,9 +282,15 @@ std::vector<double> ConfusionPerImage(const ImageBatch& truth, const ImageBatch&
         if (binaryBytes && CountBinaryBytes(k, cm)) return;
       }
       switch (o.prediction) {
-        case PredictionMode::kClassIds: CountImage<P, PredictionMode::kClassIds>(k, truthRow, cm); break;
-        case PredictionMode::kScores: CountImage<P, PredictionMode::kScores>(k, truthRow, cm); break;
-        case PredictionMode::kProbability: CountImage<P, PredictionMode::kProbability>(k, truthRow, cm); break;
+        case PredictionMode::kClassIds:
+          CountImage<P, PredictionMode::kClassIds>(k, truthRow, cm);
+          break;
+        case PredictionMode::kScores:
+          CountImage<P, PredictionMode::kScores>(k, truthRow, cm);
+          break;
+        case PredictionMode::kProbability:
+          CountImage<P, PredictionMode::kProbability>(k, truthRow, cm);
+          break;
       }
     });
   });

@@ -14,8 +14,10 @@ int ImageBatch::CvDepth() const {
 cv::Mat ImageBatch::Header(size_t i, const std::string& what) const {
   const int depth = CvDepth();
   if (depth == kNoCvDepth)
-    Fail(ErrorKind::kDType, name + ": " + what + " needs pixels OpenCV can read (uint8, int8, uint16, int16, int32, "
-                                   "float16, float32, float64, bool), got " + dtype->name);
+    Fail(ErrorKind::kDType, name + ": " + what +
+                                " needs pixels OpenCV can read (uint8, int8, uint16, int16, int32, "
+                                "float16, float32, float64, bool), got " +
+                                dtype->name);
   const ImageView& v = images[i];
   if (v.channels > CV_CN_MAX)
     Fail(ErrorKind::kShape, Label(i) + ": " + what + " reads at most " + std::to_string(CV_CN_MAX) + " channels, got " +

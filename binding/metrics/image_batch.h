@@ -24,7 +24,7 @@ struct ImageView {
 };
 
 struct ImageBatch {
-  std::string name;                         // the argument, for messages: "yPred"
+  std::string name;  // the argument, for messages: "yPred"
   const DType* dtype = nullptr;
   std::vector<ImageView> images;
   std::vector<std::shared_ptr<void>> pins;  // TensorRef / MatRefs held for the kernel's duration

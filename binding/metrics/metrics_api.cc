@@ -50,11 +50,12 @@ double ThresholdArg(const Napi::Value& v) {
 ThresholdRule ThresholdRuleArgs(const Napi::Value& threshold, const Napi::Value& mode) {
   ThresholdRule rule;
   rule.threshold = ThresholdArg(threshold);
-  rule.mode = static_cast<ThresholdMode>(ChoiceArg(mode, "thresholdMode", {
-      {"given", static_cast<int>(ThresholdMode::kGiven)},
-      {"auto", static_cast<int>(ThresholdMode::kAuto)},
-      {"quiet", static_cast<int>(ThresholdMode::kQuiet)},
-  }));
+  rule.mode = static_cast<ThresholdMode>(ChoiceArg(mode, "thresholdMode",
+                                                   {
+                                                       {"given", static_cast<int>(ThresholdMode::kGiven)},
+                                                       {"auto", static_cast<int>(ThresholdMode::kAuto)},
+                                                       {"quiet", static_cast<int>(ThresholdMode::kQuiet)},
+                                                   }));
   return rule;
 }
 
@@ -107,16 +108,22 @@ ConfusionOptions ReadConfusionOptions(const Napi::Value& value) {
     out.ignoreClass = IntArg(ignore, "options.ignoreClass", INT32_MIN, INT32_MAX);
   }
   std::string mode = StringArg(o.Get("prediction"), "options.predictions");
-  if (mode == "class-ids") out.prediction = PredictionMode::kClassIds;
-  else if (mode == "scores") out.prediction = PredictionMode::kScores;
-  else if (mode == "probability") out.prediction = PredictionMode::kProbability;
-  else Fail(ErrorKind::kArgument, "options.predictions: expected 'class-ids' | 'scores' | 'probability', got '" + mode + "'");
+  if (mode == "class-ids")
+    out.prediction = PredictionMode::kClassIds;
+  else if (mode == "scores")
+    out.prediction = PredictionMode::kScores;
+  else if (mode == "probability")
+    out.prediction = PredictionMode::kProbability;
+  else
+    Fail(ErrorKind::kArgument,
+         "options.predictions: expected 'class-ids' | 'scores' | 'probability', got '" + mode + "'");
   out.threshold = ThresholdArg(o.Get("threshold"));
-  out.masks = static_cast<MaskMode>(ChoiceArg(o.Get("masks"), "options.masks", {
-      {"ids", static_cast<int>(MaskMode::kIds)},
-      {"binary", static_cast<int>(MaskMode::kBinary)},
-      {"auto", static_cast<int>(MaskMode::kAuto)},
-  }));
+  out.masks = static_cast<MaskMode>(ChoiceArg(o.Get("masks"), "options.masks",
+                                              {
+                                                  {"ids", static_cast<int>(MaskMode::kIds)},
+                                                  {"binary", static_cast<int>(MaskMode::kBinary)},
+                                                  {"auto", static_cast<int>(MaskMode::kAuto)},
+                                              }));
   return out;
 }
 
@@ -129,11 +136,11 @@ Napi::Value Confusion(const Napi::CallbackInfo& info) {
     ConfusionOptions options = ReadConfusionOptions(info[2]);
     // 2^16 classes squared is 32 GiB of counts: refuse what cannot fit before allocating.
     const double cells = static_cast<double>(truth->size()) * options.numClasses * options.numClasses;
-    if (cells > 1.0e9) Fail(ErrorKind::kLimit, "numClasses: " + std::to_string(options.numClasses) + " classes over " +
-                                                   std::to_string(truth->size()) + " images needs too many counters");
-    return Run(info, Async, "tfcv.metrics.confusion", [truth, pred, options] {
-      return ConfusionPerImage(*truth, *pred, options);
-    });
+    if (cells > 1.0e9)
+      Fail(ErrorKind::kLimit, "numClasses: " + std::to_string(options.numClasses) + " classes over " +
+                                  std::to_string(truth->size()) + " images needs too many counters");
+    return Run(info, Async, "tfcv.metrics.confusion",
+               [truth, pred, options] { return ConfusionPerImage(*truth, *pred, options); });
   });
 }
 

@@ -106,7 +106,8 @@ cv::Rect Scan(const cv::Mat& gray, MakeRow makeRow) {
     if (top < 0) top = r;
     bottom = r;
     if (left > 0 && row.Any(0, left)) left = FirstSet(row, 0, left);
-    if (right < gray.cols - 1 && row.Any(std::max(right + 1, left), gray.cols)) right = LastSet(row, std::max(right + 1, left), gray.cols);
+    if (right < gray.cols - 1 && row.Any(std::max(right + 1, left), gray.cols))
+      right = LastSet(row, std::max(right + 1, left), gray.cols);
   }
   return top < 0 ? cv::Rect() : cv::Rect(left, top, right - left + 1, bottom - top + 1);
 }

@@ -7,7 +7,8 @@ bool IsIntegerDepth(int depth) {
   return depth == CV_8U || depth == CV_8S || depth == CV_16U || depth == CV_16S || depth == CV_32S;
 }
 
-double CheckThreshold(const cv::Mat& gray, const ThresholdRule& rule, double setPixels, double totalPixels, bool& useZero) {
+double CheckThreshold(const cv::Mat& gray, const ThresholdRule& rule, double setPixels, double totalPixels,
+                      bool& useZero) {
   useZero = false;
   if (rule.mode == ThresholdMode::kQuiet || !IsIntegerDepth(gray.depth()) || totalPixels == 0) return kThresholdAsGiven;
   const bool none = setPixels == 0;

@@ -31,6 +31,7 @@ bool IsIntegerDepth(int depth);
 // For a grayscale image thresholded with `rule.threshold` into `setPixels` of `totalPixels`
 // set: the flag to report, and whether the caller must threshold again at 0 (a 0/1 mask
 // under 'auto'). Reads the image's range only when no pixel or every pixel is set.
-double CheckThreshold(const cv::Mat& gray, const ThresholdRule& rule, double setPixels, double totalPixels, bool& useZero);
+double CheckThreshold(const cv::Mat& gray, const ThresholdRule& rule, double setPixels, double totalPixels,
+                      bool& useZero);
 
 }  // namespace tfcv

@@ -15,7 +15,9 @@ using BufferPtr = std::unique_ptr<TF_Buffer, decltype(&TF_DeleteBuffer)>;
 using ImportOptionsPtr = std::unique_ptr<TF_ImportGraphDefOptions, decltype(&TF_DeleteImportGraphDefOptions)>;
 
 inline GraphPtr NewGraph() { return GraphPtr(TF_NewGraph(), &TF_DeleteGraph); }
-inline SessionOptionsPtr NewSessionOptions() { return SessionOptionsPtr(TF_NewSessionOptions(), &TF_DeleteSessionOptions); }
+inline SessionOptionsPtr NewSessionOptions() {
+  return SessionOptionsPtr(TF_NewSessionOptions(), &TF_DeleteSessionOptions);
+}
 inline BufferPtr NewBuffer() { return BufferPtr(TF_NewBuffer(), &TF_DeleteBuffer); }
 // A buffer that copies `bytes` (TF_NewBufferFromString copies).
 inline BufferPtr BufferFrom(const std::string& bytes) {

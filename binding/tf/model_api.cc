@@ -35,7 +35,8 @@ SavedModelRequest ReadSavedModelRequest(const Napi::CallbackInfo& info) {
   r.dir = StringArg(info[0], "dir");
   if (!info[1].IsArray()) Fail(ErrorKind::kArgument, "options.tags: expected an array of strings");
   Napi::Array tags = info[1].As<Napi::Array>();
-  for (uint32_t i = 0; i < tags.Length(); ++i) r.tags.push_back(StringArg(tags.Get(i), "options.tags[" + std::to_string(i) + "]"));
+  for (uint32_t i = 0; i < tags.Length(); ++i)
+    r.tags.push_back(StringArg(tags.Get(i), "options.tags[" + std::to_string(i) + "]"));
   r.config = OptionalBytes(info[2], "config");
   return r;
 }
@@ -86,7 +87,10 @@ Napi::Value LoadFrozenGraphAsync(const Napi::CallbackInfo& info) {
     auto config = std::make_shared<std::string>(OptionalBytes(info[1], "config"));
     return PromiseWorker<LoadResult>::Start(
         info.Env(), "tfcv.loadFrozenGraph",
-        [graph, config] { return LoadResult{ModelCore::LoadFrozenGraph(*graph, *config), ""}; }, WrapLoad);
+        [graph, config] {
+          return LoadResult{ModelCore::LoadFrozenGraph(*graph, *config), ""};
+        },
+        WrapLoad);
   });
 }
 

@@ -48,9 +48,9 @@ std::shared_ptr<ModelCore> ModelCore::LoadSavedModel(const std::string& dir, con
   StatusPtr status = NewStatus();
   std::vector<const char*> tagPtrs;
   for (const std::string& t : tags) tagPtrs.push_back(t.c_str());
-  TF_Session* session = TF_LoadSessionFromSavedModel(options.get(), nullptr, dir.c_str(), tagPtrs.data(),
-                                                     static_cast<int>(tagPtrs.size()), graph.get(), meta.get(),
-                                                     status.get());
+  TF_Session* session =
+      TF_LoadSessionFromSavedModel(options.get(), nullptr, dir.c_str(), tagPtrs.data(),
+                                   static_cast<int>(tagPtrs.size()), graph.get(), meta.get(), status.get());
   if (TF_GetCode(status.get()) != TF_OK && session != nullptr) {
     StatusPtr ignored = NewStatus();
     TF_CloseSession(session, ignored.get());

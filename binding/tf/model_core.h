@@ -21,10 +21,10 @@ struct OperationInfo {
   std::string name;
   std::string type;
   int numOutputs;
-  std::string dtype;   // first output's dtype name ("" when not a tfcv dtype)
-  bool hasShape;       // false: unknown rank
-  Shape shape;         // -1 for unknown dims
-  bool consumed;       // some op consumes output 0
+  std::string dtype;  // first output's dtype name ("" when not a tfcv dtype)
+  bool hasShape;      // false: unknown rank
+  Shape shape;        // -1 for unknown dims
+  bool consumed;      // some op consumes output 0
 };
 
 class ModelCore {

@@ -43,7 +43,8 @@ Napi::Object ModelWrap::Wrap(Napi::Env env, ModelRef model) {
 
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
   Guarded(info.Env(), [&] {
-    if (!pendingModel) Fail(ErrorKind::kArgument, "Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()");
+    if (!pendingModel)
+      Fail(ErrorKind::kArgument, "Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()");
     model_ = std::move(pendingModel);
     pendingModel.reset();
     TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kModel);
@@ -79,7 +80,8 @@ ModelWrap::RunJob ModelWrap::PrepareRun(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelWrap::WrapOutputs(Napi::Env env, std::vector<TensorRef>& outputs) {
   Napi::Array out = Napi::Array::New(env, outputs.size());
-  for (size_t i = 0; i < outputs.size(); ++i) out.Set(static_cast<uint32_t>(i), TensorWrap::Wrap(env, outputs[i], false));
+  for (size_t i = 0; i < outputs.size(); ++i)
+    out.Set(static_cast<uint32_t>(i), TensorWrap::Wrap(env, outputs[i], false));
   return out;
 }
 

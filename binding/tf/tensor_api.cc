@@ -36,12 +36,14 @@ Napi::Value TensorFromBytes(const Napi::CallbackInfo& info) {
     size_t count = CheckedElementCount(shape, dtype.size, "shape");
     size_t expected = count * dtype.size;
     if (bytes.length != expected)
-      Fail(ErrorKind::kShape, "data: shape " + ShapeString(shape) + " of " + dtype.name + " needs " + std::to_string(expected) +
-                                  " bytes, got " + std::to_string(bytes.length) + " (" + bytes.viewKind + ")");
+      Fail(ErrorKind::kShape, "data: shape " + ShapeString(shape) + " of " + dtype.name + " needs " +
+                                  std::to_string(expected) + " bytes, got " + std::to_string(bytes.length) + " (" +
+                                  bytes.viewKind + ")");
     if (dtype.tf == TF_BOOL) {
       for (size_t i = 0; i < bytes.length && mode == "share"; ++i)
-        if (bytes.data[i] > 1) Fail(ErrorKind::kArgument, "data: a shared bool tensor needs bytes that are 0 or 1, got " +
-                                                              std::to_string(bytes.data[i]) + " at index " + std::to_string(i));
+        if (bytes.data[i] > 1)
+          Fail(ErrorKind::kArgument, "data: a shared bool tensor needs bytes that are 0 or 1, got " +
+                                         std::to_string(bytes.data[i]) + " at index " + std::to_string(i));
     }
     if (mode == "share") {
       if (IsTensorAligned(bytes.data) || expected == 0) {
@@ -55,10 +57,14 @@ Napi::Value TensorFromBytes(const Napi::CallbackInfo& info) {
         return TensorWrap::Wrap(env, wrapped.tensor, false);
       }
       if (onUnaligned == "throw")
-        Fail(ErrorKind::kZeroCopy, "data: mode 'share' needs memory aligned to 64 bytes (TensorFlow copies anything else); "
-                                   "the " + bytes.viewKind + " starts at an address that is not (use Tensor.alloc() and fill "
-                                   "tensor.data, or onUnaligned: 'copy')");
-      if (onUnaligned != "copy") Fail(ErrorKind::kArgument, "options.onUnaligned: expected 'copy' | 'throw', got '" + onUnaligned + "'");
+        Fail(ErrorKind::kZeroCopy,
+             "data: mode 'share' needs memory aligned to 64 bytes (TensorFlow copies anything else); "
+             "the " +
+                 bytes.viewKind +
+                 " starts at an address that is not (use Tensor.alloc() and fill "
+                 "tensor.data, or onUnaligned: 'copy')");
+      if (onUnaligned != "copy")
+        Fail(ErrorKind::kArgument, "options.onUnaligned: expected 'copy' | 'throw', got '" + onUnaligned + "'");
     } else if (mode != "copy") {
       Fail(ErrorKind::kArgument, "options.mode: expected 'copy' | 'share', got '" + mode + "'");
     }

@@ -34,7 +34,8 @@ TensorRef AllocTensor(const DType& dtype, const Shape& shape) {
   if (dtype.tf == TF_STRING) return NewStringTensor(shape, std::vector<std::string>(count));
   auto dims = Dims(shape);
   TF_Tensor* t = TF_AllocateTensor(dtype.tf, dims.data(), static_cast<int>(dims.size()), count * dtype.size);
-  if (t == nullptr) Fail(ErrorKind::kLimit, "tensor: TensorFlow could not allocate " + std::to_string(count * dtype.size) + " bytes");
+  if (t == nullptr)
+    Fail(ErrorKind::kLimit, "tensor: TensorFlow could not allocate " + std::to_string(count * dtype.size) + " bytes");
   return std::make_shared<TensorOwner>(t);
 }
 
@@ -55,8 +56,8 @@ TensorRef NewStringTensor(const Shape& shape, const std::vector<std::string>& va
     TF_TString_Copy(&strings[i], values[i].data(), values[i].size());
   }
   auto dims = Dims(shape);
-  TF_Tensor* t = TF_NewTensor(TF_STRING, dims.data(), static_cast<int>(dims.size()), block, bytes,
-                              &DeallocateStrings, nullptr);
+  TF_Tensor* t =
+      TF_NewTensor(TF_STRING, dims.data(), static_cast<int>(dims.size()), block, bytes, &DeallocateStrings, nullptr);
   if (t == nullptr) {
     DeallocateStrings(block, bytes, nullptr);
     Fail(ErrorKind::kLimit, "string tensor: TensorFlow refused the allocation");
@@ -68,12 +69,12 @@ ForeignTensor WrapForeignMemory(const DType& dtype, const Shape& shape, void* da
                                 std::shared_ptr<void> owner) {
   auto dims = Dims(shape);
   auto* arg = new std::shared_ptr<void>(std::move(owner));
-  TF_Tensor* t = TF_NewTensor(dtype.tf, dims.data(), static_cast<int>(dims.size()), data, byteLength,
-                              &ReleaseForeignOwner, arg);
+  TF_Tensor* t =
+      TF_NewTensor(dtype.tf, dims.data(), static_cast<int>(dims.size()), data, byteLength, &ReleaseForeignOwner, arg);
   if (t == nullptr) {
     delete arg;
-    Fail(ErrorKind::kShape, "tensor: TensorFlow rejected " + std::to_string(byteLength) + " bytes for shape " +
-                                ShapeString(shape));
+    Fail(ErrorKind::kShape,
+         "tensor: TensorFlow rejected " + std::to_string(byteLength) + " bytes for shape " + ShapeString(shape));
   }
   ForeignTensor out{std::make_shared<TensorOwner>(t), false};
   // When TensorFlow copies (it does for unaligned memory) it has already released `arg`.

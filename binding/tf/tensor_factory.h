@@ -16,9 +16,7 @@ namespace tfcv {
 // TensorFlow requires 64-byte alignment for zero-copy (TF_NewTensor copies otherwise).
 constexpr size_t kTensorAlignment = 64;
 
-inline bool IsTensorAligned(const void* p) {
-  return reinterpret_cast<uintptr_t>(p) % kTensorAlignment == 0;
-}
+inline bool IsTensorAligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % kTensorAlignment == 0; }
 
 // Uninitialised (numeric) tensor memory from TensorFlow's allocator; string tensors get
 // empty strings.

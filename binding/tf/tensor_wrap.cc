@@ -96,14 +96,16 @@ TensorRef TensorWrap::MoveOut(Napi::Env env, const std::string& reason) {
 }
 
 Napi::Value TensorWrap::DType(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::String::New(info.Env(), Ref("tensor")->dtype().name); });
+  return Guarded(info.Env(),
+                 [&]() -> Napi::Value { return Napi::String::New(info.Env(), Ref("tensor")->dtype().name); });
 }
 
 Napi::Value TensorWrap::Shape(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     tfcv::Shape shape = Ref("tensor")->shape();
     Napi::Array out = Napi::Array::New(info.Env(), shape.size());
-    for (size_t i = 0; i < shape.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(shape[i])));
+    for (size_t i = 0; i < shape.size(); ++i)
+      out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(shape[i])));
     return out;
   });
 }

@@ -65,8 +65,10 @@ class PromiseWorker : public Napi::AsyncWorker {
   }
 
   PromiseWorker(Napi::Env env, const char* name, Work work, Finish finish)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)),
-        work_(std::move(work)), finish_(std::move(finish)) {}
+      : Napi::AsyncWorker(env, name),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        finish_(std::move(finish)) {}
 
   Napi::Promise::Deferred deferred_;
   Work work_;

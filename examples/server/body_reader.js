@@ -23,7 +23,8 @@ function readBody(req, options) {
   const { limit, timeoutMs, minBytesPerSec, graceMs = 1000, checkEveryMs = 250 } = options;
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (declared > limit) return reject(new BodyError(413, 'ERR_BODY_TOO_LARGE', `body of ${declared} bytes exceeds ${limit}`));
+    if (declared > limit)
+      return reject(new BodyError(413, 'ERR_BODY_TOO_LARGE', `body of ${declared} bytes exceeds ${limit}`));
     const started = performance.now();
     let chunks = [];
     let size = 0;
@@ -45,9 +46,21 @@ function readBody(req, options) {
     const timer = setInterval(() => {
       const elapsed = performance.now() - started;
       if (elapsed >= timeoutMs) {
-        finish(new BodyError(408, 'ERR_BODY_TIMEOUT', `body not complete after ${timeoutMs} ms (${size} of ${Number.isFinite(declared) ? declared : '?'} bytes)`));
+        finish(
+          new BodyError(
+            408,
+            'ERR_BODY_TIMEOUT',
+            `body not complete after ${timeoutMs} ms (${size} of ${Number.isFinite(declared) ? declared : '?'} bytes)`,
+          ),
+        );
       } else if (elapsed >= graceMs && size < (minBytesPerSec * elapsed) / 1000) {
-        finish(new BodyError(408, 'ERR_BODY_TOO_SLOW', `body arriving at ${((size * 1000) / elapsed).toFixed(0)} B/s, below the minimum of ${minBytesPerSec} B/s`));
+        finish(
+          new BodyError(
+            408,
+            'ERR_BODY_TOO_SLOW',
+            `body arriving at ${((size * 1000) / elapsed).toFixed(0)} B/s, below the minimum of ${minBytesPerSec} B/s`,
+          ),
+        );
       }
     }, checkEveryMs);
     timer.unref();
@@ -58,7 +71,8 @@ function readBody(req, options) {
     };
     const onEnd = () => finish(null, Buffer.concat(chunks, size));
     const onError = (error) => finish(new BodyError(499, 'ERR_CLIENT_GONE', error.message));
-    const onClose = () => finish(new BodyError(499, 'ERR_CLIENT_GONE', 'client closed the connection before the body was complete'));
+    const onClose = () =>
+      finish(new BodyError(499, 'ERR_CLIENT_GONE', 'client closed the connection before the body was complete'));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

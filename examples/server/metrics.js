@@ -44,7 +44,12 @@ function readGauge(registry, name, help, read, labelNames = []) {
 function createMetrics(state) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 5 });
-  const requests = new client.Counter({ name: 'tfcv_http_requests_total', help: 'POST /predict requests by HTTP status', labelNames: ['status'], registers: [registry] });
+  const requests = new client.Counter({
+    name: 'tfcv_http_requests_total',
+    help: 'POST /predict requests by HTTP status',
+    labelNames: ['status'],
+    registers: [registry],
+  });
   const latency = new client.Histogram({
     name: 'tfcv_http_request_duration_seconds',
     help: 'POST /predict latency from the first byte of the request to the answer',
@@ -58,19 +63,43 @@ function createMetrics(state) {
   if (state.batcher()) {
     readCounter(registry, 'tfcv_batcher_batches_total', 'Batches run', () => batcher().batches);
     readCounter(registry, 'tfcv_batcher_images_total', 'Rows (images) run, padding excluded', () => batcher().images);
-    readCounter(registry, 'tfcv_batcher_rejected_total', 'Requests the batcher refused or dropped, by reason', () => batcher().rejected, ['reason']);
+    readCounter(
+      registry,
+      'tfcv_batcher_rejected_total',
+      'Requests the batcher refused or dropped, by reason',
+      () => batcher().rejected,
+      ['reason'],
+    );
     readGauge(registry, 'tfcv_batcher_batch_size_mean', 'Mean rows per batch', () => batcher().batchSizeMean);
-    readGauge(registry, 'tfcv_batcher_batches_by_size', 'Batches run by real (unpadded) size', () => batcher().batchSizeHistogram, ['size']);
+    readGauge(
+      registry,
+      'tfcv_batcher_batches_by_size',
+      'Batches run by real (unpadded) size',
+      () => batcher().batchSizeHistogram,
+      ['size'],
+    );
     readGauge(registry, 'tfcv_batcher_padding_share', 'Padding rows / all rows run', () => batcher().paddingShare);
     readGauge(registry, 'tfcv_batcher_queued', 'Requests waiting in the batcher', () => batcher().queued);
-    readGauge(registry, 'tfcv_batcher_queue_wait_seconds', 'Queue wait percentiles', () => {
-      const s = batcher().queueWaitMs;
-      return { 0.5: s.p50 / 1000, 0.99: s.p99 / 1000 };
-    }, ['quantile']);
-    readGauge(registry, 'tfcv_batcher_run_seconds', 'Batch run-time percentiles (image decoding included)', () => {
-      const s = batcher().runMs;
-      return { 0.5: s.p50 / 1000, 0.99: s.p99 / 1000 };
-    }, ['quantile']);
+    readGauge(
+      registry,
+      'tfcv_batcher_queue_wait_seconds',
+      'Queue wait percentiles',
+      () => {
+        const s = batcher().queueWaitMs;
+        return { 0.5: s.p50 / 1000, 0.99: s.p99 / 1000 };
+      },
+      ['quantile'],
+    );
+    readGauge(
+      registry,
+      'tfcv_batcher_run_seconds',
+      'Batch run-time percentiles (image decoding included)',
+      () => {
+        const s = batcher().runMs;
+        return { 0.5: s.p50 / 1000, 0.99: s.p99 / 1000 };
+      },
+      ['quantile'],
+    );
   }
   return {
     registry,

@@ -196,7 +196,12 @@ function createServer(options) {
     let body;
     uploads++;
     try {
-      body = await readBody(req, { limit: o.maxBodyBytes, timeoutMs: o.bodyTimeoutMs, minBytesPerSec: o.minBodyBytesPerSec, graceMs: o.bodyGraceMs });
+      body = await readBody(req, {
+        limit: o.maxBodyBytes,
+        timeoutMs: o.bodyTimeoutMs,
+        minBytesPerSec: o.minBodyBytesPerSec,
+        graceMs: o.bodyGraceMs,
+      });
     } catch (error) {
       if (error.status === 408) counters.bodyTimeouts++;
       if (error.status === 499) counters.clientGone++;
@@ -317,7 +322,9 @@ async function main() {
     },
   });
   if (!values.model) {
-    console.error('usage: server.js --model SAVED_MODEL_DIR [--port 8080] [--max-in-flight 8] [--sync] (see the header of server.js)');
+    console.error(
+      'usage: server.js --model SAVED_MODEL_DIR [--port 8080] [--max-in-flight 8] [--sync] (see the header of server.js)',
+    );
     process.exit(2);
   }
   const model = await tfcv.loadSavedModel(values.model, { warmup: true });
@@ -346,7 +353,9 @@ async function main() {
   await app.batcher?.ready; // every batch size warm before the first request
   app.server.listen(Number(values.port), values.host, () => {
     const { port } = app.server.address();
-    console.log(JSON.stringify({ event: 'listening', port, mode: values.sync ? 'sync' : 'async', batched: app.batcher !== null }));
+    console.log(
+      JSON.stringify({ event: 'listening', port, mode: values.sync ? 'sync' : 'async', batched: app.batcher !== null }),
+    );
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, async () => {
@@ -359,7 +368,8 @@ async function main() {
 }
 
 module.exports = { createServer, serverTimeouts };
-if (require.main === module) main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

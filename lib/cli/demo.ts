@@ -34,7 +34,9 @@ export const DEMO_MODEL_DIR = path.resolve(__dirname, '../../test/fixtures/model
 
 export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<number> {
   if (!existsSync(path.join(DEMO_MODEL_DIR, 'saved_model.pb'))) {
-    throw new CliError(`the bundled demo model is missing: ${DEMO_MODEL_DIR} (a fresh clone has it; it is made by scripts/fixtures/make_models.py)`);
+    throw new CliError(
+      `the bundled demo model is missing: ${DEMO_MODEL_DIR} (a fresh clone has it; it is made by scripts/fixtures/make_models.py)`,
+    );
   }
   const v = versions();
   const shapes = syntheticShapes(o.count, { size: 64, seed: o.seed });
@@ -45,16 +47,26 @@ export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<num
   const kindOf = new Map(shapes.map((s) => [s.id, s.kind]));
   let result;
   try {
-    result = await evaluate(model, shapes.map((s) => ({ id: s.id, image: s.image, mask: s.mask })), metrics, {
-      batchSize: o.batchSize,
-      onBatch: report ? (batch) => report.addBatch(batch, overlayThreshold(batch, undefined), (id) => kindOf.get(id) ?? '') : undefined,
-    });
+    result = await evaluate(
+      model,
+      shapes.map((s) => ({ id: s.id, image: s.image, mask: s.mask })),
+      metrics,
+      {
+        batchSize: o.batchSize,
+        onBatch: report
+          ? (batch) => report.addBatch(batch, overlayThreshold(batch, undefined), (id) => kindOf.get(id) ?? '')
+          : undefined,
+      },
+    );
   } finally {
     model.dispose();
   }
 
   // The true masks' own circularity per shape kind, beside what the predictions give.
-  const truthCircularity = new Circularity().updateSync(null, shapes.map((s) => s.mask));
+  const truthCircularity = new Circularity().updateSync(
+    null,
+    shapes.map((s) => s.mask),
+  );
   // For scale: a "model" that calls every pixel foreground.
   const baseline = new MeanIoU(2);
   const truthIds = shapes.map((s) => s.mask.thresholdSync(0, 1));
@@ -82,7 +94,9 @@ export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<num
   });
   io.stdout.write(`\nby shape     images  circularity (true mask)  circularity (predicted)  mean IoU per image\n`);
   for (const k of byKind) {
-    io.stdout.write(`${k.kind.padEnd(12)} ${String(k.n).padStart(6)}  ${formatNumber(k.truth).padStart(23)}  ${formatNumber(k.predicted).padStart(23)}  ${formatNumber(k.iou).padStart(18)}\n`);
+    io.stdout.write(
+      `${k.kind.padEnd(12)} ${String(k.n).padStart(6)}  ${formatNumber(k.truth).padStart(23)}  ${formatNumber(k.predicted).padStart(23)}  ${formatNumber(k.iou).padStart(18)}\n`,
+    );
   }
   const t = result.timing;
   io.stdout.write(

@@ -18,7 +18,10 @@ const KINDS = ['circle', 'ellipse', 'square'] as const;
 /** [x, y, w, h] of the non-zero pixels of a one-channel uint8 mask (w = right - left + 1, as cv::boundingRect). */
 export function maskBox(mask: SyntheticShape['mask']): number[] {
   const d = mask.data as Uint8Array;
-  let x1 = Infinity, y1 = Infinity, x2 = -1, y2 = -1;
+  let x1 = Infinity,
+    y1 = Infinity,
+    x2 = -1,
+    y2 = -1;
   for (let y = 0; y < mask.rows; y++) {
     for (let x = 0; x < mask.cols; x++) {
       if (d[y * mask.cols + x]! > 0) {
@@ -32,7 +35,11 @@ export function maskBox(mask: SyntheticShape['mask']): number[] {
   return x2 < 0 ? [] : [x1, y1, x2 - x1 + 1, y2 - y1 + 1];
 }
 
-export async function detectionDemo(shapes: SyntheticShape[], batchSize: number, io: CliIo): Promise<MeanAveragePrecisionResult | null> {
+export async function detectionDemo(
+  shapes: SyntheticShape[],
+  batchSize: number,
+  io: CliIo,
+): Promise<MeanAveragePrecisionResult | null> {
   if (!existsSync(path.join(DEMO_DETECTOR_DIR, 'saved_model.pb'))) {
     io.stdout.write(`\n(detection part skipped: the bundled detector is missing at ${DEMO_DETECTOR_DIR})\n`);
     return null;
@@ -43,11 +50,24 @@ export async function detectionDemo(shapes: SyntheticShape[], batchSize: number,
   try {
     const samples = shapes.map((s) => {
       const box = maskBox(s.mask);
-      return { id: s.id, image: s.image, detections: { boxes: box.length ? [box] : [], classes: box.length ? [KINDS.indexOf(s.kind)] : [] } };
+      return {
+        id: s.id,
+        image: s.image,
+        detections: { boxes: box.length ? [box] : [], classes: box.length ? [KINDS.indexOf(s.kind)] : [] },
+      };
     });
     result = await evaluate(model, samples as never, [metric], {
       batchSize,
-      detection: { outputs: { boxes: 'detection_boxes', scores: 'detection_scores', classes: 'detection_classes', format: 'yxyx', normalized: true }, nms: { iouThreshold: 0.5, scoreThreshold: 0.3 } },
+      detection: {
+        outputs: {
+          boxes: 'detection_boxes',
+          scores: 'detection_scores',
+          classes: 'detection_classes',
+          format: 'yxyx',
+          normalized: true,
+        },
+        nms: { iouThreshold: 0.5, scoreThreshold: 0.3 },
+      },
     });
   } finally {
     model.dispose();

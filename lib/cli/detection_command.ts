@@ -74,17 +74,37 @@ export function cocoSummary(r: MeanAveragePrecisionResult): string {
 async function drawCard(report: HtmlReport, batch: DetectionBatch, i: number, names: string[]): Promise<void> {
   const image = batch.images[i]!;
   const scale = Math.max(1, Math.min(8, Math.round(256 / Math.max(image.rows, image.cols))));
-  const canvas = image.channels === 3 ? await image.resize({ fx: scale, fy: scale }, { interpolation: 'nearest' }) : await (await image.cvtColor(image.channels === 4 ? 'BGRA2BGR' : 'GRAY2BGR')).resize({ fx: scale, fy: scale }, { interpolation: 'nearest' });
+  const canvas =
+    image.channels === 3
+      ? await image.resize({ fx: scale, fy: scale }, { interpolation: 'nearest' })
+      : await (
+          await image.cvtColor(image.channels === 4 ? 'BGRA2BGR' : 'GRAY2BGR')
+        ).resize({ fx: scale, fy: scale }, { interpolation: 'nearest' });
   try {
     const scaled = (b: ArrayLike<number>) => Float64Array.from(b as ArrayLike<number>, (x) => x * scale);
     const truth = batch.truth[i]!;
-    const truthBoxes = Array.isArray(truth.boxes) && Array.isArray(truth.boxes[0]) ? (truth.boxes as number[][]).flat() : Array.from(truth.boxes as ArrayLike<number>);
+    const truthBoxes =
+      Array.isArray(truth.boxes) && Array.isArray(truth.boxes[0])
+        ? (truth.boxes as number[][]).flat()
+        : Array.from(truth.boxes as ArrayLike<number>);
     canvas.drawDetections(scaled(truthBoxes), { colors: [60, 200, 60], thickness: 1 });
     const p = batch.predictions[i]!;
-    canvas.drawDetections(scaled(p.boxes), { labels: p.classes, scores: p.scores, classNames: names, colors: [40, 40, 230], thickness: 1, fontScale: 0.35 });
+    canvas.drawDetections(scaled(p.boxes), {
+      labels: p.classes,
+      scores: p.scores,
+      classNames: names,
+      colors: [40, 40, 230],
+      thickness: 1,
+      fontScale: 0.35,
+    });
     const values: Record<string, number> = {};
     for (const [name, list] of Object.entries(batch.values)) values[name] = list[i]!;
-    report.addImage(batch.ids[i]!, await canvas.encode('png'), values, `${truthBoxes.length / 4} true, ${p.classes.length} predicted`);
+    report.addImage(
+      batch.ids[i]!,
+      await canvas.encode('png'),
+      values,
+      `${truthBoxes.length / 4} true, ${p.classes.length} predicted`,
+    );
   } finally {
     canvas.dispose();
   }
@@ -92,7 +112,10 @@ async function drawCard(report: HtmlReport, batch: DetectionBatch, i: number, na
 
 export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): Promise<number> {
   const resolve = (p: string) => path.resolve(io.cwd, p);
-  if (o.boxes === undefined || o.scores === undefined) throw usageError('--coco needs --boxes <output> and --scores <output> (and --classes <output> for multi-class models)');
+  if (o.boxes === undefined || o.scores === undefined)
+    throw usageError(
+      '--coco needs --boxes <output> and --scores <output> (and --classes <output> for multi-class models)',
+    );
   let shard: Shard | null = null;
   if (o.shard !== undefined) {
     try {
@@ -127,10 +150,21 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
       onError: o.keepGoing ? 'skip' : 'throw',
       onProgress: (p) => progress.update(p),
       detection: {
-        outputs: { boxes: o.boxes, scores: o.scores, ...(o.classes ? { classes: o.classes } : {}), format: o.boxFormat, normalized: !o.pixelBoxes, classOffset: o.classOffset },
+        outputs: {
+          boxes: o.boxes,
+          scores: o.scores,
+          ...(o.classes ? { classes: o.classes } : {}),
+          format: o.boxFormat,
+          normalized: !o.pixelBoxes,
+          classOffset: o.classOffset,
+        },
         resize: o.resize,
         nms: { iouThreshold: o.nmsIou, scoreThreshold: o.scoreThreshold },
-        onBatch: report ? async (batch) => { for (let i = 0; i < batch.ids.length; i++) await drawCard(report, batch, i, data.classNames); } : undefined,
+        onBatch: report
+          ? async (batch) => {
+              for (let i = 0; i < batch.ids.length; i++) await drawCard(report, batch, i, data.classNames);
+            }
+          : undefined,
       },
     });
   } catch (error) {
@@ -142,13 +176,17 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
   }
   const r = result.metrics[metric.name] as MeanAveragePrecisionResult;
   const shardNote = shard ? ` (shard ${shard.index}/${shard.count} of ${data.totalImages} images)` : '';
-  io.stdout.write(`${result.images} images evaluated${shardNote} with ${path.relative(io.cwd, modelDir) || '.'} (boxes '${o.boxes}', scores '${o.scores}'${o.classes ? `, classes '${o.classes}'` : ''})\n\n`);
+  io.stdout.write(
+    `${result.images} images evaluated${shardNote} with ${path.relative(io.cwd, modelDir) || '.'} (boxes '${o.boxes}', scores '${o.scores}'${o.classes ? `, classes '${o.classes}'` : ''})\n\n`,
+  );
   io.stdout.write(cocoSummary(r));
   if (r.perClass.length > 0) {
     io.stdout.write(`\nclass             AP     AP50   AR@100\n`);
     for (const c of r.perClass) {
       const name = data.classNames[c.classId] ?? String(c.classId);
-      io.stdout.write(`${`${c.classId} ${name}`.slice(0, 14).padEnd(14)} ${formatNumber(c.ap).padStart(6)}  ${formatNumber(c.ap50).padStart(6)}  ${formatNumber(c.ar100).padStart(6)}\n`);
+      io.stdout.write(
+        `${`${c.classId} ${name}`.slice(0, 14).padEnd(14)} ${formatNumber(c.ap).padStart(6)}  ${formatNumber(c.ap50).padStart(6)}  ${formatNumber(c.ar100).padStart(6)}\n`,
+      );
     }
   }
   const t = result.timing;
@@ -156,7 +194,10 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
     `\n${(t.totalMs / 1000).toFixed(2)} s, ${t.imagesPerSecond.toFixed(1)} images/s; busy time per stage: ` +
       `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
   );
-  if (result.skipped.length > 0) io.stderr.write(`skipped ${result.skipped.length} file(s):\n${result.skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`);
+  if (result.skipped.length > 0)
+    io.stderr.write(
+      `skipped ${result.skipped.length} file(s):\n${result.skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`,
+    );
   if (o.json !== undefined) {
     const file: ResultsFile = {
       tfcv: versions().tfcv,
@@ -179,7 +220,13 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
   }
   if (report) {
     try {
-      const file = await report.write('tfcv evaluate (detection)', `${result.images} images from ${resolve(o.coco)}${shardNote}, model ${modelDir}`, tableRows(result.metrics, result.states), metric.name, 'Boxes');
+      const file = await report.write(
+        'tfcv evaluate (detection)',
+        `${result.images} images from ${resolve(o.coco)}${shardNote}, model ${modelDir}`,
+        tableRows(result.metrics, result.states),
+        metric.name,
+        'Boxes',
+      );
       io.stdout.write(`report: ${file}\n`);
     } catch (error) {
       throw new CliError(`cannot write the report to ${report.dir}: ${(error as Error).message}`);

@@ -34,11 +34,13 @@ function mapped(pattern: RegExp): string[] {
 
 export async function doctorCommand(io: CliIo): Promise<number> {
   const out = (label: string, value: string) => io.stdout.write(`${(label + ':').padEnd(15)}${value}\n`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require(path.join(packageRoot, 'package.json')) as { version: string };
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { resolveBinary } = require(path.join(packageRoot, 'scripts/resolve-binary.js')) as { resolveBinary(root: string): Choice };
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveBinary } = require(path.join(packageRoot, 'scripts/resolve-binary.js')) as {
+    resolveBinary(root: string): Choice;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { describe } = require(path.join(packageRoot, 'scripts/setup/libtensorflow.js')) as {
     describe(dir: string): { from: string; how: string; version: string | null } | null;
   };
@@ -54,19 +56,30 @@ export async function doctorCommand(io: CliIo): Promise<number> {
   }
   out('binary', `${choice.kind} ${choice.file}${choice.packageName ? ` (${choice.packageName})` : ''}`);
   const placed = choice.libtensorflowDir ? describe(choice.libtensorflowDir) : null;
-  out('libtensorflow', `${choice.libtensorflowDir}${placed ? ` (placed from ${placed.from}: ${placed.how})` : ' (not placed by tfcv setup)'}`);
+  out(
+    'libtensorflow',
+    `${choice.libtensorflowDir}${placed ? ` (placed from ${placed.from}: ${placed.how})` : ' (not placed by tfcv setup)'}`,
+  );
   let versions: { tensorflow: string; opencv: string };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    versions = (require('../native') as { native: { versions(): { tensorflow: string; opencv: string } } }).native.versions();
+    // Loaded lazily: doctor reports a binary that fails to load instead of failing itself.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { native } = require('../native') as { native: { versions(): { tensorflow: string; opencv: string } } };
+    versions = native.versions();
   } catch (e) {
     out('load', `FAILED: ${(e as Error).message}`);
     return 1;
   }
   const tfFiles = mapped(/^libtensorflow(_cc)?\.so/);
-  out('TensorFlow', `version ${versions.tensorflow}, loaded from ${tfFiles.join(', ') || '(not found in /proc/self/maps)'}`);
+  out(
+    'TensorFlow',
+    `version ${versions.tensorflow}, loaded from ${tfFiles.join(', ') || '(not found in /proc/self/maps)'}`,
+  );
   const cvFiles = mapped(/^libopencv_/);
-  out('OpenCV', `${versions.opencv} ${cvFiles.length ? `system, shared: ${cvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`);
+  out(
+    'OpenCV',
+    `${versions.opencv} ${cvFiles.length ? `system, shared: ${cvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`,
+  );
   out('status', 'ok');
   return 0;
 }

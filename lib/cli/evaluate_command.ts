@@ -44,18 +44,42 @@ export interface EvaluateCommandOptions extends Partial<Omit<DetectionCommandOpt
   progress: boolean;
 }
 
-type EvaluateCommonOptions = Pick<DetectionCommandOptions, 'model' | 'images' | 'signature' | 'channelOrder' | 'divisor' | 'batchSize' | 'shard' | 'json' | 'report' | 'keepGoing' | 'progress'>;
+type EvaluateCommonOptions = Pick<
+  DetectionCommandOptions,
+  | 'model'
+  | 'images'
+  | 'signature'
+  | 'channelOrder'
+  | 'divisor'
+  | 'batchSize'
+  | 'shard'
+  | 'json'
+  | 'report'
+  | 'keepGoing'
+  | 'progress'
+>;
 
 /** Metrics when --metrics is not given: the pixel metrics and circularity with masks, else what needs no truth. */
 export function defaultMetricNames(hasMasks: boolean): MetricName[] {
-  return hasMasks ? ['mean-iou', 'iou', 'dice', 'pixel-accuracy', 'precision', 'recall', 'circularity'] : ['circularity', 'avg-pixel-value'];
+  return hasMasks
+    ? ['mean-iou', 'iou', 'dice', 'pixel-accuracy', 'precision', 'recall', 'circularity']
+    : ['circularity', 'avg-pixel-value'];
 }
 
 /** @internal Shared with `tfcv demo`: the metric instances for a list of names. */
-export function buildMetrics(names: readonly MetricName[], o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>): Metric[] {
+export function buildMetrics(
+  names: readonly MetricName[],
+  o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>,
+): Metric[] {
   try {
     return names.map((name) =>
-      metricByName(name, { numClasses: o.numClasses, threshold: o.threshold, ignoreClass: o.ignoreClass ?? null, emptyPolicy: o.emptyPolicy, minPixels: o.minPixels }),
+      metricByName(name, {
+        numClasses: o.numClasses,
+        threshold: o.threshold,
+        ignoreClass: o.ignoreClass ?? null,
+        emptyPolicy: o.emptyPolicy,
+        minPixels: o.minPixels,
+      }),
     );
   } catch (error) {
     throw usageError((error as Error).message);
@@ -70,7 +94,8 @@ export function overlayThreshold(batch: EvaluatedBatch, threshold: number | unde
 
 export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Promise<number> {
   if (o.coco !== undefined) {
-    if (o.masks !== undefined || o.metrics !== undefined) throw usageError('--coco evaluates detections (COCO mAP); --masks and --metrics are for masks and images');
+    if (o.masks !== undefined || o.metrics !== undefined)
+      throw usageError('--coco evaluates detections (COCO mAP); --masks and --metrics are for masks and images');
     return detectionCommand(o as DetectionCommandOptions, io);
   }
   const resolve = (p: string) => path.resolve(io.cwd, p);
@@ -86,7 +111,9 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   const metrics = buildMetrics(names, o);
   const needsMasks = metrics.filter((m) => m.usesTruth);
   if (o.masks === undefined && needsMasks.length > 0) {
-    throw usageError(`${needsMasks.map((m) => m.name).join(', ')} ${needsMasks.length > 1 ? 'need' : 'needs'} truth masks: pass --masks DIR (metrics without masks: circularity, avg-pixel-value)`);
+    throw usageError(
+      `${needsMasks.map((m) => m.name).join(', ')} ${needsMasks.length > 1 ? 'need' : 'needs'} truth masks: pass --masks DIR (metrics without masks: circularity, avg-pixel-value)`,
+    );
   }
 
   const imagesDir = resolve(o.images);
@@ -100,8 +127,13 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   // Never opened (FIFOs, directories, devices named like images): listed, not fatal.
   const skipped: SkippedSample[] = listing.unreadable.map((u) => ({ id: u.file, error: u.reason }));
   if (listing.missingMasks.length > 0) {
-    const shown = listing.missingMasks.slice(0, 5).join(', ') + (listing.missingMasks.length > 5 ? `, … (${listing.missingMasks.length} in all)` : '');
-    if (!o.keepGoing) throw new CliError(`no mask in ${masksDir} for ${shown} (masks pair with images by file name; --keep-going skips such images)`);
+    const shown =
+      listing.missingMasks.slice(0, 5).join(', ') +
+      (listing.missingMasks.length > 5 ? `, … (${listing.missingMasks.length} in all)` : '');
+    if (!o.keepGoing)
+      throw new CliError(
+        `no mask in ${masksDir} for ${shown} (masks pair with images by file name; --keep-going skips such images)`,
+      );
     for (const file of listing.missingMasks) skipped.push({ id: file, error: `no mask in ${masksDir}` });
   }
 
@@ -139,7 +171,9 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   skipped.push(...result.skipped);
 
   const shardNote = shard ? ` (shard ${shard.index}/${shard.count} of ${listing.totalImages} images)` : '';
-  io.stdout.write(`${result.images} images evaluated${shardNote} with ${path.relative(io.cwd, modelDir) || '.'} (output '${result.output}')\n\n`);
+  io.stdout.write(
+    `${result.images} images evaluated${shardNote} with ${path.relative(io.cwd, modelDir) || '.'} (output '${result.output}')\n\n`,
+  );
   const rows = tableRows(result.metrics, result.states);
   io.stdout.write(renderTable(rows));
   const t = result.timing;
@@ -148,7 +182,9 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
   );
   if (skipped.length > 0) {
-    io.stderr.write(`skipped ${skipped.length} file${skipped.length > 1 ? 's' : ''}:\n${skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`);
+    io.stderr.write(
+      `skipped ${skipped.length} file${skipped.length > 1 ? 's' : ''}:\n${skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`,
+    );
   }
   if (o.json !== undefined) {
     const data: ResultsFile = {
@@ -186,4 +222,3 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   }
   return EXIT_OK;
 }
-

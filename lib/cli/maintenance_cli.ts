@@ -13,8 +13,13 @@ export const MAINTENANCE_COMMANDS = ['setup', 'doctor'];
 export function addMaintenanceCommands(root: Command, io: CliIo, done: (code: number) => void): void {
   root
     .command('setup')
-    .description('do what the install script does (idempotent): place libtensorflow beside the binary, build from source if needed')
-    .option('--build-from-source', 'build the addon from source against the system OpenCV even when the prebuilt binary is installed')
+    .description(
+      'do what the install script does (idempotent): place libtensorflow beside the binary, build from source if needed',
+    )
+    .option(
+      '--build-from-source',
+      'build the addon from source against the system OpenCV even when the prebuilt binary is installed',
+    )
     .option('--rebuild', 'recompile the source build')
     .action(async (opts: SetupCommandOptions) => done(await setupCommand(opts, io)));
   root

@@ -36,7 +36,9 @@ export async function mergeCommand(files: string[], o: MergeCommandOptions, io: 
     const missing = names.filter((n) => !input.metrics.has(n));
     const extra = theirs.filter((n) => !merged.has(n));
     if (missing.length > 0 || extra.length > 0) {
-      throw new CliError(`${input.file}: holds metrics ${theirs.join(', ')}, but ${first.file} holds ${names.join(', ')}; merge files of the same evaluation`);
+      throw new CliError(
+        `${input.file}: holds metrics ${theirs.join(', ')}, but ${first.file} holds ${names.join(', ')}; merge files of the same evaluation`,
+      );
     }
     for (const s of input.data.shards) {
       if (shardCount !== null && s.count !== shardCount) {
@@ -44,7 +46,10 @@ export async function mergeCommand(files: string[], o: MergeCommandOptions, io: 
       }
       shardCount = s.count;
       const other = seenShards.get(s.index);
-      if (other !== undefined) throw new CliError(`${input.file} and ${other} both hold shard ${s.index}/${s.count}: it would be counted twice`);
+      if (other !== undefined)
+        throw new CliError(
+          `${input.file} and ${other} both hold shard ${s.index}/${s.count}: it would be counted twice`,
+        );
       seenShards.set(s.index, input.file);
     }
     if (input === first) continue;
@@ -61,7 +66,9 @@ export async function mergeCommand(files: string[], o: MergeCommandOptions, io: 
   const shards: Shard[] = [...seenShards.keys()].sort((a, b) => a - b).map((index) => ({ index, count: shardCount! }));
   if (shardCount !== null && seenShards.size < shardCount) {
     const absent = Array.from({ length: shardCount }, (_, i) => i + 1).filter((i) => !seenShards.has(i));
-    io.stderr.write(`note: shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${shardCount}`).join(', ')} missing: this covers ${seenShards.size} of ${shardCount}\n`);
+    io.stderr.write(
+      `note: shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${shardCount}`).join(', ')} missing: this covers ${seenShards.size} of ${shardCount}\n`,
+    );
   }
 
   const results: Record<string, MetricResult> = {};

@@ -6,7 +6,8 @@ import { METRIC_NAMES, MetricName } from '../metrics/by_name';
 export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer in ${min}..${max}, got '${value}'`);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer in ${min}..${max}, got '${value}'`);
     return n;
   };
 }
@@ -24,7 +25,10 @@ export function positiveNumberOption(value: string): number {
 }
 
 export function metricListOption(value: string): MetricName[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of metric names');
   for (const name of names) {
     if (!(METRIC_NAMES as readonly string[]).includes(name)) {

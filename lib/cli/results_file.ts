@@ -43,10 +43,21 @@ export function readResultsFile(file: string): { data: ResultsFile; metrics: Map
     data = JSON.parse(readRegularFileSync(file, 'file', 256 * 2 ** 20).toString('utf8')) as ResultsFile;
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
-    const reason = cause !== undefined ? fileErrorReason(cause) : error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message.replace(/^file: /, '');
+    const reason =
+      cause !== undefined
+        ? fileErrorReason(cause)
+        : error instanceof SyntaxError
+          ? `not JSON (${error.message})`
+          : (error as Error).message.replace(/^file: /, '');
     throw new CliError(`${file}: ${reason}`);
   }
-  if (data === null || typeof data !== 'object' || data.states === null || typeof data.states !== 'object' || Array.isArray(data.states)) {
+  if (
+    data === null ||
+    typeof data !== 'object' ||
+    data.states === null ||
+    typeof data.states !== 'object' ||
+    Array.isArray(data.states)
+  ) {
     throw new CliError(`${file}: not a tfcv results file (no "states"; write one with tfcv evaluate --json)`);
   }
   const metrics = new Map<string, Metric>();

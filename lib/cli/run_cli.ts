@@ -13,7 +13,9 @@ import { integerOption, metricListOption, numberOption, positiveNumberOption } f
 
 function program(io: CliIo, done: (code: number) => void): Command {
   const root = new Command('tfcv')
-    .description('Evaluate TensorFlow models on images with OpenCV metrics (tfcv: TensorFlow C API + OpenCV for Node.js)')
+    .description(
+      'Evaluate TensorFlow models on images with OpenCV metrics (tfcv: TensorFlow C API + OpenCV for Node.js)',
+    )
     .version(versions().tfcv, '-v, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -21,34 +23,76 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
   root
     .command('evaluate')
-    .description('run a SavedModel over a folder of images (and masks, or COCO annotations for detection) and report metrics')
+    .description(
+      'run a SavedModel over a folder of images (and masks, or COCO annotations for detection) and report metrics',
+    )
     .requiredOption('--model <dir>', 'SavedModel directory')
     .requiredOption('--images <dir>', 'directory of images (png, jpg, bmp, tif, webp, ...)')
     .option('--masks <dir>', 'directory of truth masks, paired with images by file name (cat.jpg <-> cat.png)')
     .option('--signature <key>', "signature to run (default: the model's default)")
     .option('--output <key>', 'output fed to the metrics (default: the only output, else the first one-channel output)')
-    .option('--metrics <list>', 'comma-separated: circularity, segmentation-accuracy, avg-pixel-value, mean-iou, iou, dice, pixel-accuracy, binary-accuracy, precision, recall, confusion-matrix', metricListOption)
+    .option(
+      '--metrics <list>',
+      'comma-separated: circularity, segmentation-accuracy, avg-pixel-value, mean-iou, iou, dice, pixel-accuracy, binary-accuracy, precision, recall, confusion-matrix',
+      metricListOption,
+    )
     .option('--num-classes <n>', 'classes of the masks', integerOption(1, 4096), 2)
     .option('--threshold <t>', 'probability threshold of one-channel predictions (default 0.5)', numberOption)
     .option('--ignore-class <id>', 'truth class left out of the pixel metrics', integerOption(-(2 ** 31), 2 ** 31 - 1))
-    .addOption(new Option('--empty-policy <policy>', 'circularity of an image without a contour').choices(['zero', 'skip', 'nan']).default('zero'))
-    .option('--min-pixels <n>', 'segmentation-accuracy: positive when more pixels than this (default 500)', integerOption(0))
-    .addOption(new Option('--mask-mode <mode>', "'auto': 0/255 masks as binary, others as class ids (checked against --num-classes); 'binary': non-zero is class 1; 'ids': pixel values are class ids").choices(['auto', 'binary', 'ids']).default('auto'))
-    .addOption(new Option('--channel-order <order>', 'channel order fed to the model').choices(['rgb', 'bgr']).default('rgb'))
+    .addOption(
+      new Option('--empty-policy <policy>', 'circularity of an image without a contour')
+        .choices(['zero', 'skip', 'nan'])
+        .default('zero'),
+    )
+    .option(
+      '--min-pixels <n>',
+      'segmentation-accuracy: positive when more pixels than this (default 500)',
+      integerOption(0),
+    )
+    .addOption(
+      new Option(
+        '--mask-mode <mode>',
+        "'auto': 0/255 masks as binary, others as class ids (checked against --num-classes); 'binary': non-zero is class 1; 'ids': pixel values are class ids",
+      )
+        .choices(['auto', 'binary', 'ids'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--channel-order <order>', 'channel order fed to the model').choices(['rgb', 'bgr']).default('rgb'),
+    )
     .option('--divisor <d>', 'float inputs get pixel / divisor (> 0)', positiveNumberOption, 255)
     .option('--batch-size <n>', 'images per model run', integerOption(1, 65536), 16)
     .option('--concurrency <n>', 'images decoded at once', integerOption(1, 1024), 4)
-    .option('--shard <I/N|auto>', 'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge. auto: from JOB_COMPLETION_INDEX / JOB_COMPLETIONS (a Kubernetes Indexed Job)')
+    .option(
+      '--shard <I/N|auto>',
+      'evaluate only slice I of N (1-based) of the name-sorted images; merge the results with tfcv merge. auto: from JOB_COMPLETION_INDEX / JOB_COMPLETIONS (a Kubernetes Indexed Job)',
+    )
     .option('--json <file>', 'write results, metric states and per-image values')
     .option('--report <dir>', 'write an HTML report with per-image overlays')
-    .option('--coco <file>', 'detection: a COCO-format annotations file for the images (reports COCO mAP; needs --boxes and --scores)')
+    .option(
+      '--coco <file>',
+      'detection: a COCO-format annotations file for the images (reports COCO mAP; needs --boxes and --scores)',
+    )
     .option('--boxes <output>', 'detection: the output holding boxes [N,K,4]')
     .option('--scores <output>', 'detection: the output holding scores [N,K]')
     .option('--classes <output>', 'detection: the output holding class ids [N,K] (default: one class)')
-    .addOption(new Option('--box-format <format>', 'detection: layout of the boxes').choices(['yxyx', 'xyxy', 'xywh', 'cxcywh']).default('yxyx'))
+    .addOption(
+      new Option('--box-format <format>', 'detection: layout of the boxes')
+        .choices(['yxyx', 'xyxy', 'xywh', 'cxcywh'])
+        .default('yxyx'),
+    )
     .option('--pixel-boxes', 'detection: boxes are in model-input pixels (default: normalized to [0, 1])')
-    .option('--class-offset <n>', "detection: added to the model's class ids to give the annotation category ids", integerOption(-(2 ** 30), 2 ** 30), 0)
-    .addOption(new Option('--resize <mode>', 'detection: how images are fitted to the model input').choices(['stretch', 'letterbox', 'center-crop']).default('stretch'))
+    .option(
+      '--class-offset <n>',
+      "detection: added to the model's class ids to give the annotation category ids",
+      integerOption(-(2 ** 30), 2 ** 30),
+      0,
+    )
+    .addOption(
+      new Option('--resize <mode>', 'detection: how images are fitted to the model input')
+        .choices(['stretch', 'letterbox', 'center-crop'])
+        .default('stretch'),
+    )
     .option('--nms-iou <t>', 'detection: per-class NMS IoU threshold', numberOption, 0.5)
     .option('--score-threshold <t>', 'detection: detections scoring at most this are dropped', numberOption, 0.05)
     .option('--keep-going', 'skip (and list) unreadable images and images without a mask instead of failing', false)
@@ -64,7 +108,9 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
   root
     .command('demo')
-    .description('segment a synthetic inspection set with the bundled model and print the metrics (no arguments needed)')
+    .description(
+      'segment a synthetic inspection set with the bundled model and print the metrics (no arguments needed)',
+    )
     .option('--count <n>', 'images to draw', integerOption(1, 10000), 96)
     .option('--seed <n>', 'seed of the synthetic set', integerOption(0, 2 ** 32 - 1), 1)
     .option('--batch-size <n>', 'images per model run', integerOption(1, 4096), 32)

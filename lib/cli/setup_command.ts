@@ -12,14 +12,19 @@ export interface SetupCommandOptions {
 }
 
 interface SetupModule {
-  setup(options: { root: string; log: (m: string) => void; rebuild?: boolean; forceSource?: boolean }): Promise<{ kind: string; file: string }>;
+  setup(options: {
+    root: string;
+    log: (m: string) => void;
+    rebuild?: boolean;
+    forceSource?: boolean;
+  }): Promise<{ kind: string; file: string }>;
   sourceBuildRequested(): boolean;
 }
 
 export const packageRoot = path.resolve(__dirname, '..', '..');
 
 export async function setupCommand(opts: SetupCommandOptions, io: CliIo): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { setup, sourceBuildRequested } = require(path.join(packageRoot, 'scripts/setup/setup.js')) as SetupModule;
   try {
     const result = await setup({

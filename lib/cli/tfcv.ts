@@ -13,7 +13,7 @@ function main(): Promise<number> {
   if (MAINTENANCE_COMMANDS.includes(argv[0])) return runMaintenanceCli(argv, io);
   let runCli: typeof import('./run_cli').runCli;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     ({ runCli } = require('./run_cli') as typeof import('./run_cli'));
   } catch (error) {
     io.stderr.write(`${(error as Error)?.message ?? String(error)}\n`);

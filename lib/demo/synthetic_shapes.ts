@@ -35,7 +35,8 @@ export function syntheticShapes(count: number, options?: SyntheticShapesOptions)
   const o = v.optionsObject(options, 'options');
   const size = o.size === undefined ? 64 : v.integer(o.size, 'options.size', 32, 4096);
   const seed = o.seed === undefined ? 1 : v.integer(o.seed, 'options.seed', 0, 2 ** 32 - 1);
-  if (count * size * size > 2 ** 31) throw new ArgumentError(`count x size: ${count} images of ${size}x${size} is too large for a demo set`);
+  if (count * size * size > 2 ** 31)
+    throw new ArgumentError(`count x size: ${count} images of ${size}x${size} is too large for a demo set`);
   return (native as unknown as DemoBinding).demoShapes(count, size, seed).map((s, i) => ({
     id: `shape-${String(i).padStart(3, '0')}-${s.kind}`,
     image: new Mat(s.image),

@@ -13,22 +13,43 @@ export type BoxFormat = 'yxyx' | 'xyxy' | 'xywh' | 'cxcywh';
 export const BOX_FORMATS: readonly BoxFormat[] = ['yxyx', 'xyxy', 'xywh', 'cxcywh'];
 
 /** Boxes as one flat array of 4 numbers per box, or an array of [a, b, c, d] rows. */
-export type BoxesInput = Float32Array | Float64Array | Int32Array | readonly number[] | ReadonlyArray<readonly number[]>;
+export type BoxesInput =
+  Float32Array | Float64Array | Int32Array | readonly number[] | ReadonlyArray<readonly number[]>;
 
 /** @internal [x, y, w, h] from a box in `format` (written into out at o). */
-export function writeXywh(format: BoxFormat, a: number, b: number, c: number, d: number, out: Float64Array | Float32Array, o: number): void {
+export function writeXywh(
+  format: BoxFormat,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  out: Float64Array | Float32Array,
+  o: number,
+): void {
   switch (format) {
     case 'xywh':
-      out[o] = a; out[o + 1] = b; out[o + 2] = c; out[o + 3] = d;
+      out[o] = a;
+      out[o + 1] = b;
+      out[o + 2] = c;
+      out[o + 3] = d;
       return;
     case 'xyxy':
-      out[o] = a; out[o + 1] = b; out[o + 2] = c - a; out[o + 3] = d - b;
+      out[o] = a;
+      out[o + 1] = b;
+      out[o + 2] = c - a;
+      out[o + 3] = d - b;
       return;
     case 'yxyx':
-      out[o] = b; out[o + 1] = a; out[o + 2] = d - b; out[o + 3] = c - a;
+      out[o] = b;
+      out[o + 1] = a;
+      out[o + 2] = d - b;
+      out[o + 3] = c - a;
       return;
     case 'cxcywh':
-      out[o] = a - c / 2; out[o + 1] = b - d / 2; out[o + 2] = c; out[o + 3] = d;
+      out[o] = a - c / 2;
+      out[o + 1] = b - d / 2;
+      out[o + 2] = c;
+      out[o + 3] = d;
       return;
   }
 }
@@ -43,10 +64,14 @@ export function readBoxes(value: unknown, name: string, format: BoxFormat = 'xyw
       const rows = value as unknown[];
       const out = new Float64Array(rows.length * 4);
       rows.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== 4) throw new ShapeError(`${name}[${i}]: expected 4 numbers [${rowNames(format)}], got ${v.describe(row)}${Array.isArray(row) ? ` of ${row.length}` : ''}`);
+        if (!Array.isArray(row) || row.length !== 4)
+          throw new ShapeError(
+            `${name}[${i}]: expected 4 numbers [${rowNames(format)}], got ${v.describe(row)}${Array.isArray(row) ? ` of ${row.length}` : ''}`,
+          );
         for (let k = 0; k < 4; k++) {
           const x = row[k];
-          if (typeof x !== 'number' || !Number.isFinite(x)) throw new ArgumentError(`${name}[${i}][${k}]: expected a finite number, got ${v.describe(x)}`);
+          if (typeof x !== 'number' || !Number.isFinite(x))
+            throw new ArgumentError(`${name}[${i}][${k}]: expected a finite number, got ${v.describe(x)}`);
           out[i * 4 + k] = x;
         }
       });
@@ -55,14 +80,17 @@ export function readBoxes(value: unknown, name: string, format: BoxFormat = 'xyw
       flat = value as number[];
     }
   } else {
-    throw new ArgumentError(`${name}: expected a Float32Array, Float64Array, Int32Array or an array of [${rowNames(format)}] rows, got ${v.describe(value)}`);
+    throw new ArgumentError(
+      `${name}: expected a Float32Array, Float64Array, Int32Array or an array of [${rowNames(format)}] rows, got ${v.describe(value)}`,
+    );
   }
   if (flat.length % 4 !== 0) throw new ShapeError(`${name}: expected 4 numbers per box, got ${flat.length} numbers`);
   const out = new Float64Array(flat.length);
   for (let i = 0; i < flat.length; i += 4) {
     for (let k = 0; k < 4; k++) {
       const x = flat[i + k];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw new ArgumentError(`${name}[${i + k}]: expected a finite number, got ${v.describe(x)}`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        throw new ArgumentError(`${name}[${i + k}]: expected a finite number, got ${v.describe(x)}`);
     }
     writeXywh(format, flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!, out, i);
   }
@@ -74,15 +102,23 @@ function rowNames(format: BoxFormat): string {
 }
 
 /** @internal Numbers (scores, class ids) as an array of `count`, each checked by `check`. */
-export function readNumbers(value: unknown, name: string, count: number, check: (x: number) => boolean, expected: string): ArrayLike<number> {
+export function readNumbers(
+  value: unknown,
+  name: string,
+  count: number,
+  check: (x: number) => boolean,
+  expected: string,
+): ArrayLike<number> {
   if (!(ArrayBuffer.isView(value) && !(value instanceof DataView)) && !Array.isArray(value)) {
     throw new ArgumentError(`${name}: expected a typed array or an array of ${expected}, got ${v.describe(value)}`);
   }
   const list = value as unknown as ArrayLike<unknown>;
-  if (list.length !== count) throw new ShapeError(`${name}: expected ${count} values (one per box), got ${list.length}`);
+  if (list.length !== count)
+    throw new ShapeError(`${name}: expected ${count} values (one per box), got ${list.length}`);
   for (let i = 0; i < count; i++) {
     const x = list[i];
-    if (typeof x !== 'number' || !check(x)) throw new ArgumentError(`${name}[${i}]: expected ${expected}, got ${v.describe(x)}`);
+    if (typeof x !== 'number' || !check(x))
+      throw new ArgumentError(`${name}[${i}]: expected ${expected}, got ${v.describe(x)}`);
   }
   return list as ArrayLike<number>;
 }

@@ -30,6 +30,8 @@ export interface DrawDetectionsOptions {
 }
 
 declare module '../mat' {
+  // Declaration merging needs the same type parameters as Mat's own declaration, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Mat<D extends MatDType = MatDType> {
     /** Draws detection boxes with label tags in place (uint8 Mats with 1, 3 or 4 channels); returns this. */
     drawDetections(boxes: BoxesInput, options?: DrawDetectionsOptions): this;
@@ -38,9 +40,26 @@ declare module '../mat' {
 
 // Tableau-like colours in BGR, distinct on photos and on each other.
 const PALETTE: readonly number[][] = [
-  [180, 119, 31], [14, 127, 255], [44, 160, 44], [40, 39, 214], [189, 103, 148], [75, 86, 140], [194, 119, 227],
-  [127, 127, 127], [34, 189, 188], [207, 190, 23], [232, 199, 174], [120, 187, 255], [138, 223, 152], [150, 152, 255],
-  [213, 176, 197], [148, 156, 196], [210, 182, 247], [199, 199, 199], [141, 219, 219], [229, 218, 158],
+  [180, 119, 31],
+  [14, 127, 255],
+  [44, 160, 44],
+  [40, 39, 214],
+  [189, 103, 148],
+  [75, 86, 140],
+  [194, 119, 227],
+  [127, 127, 127],
+  [34, 189, 188],
+  [207, 190, 23],
+  [232, 199, 174],
+  [120, 187, 255],
+  [138, 223, 152],
+  [150, 152, 255],
+  [213, 176, 197],
+  [148, 156, 196],
+  [210, 182, 247],
+  [199, 199, 199],
+  [141, 219, 219],
+  [229, 218, 158],
 ];
 
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
@@ -57,12 +76,18 @@ Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesIn
   }
   let palette: number[][];
   if (o.colors === undefined) palette = PALETTE as number[][];
-  else if (typeof o.colors === 'number' || (Array.isArray(o.colors) && o.colors.every((c) => typeof c === 'number'))) palette = [a.color(o.colors, 'options.colors')];
-  else if (Array.isArray(o.colors) && o.colors.length > 0) palette = (o.colors as Color[]).map((c, i) => a.color(c, `options.colors[${i}]`));
-  else throw new ArgumentError(`options.colors: expected a colour or a non-empty array of colours, got ${v.describe(o.colors)}`);
+  else if (typeof o.colors === 'number' || (Array.isArray(o.colors) && o.colors.every((c) => typeof c === 'number')))
+    palette = [a.color(o.colors, 'options.colors')];
+  else if (Array.isArray(o.colors) && o.colors.length > 0)
+    palette = (o.colors as Color[]).map((c, i) => a.color(c, `options.colors[${i}]`));
+  else
+    throw new ArgumentError(
+      `options.colors: expected a colour or a non-empty array of colours, got ${v.describe(o.colors)}`,
+    );
   const thickness = o.thickness === undefined ? 2 : v.integer(o.thickness, 'options.thickness', 1, 1000);
   const fontScale = o.fontScale === undefined ? 0.5 : v.finiteNumber(o.fontScale, 'options.fontScale');
-  if (!(fontScale > 0 && fontScale <= 100)) throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
+  if (!(fontScale > 0 && fontScale <= 100))
+    throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
   const onShared = a.onShared(o.onShared, 'options.onShared');
 
   const colors = new Float64Array(n * 4);

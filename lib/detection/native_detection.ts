@@ -19,7 +19,15 @@ export interface NativeCocoPredictions {
   offsets: Uint32Array;
 }
 
-type NmsArgs = [boxes: Float64Array, scores: Float32Array, classes: Int32Array | null, scoreThreshold: number, iouThreshold: number, eta: number, topK: number];
+type NmsArgs = [
+  boxes: Float64Array,
+  scores: Float32Array,
+  classes: Int32Array | null,
+  scoreThreshold: number,
+  iouThreshold: number,
+  eta: number,
+  topK: number,
+];
 
 /** @internal */
 export interface NativeDetection {
@@ -29,7 +37,15 @@ export interface NativeDetection {
   cocoMatch(truth: NativeCocoTruth, predictions: NativeCocoPredictions): Float64Array;
   cocoMatchAsync(truth: NativeCocoTruth, predictions: NativeCocoPredictions): Promise<Float64Array>;
   cocoAccumulate(records: Float64Array[]): Float64Array;
-  drawDetections(mat: NativeMat, boxes: Float64Array, labels: Array<string | null>, colors: Float64Array, thickness: number, fontScale: number, onShared: string): void;
+  drawDetections(
+    mat: NativeMat,
+    boxes: Float64Array,
+    labels: Array<string | null>,
+    colors: Float64Array,
+    thickness: number,
+    fontScale: number,
+    onShared: string,
+  ): void;
 }
 
 /** @internal */

@@ -33,11 +33,15 @@ function nmsArgs(boxes: unknown, scores: unknown, options: NmsOptions | undefine
   const s = Float32Array.from(readNumbers(scores, 'scores', n, () => true, 'a number'));
   const iou = o.iouThreshold === undefined ? 0.5 : v.finiteNumber(o.iouThreshold, 'options.iouThreshold');
   if (iou < 0) throw new ArgumentError(`options.iouThreshold: expected a number >= 0, got ${iou}`);
-  const scoreThreshold = o.scoreThreshold === undefined ? 0 : v.finiteNumber(o.scoreThreshold, 'options.scoreThreshold');
+  const scoreThreshold =
+    o.scoreThreshold === undefined ? 0 : v.finiteNumber(o.scoreThreshold, 'options.scoreThreshold');
   const eta = o.eta === undefined ? 1 : v.finiteNumber(o.eta, 'options.eta');
   if (!(eta > 0 && eta <= 1)) throw new ArgumentError(`options.eta: expected a number in (0, 1], got ${eta}`);
   const topK = o.topK === undefined ? 0 : v.integer(o.topK, 'options.topK', 0, 2 ** 31 - 1);
-  const classes = o.classes === undefined ? null : Int32Array.from(readNumbers(o.classes, 'options.classes', n, INT32, 'an int32 class id'));
+  const classes =
+    o.classes === undefined
+      ? null
+      : Int32Array.from(readNumbers(o.classes, 'options.classes', n, INT32, 'an int32 class id'));
   return [xywh, s, classes, scoreThreshold, iou, eta, topK] as const;
 }
 
@@ -46,12 +50,20 @@ function nmsArgs(boxes: unknown, scores: unknown, options: NmsOptions | undefine
  * highest score first — the same indices as cv2.dnn.NMSBoxes (or NMSBoxesBatched with
  * `classes`) on the same input. IoU uses areas w * h (no +1).
  */
-export async function nms(boxes: BoxesInput, scores: Float32Array | Float64Array | readonly number[], options?: NmsOptions): Promise<Int32Array> {
+export async function nms(
+  boxes: BoxesInput,
+  scores: Float32Array | Float64Array | readonly number[],
+  options?: NmsOptions,
+): Promise<Int32Array> {
   const args = nmsArgs(boxes, scores, options);
   return withCallerStack(nativeDetection.detectionNmsAsync(...args));
 }
 
 /** Synchronous twin of nms(). */
-export function nmsSync(boxes: BoxesInput, scores: Float32Array | Float64Array | readonly number[], options?: NmsOptions): Int32Array {
+export function nmsSync(
+  boxes: BoxesInput,
+  scores: Float32Array | Float64Array | readonly number[],
+  options?: NmsOptions,
+): Int32Array {
   return nativeDetection.detectionNms(...nmsArgs(boxes, scores, options));
 }

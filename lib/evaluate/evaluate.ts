@@ -128,9 +128,15 @@ export interface EvaluateResult {
  * Runs `model` over `dataset` and feeds its outputs (and the samples' masks or labels) to
  * every metric. Metrics keep accumulating: pass fresh ones (or reset them) per evaluation.
  */
-export async function evaluate(model: Model, dataset: Dataset, metrics: readonly Metric[] | Record<string, Metric>, options?: EvaluateOptions): Promise<EvaluateResult> {
+export async function evaluate(
+  model: Model,
+  dataset: Dataset,
+  metrics: readonly Metric[] | Record<string, Metric>,
+  options?: EvaluateOptions,
+): Promise<EvaluateResult> {
   const detection = planDetection(model, dataset, metrics, options);
-  if (detection !== null) return evaluateDetection(model, dataset, detection.metrics, detection.detection, detection.options);
+  if (detection !== null)
+    return evaluateDetection(model, dataset, detection.metrics, detection.detection, detection.options);
   const plan = planEvaluation(model, dataset, metrics, options);
   const timer = new StageTimer();
   const started = performance.now();
@@ -200,6 +206,7 @@ function reportProgress(plan: EvaluatePlan, result: EvaluateResult, started: num
     total,
     elapsedMs,
     imagesPerSecond: rate,
-    etaMs: total === null || rate === 0 ? null : (Math.max(0, total - result.images - result.skipped.length) / rate) * 1000,
+    etaMs:
+      total === null || rate === 0 ? null : (Math.max(0, total - result.images - result.skipped.length) / rate) * 1000,
   });
 }

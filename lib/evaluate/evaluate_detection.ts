@@ -69,7 +69,14 @@ export interface DetectionRunOptions {
   channelOrder: 'rgb' | 'bgr';
   pixelDivisor: number;
   onError: 'throw' | 'skip';
-  onProgress?: (p: { done: number; skipped: number; total: number | null; elapsedMs: number; imagesPerSecond: number; etaMs: number | null }) => void;
+  onProgress?: (p: {
+    done: number;
+    skipped: number;
+    total: number | null;
+    elapsedMs: number;
+    imagesPerSecond: number;
+    etaMs: number | null;
+  }) => void;
   signal?: AbortSignal;
   total: number | null;
 }
@@ -86,21 +93,36 @@ export interface DetectionEvaluateResult {
   timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes };
 }
 
-function readOutputs(value: unknown, available: string[]): Required<Omit<DetectionOutputs, 'classes'>> & { classes: string | null } {
-  if (value === null || typeof value !== 'object') throw new ArgumentError(`options.detection.outputs: expected { boxes, scores, classes?, format?, normalized? }, got ${v.describe(value)}`);
+function readOutputs(
+  value: unknown,
+  available: string[],
+): Required<Omit<DetectionOutputs, 'classes'>> & { classes: string | null } {
+  if (value === null || typeof value !== 'object')
+    throw new ArgumentError(
+      `options.detection.outputs: expected { boxes, scores, classes?, format?, normalized? }, got ${v.describe(value)}`,
+    );
   const o = value as Partial<DetectionOutputs>;
   const name = (x: unknown, key: string) => {
-    if (typeof x !== 'string' || !available.includes(x)) throw new ArgumentError(`options.detection.outputs.${key}: unknown output ${v.describe(x)} (available: ${available.join(', ')})`);
+    if (typeof x !== 'string' || !available.includes(x))
+      throw new ArgumentError(
+        `options.detection.outputs.${key}: unknown output ${v.describe(x)} (available: ${available.join(', ')})`,
+      );
     return x;
   };
-  if (o.normalized !== undefined && typeof o.normalized !== 'boolean') throw new ArgumentError(`options.detection.outputs.normalized: expected a boolean, got ${v.describe(o.normalized)}`);
+  if (o.normalized !== undefined && typeof o.normalized !== 'boolean')
+    throw new ArgumentError(
+      `options.detection.outputs.normalized: expected a boolean, got ${v.describe(o.normalized)}`,
+    );
   return {
     boxes: name(o.boxes, 'boxes'),
     scores: name(o.scores, 'scores'),
     classes: o.classes === undefined ? null : name(o.classes, 'classes'),
     format: v.oneOf(o.format, BOX_FORMATS, 'options.detection.outputs.format', 'yxyx'),
     normalized: o.normalized ?? true,
-    classOffset: o.classOffset === undefined ? 0 : v.integer(o.classOffset, 'options.detection.outputs.classOffset', -(2 ** 30), 2 ** 30),
+    classOffset:
+      o.classOffset === undefined
+        ? 0
+        : v.integer(o.classOffset, 'options.detection.outputs.classOffset', -(2 ** 30), 2 ** 30),
   };
 }
 
@@ -115,39 +137,80 @@ function iterate(dataset: unknown): Iterator<DetectionSample> | AsyncIterator<De
 }
 
 /** @internal */
-export async function evaluateDetection(model: Model, dataset: unknown, metrics: Metric[], detection: unknown, run: DetectionRunOptions): Promise<DetectionEvaluateResult> {
-  if (detection === null || typeof detection !== 'object') throw new ArgumentError(`options.detection: expected { outputs, resize?, nms? }, got ${v.describe(detection)}`);
+export async function evaluateDetection(
+  model: Model,
+  dataset: unknown,
+  metrics: Metric[],
+  detection: unknown,
+  run: DetectionRunOptions,
+): Promise<DetectionEvaluateResult> {
+  if (detection === null || typeof detection !== 'object')
+    throw new ArgumentError(`options.detection: expected { outputs, resize?, nms? }, got ${v.describe(detection)}`);
   const d = detection as Partial<DetectionOptions>;
   const signatureKey = run.signature ?? model.defaultSignature;
   const sig = model.signatures[signatureKey];
-  if (sig === undefined) throw new ArgumentError(`options.signature: unknown signature ${v.describe(signatureKey)} (available: ${Object.keys(model.signatures).join(', ')})`);
+  if (sig === undefined)
+    throw new ArgumentError(
+      `options.signature: unknown signature ${v.describe(signatureKey)} (available: ${Object.keys(model.signatures).join(', ')})`,
+    );
   const outputs = readOutputs(d.outputs, Object.keys(sig.outputs).sort());
-  const resize = v.oneOf(d.resize, ['stretch', 'letterbox', 'center-crop'] as const, 'options.detection.resize', 'stretch');
+  const resize = v.oneOf(
+    d.resize,
+    ['stretch', 'letterbox', 'center-crop'] as const,
+    'options.detection.resize',
+    'stretch',
+  );
   let nms: { iouThreshold: number; scoreThreshold: number } | null = { iouThreshold: 0.5, scoreThreshold: 0.05 };
   if (d.nms === false) nms = null;
   else if (d.nms !== undefined) {
     const n = v.optionsObject(d.nms, 'options.detection.nms');
-    nms = { iouThreshold: n.iouThreshold === undefined ? 0.5 : v.finiteNumber(n.iouThreshold, 'options.detection.nms.iouThreshold'), scoreThreshold: n.scoreThreshold === undefined ? 0.05 : v.finiteNumber(n.scoreThreshold, 'options.detection.nms.scoreThreshold') };
+    nms = {
+      iouThreshold:
+        n.iouThreshold === undefined ? 0.5 : v.finiteNumber(n.iouThreshold, 'options.detection.nms.iouThreshold'),
+      scoreThreshold:
+        n.scoreThreshold === undefined
+          ? 0.05
+          : v.finiteNumber(n.scoreThreshold, 'options.detection.nms.scoreThreshold'),
+    };
   }
-  if (d.onBatch !== undefined && typeof d.onBatch !== 'function') throw new ArgumentError(`options.detection.onBatch: expected a function, got ${v.describe(d.onBatch)}`);
+  if (d.onBatch !== undefined && typeof d.onBatch !== 'function')
+    throw new ArgumentError(`options.detection.onBatch: expected a function, got ${v.describe(d.onBatch)}`);
   metrics.forEach((m, i) => {
-    if (m.kind !== 'MeanAveragePrecision') throw new ArgumentError(`metrics[${i}]: detection evaluation feeds boxes; '${m.name}' (${m.kind}) measures masks or images`);
+    if (m.kind !== 'MeanAveragePrecision')
+      throw new ArgumentError(
+        `metrics[${i}]: detection evaluation feeds boxes; '${m.name}' (${m.kind}) measures masks or images`,
+      );
   });
   const inputKeys = Object.keys(sig.inputs);
-  if (inputKeys.length !== 1) throw new ArgumentError(`options.detection: the signature has ${inputKeys.length} inputs (${inputKeys.join(', ')}); detection evaluation feeds one image input`);
+  if (inputKeys.length !== 1)
+    throw new ArgumentError(
+      `options.detection: the signature has ${inputKeys.length} inputs (${inputKeys.join(', ')}); detection evaluation feeds one image input`,
+    );
   const inputKey = inputKeys[0]!;
   const input = sig.inputs[inputKey]!;
-  const spec = specFromSignature({ dtype: input.dtype, shape: input.shape ?? [] }, {
-    resize,
-    channelOrder: run.channelOrder === 'rgb' ? 'RGB' : 'BGR',
-    ...(input.dtype === 'float32' ? { scale: 1 / run.pixelDivisor } : {}),
-  });
+  const spec = specFromSignature(
+    { dtype: input.dtype, shape: input.shape ?? [] },
+    {
+      resize,
+      channelOrder: run.channelOrder === 'rgb' ? 'RGB' : 'BGR',
+      ...(input.dtype === 'float32' ? { scale: 1 / run.pixelDivisor } : {}),
+    },
+  );
   const target = { width: spec.width, height: spec.height };
 
   const timer = new StageTimer();
   const started = performance.now();
   const iterator = iterate(dataset);
-  const result: DetectionEvaluateResult = { metrics: {}, states: {}, images: 0, batches: 0, skipped: [], samples: [], output: outputs.boxes, timing: { totalMs: 0, imagesPerSecond: 0, stages: timer.ms } };
+  const result: DetectionEvaluateResult = {
+    metrics: {},
+    states: {},
+    images: 0,
+    batches: 0,
+    skipped: [],
+    samples: [],
+    output: outputs.boxes,
+    timing: { totalMs: 0, imagesPerSecond: 0, stages: timer.ms },
+  };
   let index = 0;
   for (;;) {
     if (run.signal?.aborted) throw new AbortError('evaluate: aborted');
@@ -163,8 +226,15 @@ export async function evaluateDetection(model: Model, dataset: unknown, metrics:
         const sample = r.value as DetectionSample;
         const at = index++;
         try {
-          if (sample === null || typeof sample !== 'object' || sample.detections === null || typeof sample.detections !== 'object') {
-            throw new ArgumentError(`dataset[${at}]: expected a sample { image, detections: { boxes, classes } }, got ${v.describe(sample)}`);
+          if (
+            sample === null ||
+            typeof sample !== 'object' ||
+            sample.detections === null ||
+            typeof sample.detections !== 'object'
+          ) {
+            throw new ArgumentError(
+              `dataset[${at}]: expected a sample { image, detections: { boxes, classes } }, got ${v.describe(sample)}`,
+            );
           }
           const loaded = await loadSample({ id: sample.id, image: sample.image }, at);
           batch.push({ id: loaded.id, image: loaded.image, owned: loaded.owned, truth: sample.detections });
@@ -173,22 +243,46 @@ export async function evaluateDetection(model: Model, dataset: unknown, metrics:
             for (const b of batch) for (const m of b.owned) m.dispose();
             throw error;
           }
-          result.skipped.push({ id: typeof sample?.id === 'string' ? sample.id : typeof sample?.image === 'string' ? sample.image : String(at), error: (error as Error).message });
+          result.skipped.push({
+            id:
+              typeof sample?.id === 'string'
+                ? sample.id
+                : typeof sample?.image === 'string'
+                  ? sample.image
+                  : String(at),
+            error: (error as Error).message,
+          });
         }
       }
     });
     if (batch.length === 0 && exhausted) break;
     if (batch.length === 0) continue;
     try {
-      const feed = await timer.time('preprocess', () => preprocess(batch.map((b) => b.image), spec));
+      const feed = await timer.time('preprocess', () =>
+        preprocess(
+          batch.map((b) => b.image),
+          spec,
+        ),
+      );
       let out: Record<string, Tensor>;
       try {
-        out = await timer.time('run', () => model.run({ [inputKey]: feed }, { signature: signatureKey, outputs: [outputs.boxes, outputs.scores, ...(outputs.classes ? [outputs.classes] : [])], signal: run.signal }));
+        out = await timer.time('run', () =>
+          model.run(
+            { [inputKey]: feed },
+            {
+              signature: signatureKey,
+              outputs: [outputs.boxes, outputs.scores, ...(outputs.classes ? [outputs.classes] : [])],
+              signal: run.signal,
+            },
+          ),
+        );
       } finally {
         feed.dispose();
       }
       try {
-        const predictions = batch.map((b, i) => decodeImage(out, outputs, i, { resize, source: { width: b.image.cols, height: b.image.rows }, target }, nms));
+        const predictions = batch.map((b, i) =>
+          decodeImage(out, outputs, i, { resize, source: { width: b.image.cols, height: b.image.rows }, target }, nms),
+        );
         const values = await timer.time('metrics', () =>
           Promise.all(metrics.map((m) => m.update(batch.map((b) => b.truth) as never, predictions as never))),
         );
@@ -201,7 +295,13 @@ export async function evaluateDetection(model: Model, dataset: unknown, metrics:
         });
         result.images += batch.length;
         result.batches++;
-        await d.onBatch?.({ ids: batch.map((b) => b.id), images: batch.map((b) => b.image), truth: batch.map((b) => b.truth), predictions, values: byName });
+        await d.onBatch?.({
+          ids: batch.map((b) => b.id),
+          images: batch.map((b) => b.image),
+          truth: batch.map((b) => b.truth),
+          predictions,
+          values: byName,
+        });
       } finally {
         for (const t of Object.values(out)) t.dispose();
       }
@@ -210,7 +310,17 @@ export async function evaluateDetection(model: Model, dataset: unknown, metrics:
     }
     const elapsedMs = performance.now() - started;
     const rate = result.images / (elapsedMs / 1000);
-    run.onProgress?.({ done: result.images, skipped: result.skipped.length, total: run.total, elapsedMs, imagesPerSecond: rate, etaMs: run.total === null || rate === 0 ? null : (Math.max(0, run.total - result.images - result.skipped.length) / rate) * 1000 });
+    run.onProgress?.({
+      done: result.images,
+      skipped: result.skipped.length,
+      total: run.total,
+      elapsedMs,
+      imagesPerSecond: rate,
+      etaMs:
+        run.total === null || rate === 0
+          ? null
+          : (Math.max(0, run.total - result.images - result.skipped.length) / rate) * 1000,
+    });
     if (exhausted) break;
   }
   for (const m of metrics) {
@@ -226,16 +336,27 @@ function decodeImage(
   out: Record<string, Tensor>,
   o: ReturnType<typeof readOutputs>,
   i: number,
-  geometry: { resize: ResizeMode; source: { width: number; height: number }; target: { width: number; height: number } },
+  geometry: {
+    resize: ResizeMode;
+    source: { width: number; height: number };
+    target: { width: number; height: number };
+  },
   nms: { iouThreshold: number; scoreThreshold: number } | null,
 ): DetectionPrediction & { boxes: Float32Array; classes: Int32Array; scores: Float32Array } {
   const boxTensor = out[o.boxes]!;
-  const boxes = boxesFromTensor(boxTensor, { format: o.format, normalized: o.normalized, geometry, batchIndex: i, name: o.boxes });
+  const boxes = boxesFromTensor(boxTensor, {
+    format: o.format,
+    normalized: o.normalized,
+    geometry,
+    batchIndex: i,
+    name: o.boxes,
+  });
   const k = boxes.length / 4;
   const rowOf = (t: Tensor, name: string): Float64Array => {
     const s = t.shape;
     const per = s.length === 1 ? s[0]! : s.slice(1).reduce((a, b) => a * b, 1);
-    if ((s.length !== 2 && !(s.length === 3 && s[2] === 1)) || per !== k) throw new ShapeError(`${name}: expected [N,${k}] (one value per box of '${o.boxes}'), got [${s.join(',')}]`);
+    if ((s.length !== 2 && !(s.length === 3 && s[2] === 1)) || per !== k)
+      throw new ShapeError(`${name}: expected [N,${k}] (one value per box of '${o.boxes}'), got [${s.join(',')}]`);
     const data = t.data as ArrayLike<number | bigint>;
     const row = new Float64Array(k);
     for (let j = 0; j < k; j++) row[j] = Number(data[i * k + j]);

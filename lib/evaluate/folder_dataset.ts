@@ -12,7 +12,18 @@ import { regularFileProblem } from '../files';
 import { Sample } from './sample';
 import { Shard, selectShard } from './shard';
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.pgm', '.ppm', '.pbm'];
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.bmp',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.pgm',
+  '.ppm',
+  '.pbm',
+];
 
 export interface FolderDatasetOptions {
   /** Directory of masks paired by file stem. */
@@ -38,7 +49,8 @@ function imageFiles(dir: string, what: string): string[] {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : (error as Error).message;
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : (error as Error).message;
     throw new ArgumentError(`${what} ${dir}: ${reason}`);
   }
   return entries
@@ -51,7 +63,8 @@ const stem = (file: string) => file.slice(0, file.length - path.extname(file).le
 
 /** Lists `imagesDir` (and `masksDir`) into samples; see the file header for the rules. */
 export function folderDataset(imagesDir: string, options: FolderDatasetOptions = {}): FolderDataset {
-  if (typeof imagesDir !== 'string' || imagesDir.length === 0) throw new ArgumentError('imagesDir: expected a directory path');
+  if (typeof imagesDir !== 'string' || imagesDir.length === 0)
+    throw new ArgumentError('imagesDir: expected a directory path');
   const images = imageFiles(imagesDir, 'images directory');
   if (images.length === 0) {
     throw new ArgumentError(`images directory ${imagesDir}: no image files (${IMAGE_EXTENSIONS.join(', ')})`);
@@ -62,7 +75,10 @@ export function folderDataset(imagesDir: string, options: FolderDatasetOptions =
     for (const file of imageFiles(options.masksDir, 'masks directory')) {
       const key = stem(file);
       const other = masksByStem.get(key);
-      if (other !== undefined) throw new ArgumentError(`masks directory ${options.masksDir}: ${other} and ${file} both match images named ${key}.*`);
+      if (other !== undefined)
+        throw new ArgumentError(
+          `masks directory ${options.masksDir}: ${other} and ${file} both match images named ${key}.*`,
+        );
       masksByStem.set(key, file);
     }
   }

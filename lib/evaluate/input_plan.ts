@@ -30,16 +30,22 @@ export interface InputRecipe {
 export function defaultRecipe(inputs: Record<string, TensorSpec>, order: 'rgb' | 'bgr', divisor: number): InputRecipe {
   const keys = Object.keys(inputs);
   if (keys.length !== 1) {
-    throw new ArgumentError(`preprocess: the signature has ${keys.length} inputs (${keys.join(', ')}); pass options.preprocess to build the feeds`);
+    throw new ArgumentError(
+      `preprocess: the signature has ${keys.length} inputs (${keys.join(', ')}); pass options.preprocess to build the feeds`,
+    );
   }
   const key = keys[0]!;
   const spec = inputs[key]!;
   const shape = spec.shape;
   if (shape === null || shape.length !== 4 || (shape[3] !== 1 && shape[3] !== 3)) {
-    throw new ArgumentError(`preprocess: input '${key}' is ${spec.dtype} [${shape?.join(',') ?? '?'}]; the default preprocessing feeds NHWC images with 1 or 3 channels, pass options.preprocess`);
+    throw new ArgumentError(
+      `preprocess: input '${key}' is ${spec.dtype} [${shape?.join(',') ?? '?'}]; the default preprocessing feeds NHWC images with 1 or 3 channels, pass options.preprocess`,
+    );
   }
   if (spec.dtype !== 'float32' && spec.dtype !== 'uint8') {
-    throw new ArgumentError(`preprocess: input '${key}' is ${spec.dtype}; the default preprocessing feeds float32 or uint8, pass options.preprocess`);
+    throw new ArgumentError(
+      `preprocess: input '${key}' is ${spec.dtype}; the default preprocessing feeds float32 or uint8, pass options.preprocess`,
+    );
   }
   return {
     key,
@@ -53,7 +59,10 @@ export function defaultRecipe(inputs: Record<string, TensorSpec>, order: 'rgb' |
 }
 
 /** @internal The input tensor for a batch of decoded images (uint8, 1, 3 or 4 channels: the caller checks). */
-export async function buildInput(recipe: InputRecipe, images: Mat[]): Promise<{ feeds: Feeds; tensor: Tensor; height: number; width: number }> {
+export async function buildInput(
+  recipe: InputRecipe,
+  images: Mat[],
+): Promise<{ feeds: Feeds; tensor: Tensor; height: number; width: number }> {
   const height = recipe.height ?? images[0]!.rows;
   const width = recipe.width ?? images[0]!.cols;
   const spec = nativeSpec(

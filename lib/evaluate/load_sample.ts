@@ -16,7 +16,12 @@ export interface LoadedSample {
   owned: Mat[];
 }
 
-async function decodeSource(source: unknown, flags: 'color' | 'grayscale', what: string, id: string): Promise<{ mat: Mat; owned: boolean }> {
+async function decodeSource(
+  source: unknown,
+  flags: 'color' | 'grayscale',
+  what: string,
+  id: string,
+): Promise<{ mat: Mat; owned: boolean }> {
   if (source instanceof Mat) {
     if (source.disposed) throw new ArgumentError(`sample '${id}': the ${what} Mat was disposed`);
     return { mat: source, owned: false };
@@ -30,19 +35,28 @@ async function decodeSource(source: unknown, flags: 'color' | 'grayscale', what:
     } catch (error) {
       // Special files (FIFOs, devices, directories) are refused before any read: no hang.
       const cause = (error as { cause?: unknown }).cause;
-      const reason = cause !== undefined ? fileErrorReason(cause) : error instanceof TfcvError ? error.message.slice(what.length + 2) : fileErrorReason(error);
+      const reason =
+        cause !== undefined
+          ? fileErrorReason(cause)
+          : error instanceof TfcvError
+            ? error.message.slice(what.length + 2)
+            : fileErrorReason(error);
       throw new ArgumentError(`sample '${id}': cannot read the ${what} file ${source}: ${reason}`);
     }
   } else if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     bytes = source;
   } else {
-    throw new ArgumentError(`sample '${id}': ${what}: expected a Mat, encoded bytes or a file path, got ${v.describe(source)}`);
+    throw new ArgumentError(
+      `sample '${id}': ${what}: expected a Mat, encoded bytes or a file path, got ${v.describe(source)}`,
+    );
   }
   try {
     return { mat: await Mat.decode(bytes, { flags }), owned: true };
   } catch (error) {
     if (error instanceof DecodeError) {
-      throw new DecodeError(`sample '${id}': the ${what}${where} is not a decodable image (corrupt, truncated or an unsupported format)`);
+      throw new DecodeError(
+        `sample '${id}': the ${what}${where} is not a decodable image (corrupt, truncated or an unsupported format)`,
+      );
     }
     throw error;
   }
@@ -51,9 +65,12 @@ async function decodeSource(source: unknown, flags: 'color' | 'grayscale', what:
 /** Decodes the image (color) and mask (grayscale) of one sample. */
 export async function loadSample(sample: Sample, index: number): Promise<LoadedSample> {
   if (sample === null || typeof sample !== 'object') {
-    throw new ArgumentError(`dataset[${index}]: expected a sample { image, mask?, label?, id? }, got ${v.describe(sample)}`);
+    throw new ArgumentError(
+      `dataset[${index}]: expected a sample { image, mask?, label?, id? }, got ${v.describe(sample)}`,
+    );
   }
-  const id = typeof sample.id === 'string' ? sample.id : typeof sample.image === 'string' ? sample.image : String(index);
+  const id =
+    typeof sample.id === 'string' ? sample.id : typeof sample.image === 'string' ? sample.image : String(index);
   let label: number | null = null;
   if (sample.label !== undefined) {
     if (sample.label !== 0 && sample.label !== 1 && sample.label !== true && sample.label !== false) {
@@ -71,7 +88,9 @@ export async function loadSample(sample: Sample, index: number): Promise<LoadedS
       if (m.owned) owned.push(m.mat);
       mask = m.mat;
       if (mask.channels !== 1 || mask.dtype !== 'uint8') {
-        throw new ArgumentError(`sample '${id}': mask: expected a one-channel uint8 Mat, got ${mask.channels} channel(s) ${mask.dtype}`);
+        throw new ArgumentError(
+          `sample '${id}': mask: expected a one-channel uint8 Mat, got ${mask.channels} channel(s) ${mask.dtype}`,
+        );
       }
     }
     return { id, image: image.mat, mask, label, owned };

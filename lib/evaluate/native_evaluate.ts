@@ -3,8 +3,14 @@ import { native, NativeMat, NativeTensor } from '../native';
 
 /** @internal */
 export interface EvaluateBinding {
-  evalMaskBatch(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' }): NativeTensor;
-  evalMaskBatchAsync(masks: NativeMat[], spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' }): Promise<NativeTensor>;
+  evalMaskBatch(
+    masks: NativeMat[],
+    spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' },
+  ): NativeTensor;
+  evalMaskBatchAsync(
+    masks: NativeMat[],
+    spec: { height: number; width: number; mode: 'binary' | 'ids' | 'auto' },
+  ): Promise<NativeTensor>;
 }
 
 /** @internal */

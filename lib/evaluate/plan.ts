@@ -32,12 +32,18 @@ export interface EvaluatePlan {
 }
 
 function readMetrics(metrics: unknown): Metric[] {
-  const list = Array.isArray(metrics) ? v.arrayItems(metrics, 'metrics', 1000, 'an array of Metrics') : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric) ? Object.values(metrics) : null;
-  if (list === null || list.length === 0) throw new ArgumentError(`metrics: expected a non-empty array of Metrics, got ${v.describe(metrics)}`);
+  const list = Array.isArray(metrics)
+    ? v.arrayItems(metrics, 'metrics', 1000, 'an array of Metrics')
+    : metrics !== null && typeof metrics === 'object' && !(metrics instanceof Metric)
+      ? Object.values(metrics)
+      : null;
+  if (list === null || list.length === 0)
+    throw new ArgumentError(`metrics: expected a non-empty array of Metrics, got ${v.describe(metrics)}`);
   const names = new Set<string>();
   list.forEach((m, i) => {
     if (!(m instanceof Metric)) throw new ArgumentError(`metrics[${i}]: expected a Metric, got ${v.describe(m)}`);
-    if (names.has(m.name)) throw new ArgumentError(`metrics[${i}]: two metrics are named '${m.name}'; give one { name }`);
+    if (names.has(m.name))
+      throw new ArgumentError(`metrics[${i}]: two metrics are named '${m.name}'; give one { name }`);
     names.add(m.name);
   });
   return list as Metric[];
@@ -47,7 +53,9 @@ function chooseOutput(outputs: Record<string, TensorSpec>, requested: unknown): 
   const keys = Object.keys(outputs).sort();
   if (requested !== undefined) {
     if (typeof requested !== 'string' || !(requested in outputs)) {
-      throw new ArgumentError(`options.output: unknown output ${v.describe(requested)} (available: ${keys.join(', ')})`);
+      throw new ArgumentError(
+        `options.output: unknown output ${v.describe(requested)} (available: ${keys.join(', ')})`,
+      );
     }
     return requested;
   }
@@ -64,7 +72,8 @@ function iterate(dataset: unknown): { iterator: Iterator<Sample> | AsyncIterator
     const asyncIt = (dataset as AsyncIterable<Sample>)[Symbol.asyncIterator];
     if (typeof asyncIt === 'function') return { iterator: asyncIt.call(dataset), size: null };
     const it = (dataset as Iterable<Sample>)[Symbol.iterator];
-    if (typeof it === 'function') return { iterator: it.call(dataset), size: Array.isArray(dataset) ? dataset.length : null };
+    if (typeof it === 'function')
+      return { iterator: it.call(dataset), size: Array.isArray(dataset) ? dataset.length : null };
   }
   throw new ArgumentError(`dataset: expected an iterable or async iterable of samples, got ${v.describe(dataset)}`);
 }
@@ -77,20 +86,49 @@ export function planDetection(model: unknown, dataset: unknown, metrics: unknown
   const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
   if (o.detection === undefined) return null;
   const c = planCommon(model, metrics, o);
-  const total = o.total !== undefined ? v.integer(o.total, 'options.total', 0) : Array.isArray(dataset) ? dataset.length : null;
+  const total =
+    o.total !== undefined ? v.integer(o.total, 'options.total', 0) : Array.isArray(dataset) ? dataset.length : null;
   const { batchSize, channelOrder, divisor: pixelDivisor, onError, signal } = c;
   return {
     metrics: c.list,
     detection: o.detection,
-    options: { batchSize, signature: o.signature, channelOrder, pixelDivisor, onError, onProgress: o.onProgress, signal, total },
+    options: {
+      batchSize,
+      signature: o.signature,
+      channelOrder,
+      pixelDivisor,
+      onError,
+      onProgress: o.onProgress,
+      signal,
+      total,
+    },
   };
 }
 
 /** @internal evaluate()'s arguments, checked in the order the errors are documented. */
 export function planEvaluation(model: unknown, dataset: unknown, metrics: unknown, options: unknown): EvaluatePlan {
   const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
-  const { model: m, list, batchSize, concurrency, maskMode, onError, channelOrder, divisor, signal } = planCommon(model, metrics, o);
-  return planSegmentation(m, dataset, o, { list, batchSize, concurrency, maskMode, onError, channelOrder, divisor, signal });
+  const {
+    model: m,
+    list,
+    batchSize,
+    concurrency,
+    maskMode,
+    onError,
+    channelOrder,
+    divisor,
+    signal,
+  } = planCommon(model, metrics, o);
+  return planSegmentation(m, dataset, o, {
+    list,
+    batchSize,
+    concurrency,
+    maskMode,
+    onError,
+    channelOrder,
+    divisor,
+    signal,
+  });
 }
 
 // The checks both kinds of evaluation share, in the documented order.
@@ -106,10 +144,12 @@ function planCommon(model: unknown, metrics: unknown, o: Partial<EvaluateOptions
   const divisor = o.pixelDivisor === undefined ? 255 : v.finiteNumber(o.pixelDivisor, 'options.pixelDivisor');
   if (!(divisor > 0)) throw new ArgumentError(`options.pixelDivisor: expected a number > 0, got ${divisor}`);
   for (const key of ['preprocess', 'onProgress', 'onBatch'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'function') throw new ArgumentError(`options.${key}: expected a function, got ${v.describe(o[key])}`);
+    if (o[key] !== undefined && typeof o[key] !== 'function')
+      throw new ArgumentError(`options.${key}: expected a function, got ${v.describe(o[key])}`);
   }
   const signal = o.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
   return { model, list, batchSize, concurrency, maskMode, onError, channelOrder, divisor, signal };
 }
 
@@ -123,7 +163,9 @@ function planSegmentation(
   const signatureKey = o.signature ?? model.defaultSignature;
   const sig = model.signatures[signatureKey];
   if (typeof signatureKey !== 'string' || sig === undefined) {
-    throw new ArgumentError(`options.signature: unknown signature ${v.describe(signatureKey)} (available: ${Object.keys(model.signatures).join(', ')})`);
+    throw new ArgumentError(
+      `options.signature: unknown signature ${v.describe(signatureKey)} (available: ${Object.keys(model.signatures).join(', ')})`,
+    );
   }
   const output = chooseOutput(sig.outputs, o.output);
   const recipe = o.preprocess ? null : defaultRecipe(sig.inputs, channelOrder, divisor);

@@ -34,12 +34,22 @@ export function releasePrepared(p: PreparedBatch | null): void {
 }
 
 /** @internal The masks of a batch as one class-id tensor [N,H,W] at height x width. */
-export function maskBatchSync(plan: Pick<EvaluatePlan, 'maskMode'>, loaded: readonly LoadedSample[], height: number, width: number): Tensor {
+export function maskBatchSync(
+  plan: Pick<EvaluatePlan, 'maskMode'>,
+  loaded: readonly LoadedSample[],
+  height: number,
+  width: number,
+): Tensor {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
   return tensorFromNative(evaluateNative.evalMaskBatch(handles, { height, width, mode: plan.maskMode }));
 }
 
-async function maskBatch(plan: Pick<EvaluatePlan, 'maskMode'>, loaded: readonly LoadedSample[], height: number, width: number): Promise<Tensor> {
+async function maskBatch(
+  plan: Pick<EvaluatePlan, 'maskMode'>,
+  loaded: readonly LoadedSample[],
+  height: number,
+  width: number,
+): Promise<Tensor> {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
   return tensorFromNative(await evaluateNative.evalMaskBatchAsync(handles, { height, width, mode: plan.maskMode }));
 }
@@ -47,7 +57,9 @@ async function maskBatch(plan: Pick<EvaluatePlan, 'maskMode'>, loaded: readonly 
 type BatchTruth = TruthKind | 'none';
 
 function needsTruthError(metric: Metric): ArgumentError {
-  return new ArgumentError(`metric '${metric.name}' needs truth ${metric.truthInputs.join(' or ')}: give the samples a mask (tfcv evaluate --masks DIR)`);
+  return new ArgumentError(
+    `metric '${metric.name}' needs truth ${metric.truthInputs.join(' or ')}: give the samples a mask (tfcv evaluate --masks DIR)`,
+  );
 }
 
 /** @internal Prepares batches one after another; the first batch fixes the kind of truth. */
@@ -78,9 +90,21 @@ export class BatchPreparer {
     const withLabel = loaded.filter((s) => s.label !== null).length;
     const kind: BatchTruth = withMask > 0 ? 'masks' : withLabel > 0 ? 'labels' : 'none';
     const first = (this.#truthKind ??= kind);
-    if (kind !== first || (withMask > 0 && withMask < loaded.length) || (kind === 'labels' && withLabel < loaded.length)) {
-      const odd = loaded.find((s) => (first === 'masks' ? s.mask === null : first === 'labels' ? s.label === null : s.mask !== null || s.label !== null));
-      throw new ArgumentError(`sample '${odd?.id ?? p.ids[0]}': ${first === 'none' ? 'has a mask or label while the first samples had none' : `has no ${first === 'masks' ? 'mask' : 'label'} while other samples have one`}`);
+    if (
+      kind !== first ||
+      (withMask > 0 && withMask < loaded.length) ||
+      (kind === 'labels' && withLabel < loaded.length)
+    ) {
+      const odd = loaded.find((s) =>
+        first === 'masks'
+          ? s.mask === null
+          : first === 'labels'
+            ? s.label === null
+            : s.mask !== null || s.label !== null,
+      );
+      throw new ArgumentError(
+        `sample '${odd?.id ?? p.ids[0]}': ${first === 'none' ? 'has a mask or label while the first samples had none' : `has no ${first === 'masks' ? 'mask' : 'label'} while other samples have one`}`,
+      );
     }
     const unmet = this.plan.metrics.find((m) => m.usesTruth && (kind === 'none' || !m.truthInputs.includes(kind)));
     if (unmet) throw needsTruthError(unmet);
@@ -97,7 +121,9 @@ export class BatchPreparer {
     }
     p.loaded.forEach(({ id, image }) => {
       if (image.dtype !== 'uint8' || ![1, 3, 4].includes(image.channels)) {
-        throw new ArgumentError(`sample '${id}': image: the default preprocessing reads uint8 images with 1, 3 or 4 channels, got ${image.dtype} with ${image.channels}; pass options.preprocess`);
+        throw new ArgumentError(
+          `sample '${id}': image: the default preprocessing reads uint8 images with 1, 3 or 4 channels, got ${image.dtype} with ${image.channels}; pass options.preprocess`,
+        );
       }
     });
     const built = await buildInput(recipe, images);

@@ -24,7 +24,11 @@ export function releaseLoaded(loaded: readonly LoadedSample[]): void {
 }
 
 function skippedId(sample: Sample, index: number): string {
-  return sample && typeof sample === 'object' && typeof sample.id === 'string' ? sample.id : typeof sample?.image === 'string' ? sample.image : String(index);
+  return sample && typeof sample === 'object' && typeof sample.id === 'string'
+    ? sample.id
+    : typeof sample?.image === 'string'
+      ? sample.image
+      : String(index);
 }
 
 /** @internal Reads the dataset batch by batch: take() the next samples (none when exhausted), then load() them. */
@@ -55,7 +59,8 @@ export class BatchReader {
         try {
           slots[i] = await loadSample(sample, index);
         } catch (error) {
-          if (this.plan.onError === 'skip') slots[i] = { id: skippedId(sample, index), error: (error as Error).message };
+          if (this.plan.onError === 'skip')
+            slots[i] = { id: skippedId(sample, index), error: (error as Error).message };
           else failures.push({ at: i, error });
         }
       }

@@ -15,10 +15,17 @@ export function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** @internal Runs one batch and adds it to `result` (images, batches, samples). */
-export async function runBatch(plan: EvaluatePlan, timer: StageTimer, batch: PreparedBatch, result: EvaluateResult): Promise<void> {
+export async function runBatch(
+  plan: EvaluatePlan,
+  timer: StageTimer,
+  batch: PreparedBatch,
+  result: EvaluateResult,
+): Promise<void> {
   checkAbort(plan.signal);
   const { output, metrics } = plan;
-  const outputs = await timer.time('run', () => plan.model.run(batch.feeds!, { signature: plan.signatureKey, outputs: [output], signal: plan.signal }));
+  const outputs = await timer.time('run', () =>
+    plan.model.run(batch.feeds!, { signature: plan.signatureKey, outputs: [output], signal: plan.signal }),
+  );
   const predictions = outputs[output]!;
   let truth = batch.truth;
   try {
@@ -26,8 +33,10 @@ export async function runBatch(plan: EvaluatePlan, timer: StageTimer, batch: Pre
     if (truth !== null && ps.length >= 3 && (ps[1] !== truth.shape[1] || ps[2] !== truth.shape[2])) {
       truth = maskBatchSync(plan, batch.loaded, ps[1]!, ps[2]!);
     }
-    const truthFor = (m: Metric) => (!m.usesTruth ? null : batch.labels ?? truth);
-    const values = await timer.time('metrics', () => Promise.all(metrics.map((m) => m.update(truthFor(m), predictions))));
+    const truthFor = (m: Metric) => (!m.usesTruth ? null : (batch.labels ?? truth));
+    const values = await timer.time('metrics', () =>
+      Promise.all(metrics.map((m) => m.update(truthFor(m), predictions))),
+    );
     const byName: Record<string, number[]> = {};
     metrics.forEach((m, j) => (byName[m.name] = values[j]!));
     batch.ids.forEach((id, i) => {
@@ -40,7 +49,13 @@ export async function runBatch(plan: EvaluatePlan, timer: StageTimer, batch: Pre
     });
     result.images += batch.ids.length;
     result.batches++;
-    await plan.onBatch?.({ ids: batch.ids, images: batch.loaded.map((s) => s.image), truth, predictions, values: byName });
+    await plan.onBatch?.({
+      ids: batch.ids,
+      images: batch.loaded.map((s) => s.image),
+      truth,
+      predictions,
+      values: byName,
+    });
   } finally {
     predictions.dispose();
     if (truth !== batch.truth) truth?.dispose();

@@ -17,7 +17,9 @@ export function parseShard(text: unknown, name: string = 'shard'): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || !(count >= 1) || !(index >= 1) || index > count || count > 1_000_000) {
-    throw new ArgumentError(`${name}: expected I/N with 1 <= I <= N (e.g. 2/4), got ${typeof text === 'string' ? JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text) : v.describe(text)}`);
+    throw new ArgumentError(
+      `${name}: expected I/N with 1 <= I <= N (e.g. 2/4), got ${typeof text === 'string' ? JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text) : v.describe(text)}`,
+    );
   }
   return { index, count };
 }
@@ -26,7 +28,8 @@ export function parseShard(text: unknown, name: string = 'shard'): Shard {
 export function selectShard<T>(items: readonly T[], shard: Shard | null | undefined): T[] {
   const length = v.arrayLength(items, 'items', 100_000_000);
   if (shard === null || shard === undefined) return items.slice();
-  if (typeof shard !== 'object') throw new ArgumentError(`shard: expected { index, count } or null, got ${v.describe(shard)}`);
+  if (typeof shard !== 'object')
+    throw new ArgumentError(`shard: expected { index, count } or null, got ${v.describe(shard)}`);
   const count = v.integer(shard.count, 'shard.count', 1, 1_000_000);
   const index = v.integer(shard.index, 'shard.index', 1, count);
   const out: T[] = [];
@@ -42,11 +45,14 @@ export function selectShard<T>(items: readonly T[], shard: Shard | null | undefi
  */
 export function shardFromJobEnv(env: Record<string, string | undefined>, name = 'shard'): Shard {
   if (typeof name !== 'string') name = 'shard';
-  if (env === null || typeof env !== 'object') throw new ArgumentError(`env: expected an object of environment variables (process.env), got ${v.describe(env)}`);
+  if (env === null || typeof env !== 'object')
+    throw new ArgumentError(`env: expected an object of environment variables (process.env), got ${v.describe(env)}`);
   const read = (key: string) => {
     const text: unknown = env[key];
     if (typeof text !== 'string' || !/^\d+$/.test(text.trim())) {
-      throw new ArgumentError(`${name}: 'auto' reads ${key} (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX; pass JOB_COMPLETIONS from the manifest), got ${text === undefined ? 'nothing' : v.describe(text)}`);
+      throw new ArgumentError(
+        `${name}: 'auto' reads ${key} (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX; pass JOB_COMPLETIONS from the manifest), got ${text === undefined ? 'nothing' : v.describe(text)}`,
+      );
     }
     return Number(text);
   };

@@ -29,7 +29,9 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
 
   constructor(options?: AvgPixelValueOptions) {
     const o = opt.metricOptions(options, ['average']);
-    super(o.name, 'avg-pixel-value', { average: v.oneOf(o.average, ['pixels', 'batches'] as const, 'options.average', 'pixels') });
+    super(o.name, 'avg-pixel-value', {
+      average: v.oneOf(o.average, ['pixels', 'batches'] as const, 'options.average', 'pixels'),
+    });
   }
 
   /** @internal Averages yPred (images or predictions); yTrue is not used (pass null). */

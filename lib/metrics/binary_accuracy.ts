@@ -35,4 +35,7 @@ export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   }
 }
 
-registerMetricKind('BinaryAccuracy', ({ numClasses: _k, ...rest }, name) => new BinaryAccuracy({ ...(rest as BinaryOptions), name }));
+registerMetricKind(
+  'BinaryAccuracy',
+  ({ numClasses: _k, ...rest }, name) => new BinaryAccuracy({ ...(rest as BinaryOptions), name }),
+);

@@ -63,13 +63,19 @@ export interface MetricSettings {
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
 export function metricByName(name: MetricName, settings: MetricSettings = {}): Metric {
   const k = settings.numClasses ?? 2;
-  const pixel = { ignoreClass: settings.ignoreClass ?? null, ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }) };
+  const pixel = {
+    ignoreClass: settings.ignoreClass ?? null,
+    ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }),
+  };
   const image = settings.threshold === undefined ? {} : { threshold: settings.threshold };
   switch (name) {
     case 'circularity':
       return new Circularity({ ...image, emptyPolicy: settings.emptyPolicy ?? 'zero' });
     case 'segmentation-accuracy':
-      return new SegmentationAccuracy({ ...image, ...(settings.minPixels === undefined ? {} : { minPixels: settings.minPixels }) });
+      return new SegmentationAccuracy({
+        ...image,
+        ...(settings.minPixels === undefined ? {} : { minPixels: settings.minPixels }),
+      });
     case 'avg-pixel-value':
       return new AvgPixelValue();
     case 'mean-iou':
@@ -91,6 +97,8 @@ export function metricByName(name: MetricName, settings: MetricSettings = {}): M
     case 'mean-average-precision':
       return new MeanAveragePrecision();
     default:
-      throw new ArgumentError(`metric: expected one of ${[...METRIC_NAMES, ...DETECTION_METRIC_NAMES].join(', ')}, got ${v.describe(name)}`);
+      throw new ArgumentError(
+        `metric: expected one of ${[...METRIC_NAMES, ...DETECTION_METRIC_NAMES].join(', ')}, got ${v.describe(name)}`,
+      );
   }
 }

@@ -45,7 +45,9 @@ export function confusionConfig(numClasses: number, o: Partial<ConfusionOptions>
   const ignoreClass = opt.ignoreClass(o.ignoreClass);
   const masks = opt.maskConvention(o.masks);
   if (masks === 'binary' && numClasses !== 2) {
-    throw new ArgumentError(`options.masks: 'binary' masks have two classes (0 and non-zero), got numClasses ${numClasses}; use masks: 'ids' for multi-class masks`);
+    throw new ArgumentError(
+      `options.masks: 'binary' masks have two classes (0 and non-zero), got numClasses ${numClasses}; use masks: 'ids' for multi-class masks`,
+    );
   }
   if (masks === 'binary' && ignoreClass !== null) {
     throw new ArgumentError(
@@ -56,14 +58,20 @@ export function confusionConfig(numClasses: number, o: Partial<ConfusionOptions>
   return {
     numClasses,
     ignoreClass,
-    predictions: o.predictions === undefined ? 'auto' : (['auto', 'class-ids', 'scores', 'probability'] as const).find((p) => p === o.predictions) ?? badPredictions(o.predictions),
+    predictions:
+      o.predictions === undefined
+        ? 'auto'
+        : ((['auto', 'class-ids', 'scores', 'probability'] as const).find((p) => p === o.predictions) ??
+          badPredictions(o.predictions)),
     threshold: opt.numberOption(o.threshold, 'options.threshold', 0.5),
     masks,
   };
 }
 
 function badPredictions(value: unknown): never {
-  throw new ArgumentError(`options.predictions: expected 'auto' | 'class-ids' | 'scores' | 'probability', got ${JSON.stringify(value) ?? String(value)}`);
+  throw new ArgumentError(
+    `options.predictions: expected 'auto' | 'class-ids' | 'scores' | 'probability', got ${JSON.stringify(value) ?? String(value)}`,
+  );
 }
 
 export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold', 'masks'] as const;
@@ -126,16 +134,25 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
       if (!float) kind = 'class-ids';
       else if (channels === 1) {
         if (k !== 2) {
-          throw new ArgumentError(`yPred: one-channel float predictions are read as the probability of class 1, which needs numClasses 2 (got ${k}); pass { predictions: 'class-ids' } if they hold class ids`);
+          throw new ArgumentError(
+            `yPred: one-channel float predictions are read as the probability of class 1, which needs numClasses 2 (got ${k}); pass { predictions: 'class-ids' } if they hold class ids`,
+          );
         }
         kind = 'probability';
       } else if (channels === k) kind = 'scores';
-      else throw new ShapeError(`yPred: float predictions need 1 channel (a probability) or numClasses = ${k} channels (scores), got ${channels}`);
+      else
+        throw new ShapeError(
+          `yPred: float predictions need 1 channel (a probability) or numClasses = ${k} channels (scores), got ${channels}`,
+        );
     }
     if (kind === 'scores' && !float) throw new DTypeError(`yPred: per-class scores must be float, got ${pred.dtype}`);
-    if (kind === 'scores' && channels !== k) throw new ShapeError(`yPred: per-class scores need numClasses = ${k} channels, got ${channels}`);
+    if (kind === 'scores' && channels !== k)
+      throw new ShapeError(`yPred: per-class scores need numClasses = ${k} channels, got ${channels}`);
     if (kind === 'probability' && k !== 2) throw new ArgumentError(`yPred: probabilities need numClasses 2, got ${k}`);
-    if (kind !== 'scores' && channels !== 1) throw new ShapeError(`yPred: ${kind === 'probability' ? 'a probability' : 'class ids'} need one channel, got ${channels}`);
+    if (kind !== 'scores' && channels !== 1)
+      throw new ShapeError(
+        `yPred: ${kind === 'probability' ? 'a probability' : 'class ids'} need one channel, got ${channels}`,
+      );
     return kind;
   }
 

@@ -39,4 +39,7 @@ export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
   }
 }
 
-registerMetricKind('ConfusionMatrix', ({ numClasses, ...rest }, name) => new ConfusionMatrix(numClasses as number, { ...(rest as ConfusionOptions), name }));
+registerMetricKind(
+  'ConfusionMatrix',
+  ({ numClasses, ...rest }, name) => new ConfusionMatrix(numClasses as number, { ...(rest as ConfusionOptions), name }),
+);

@@ -39,10 +39,13 @@ export class Dice extends ConfusionMetric<DiceResult> {
     const k = this.config.numClasses;
     const { truth, predicted, diagonal } = marginals(matrix, k);
     const perClass = diagonal.map((tp, c) => {
-      const denominator = truth[c]! + predicted[c]!;  // 2TP + FP + FN
+      const denominator = truth[c]! + predicted[c]!; // 2TP + FP + FN
       return denominator > 0 ? (2 * tp) / denominator : NaN;
     });
-    return { ...meanOverClasses(perClass, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan'), perClass };
+    return {
+      ...meanOverClasses(perClass, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan'),
+      perClass,
+    };
   }
 
   /** The counts behind the value, for the results table. */
@@ -51,4 +54,7 @@ export class Dice extends ConfusionMetric<DiceResult> {
   }
 }
 
-registerMetricKind('Dice', ({ numClasses, ...rest }, name) => new Dice(numClasses as number, { ...(rest as DiceOptions), name }));
+registerMetricKind(
+  'Dice',
+  ({ numClasses, ...rest }, name) => new Dice(numClasses as number, { ...(rest as DiceOptions), name }),
+);

@@ -26,11 +26,32 @@ export type { PrecisionRecallOptions, PrecisionResult, RecallResult } from './pr
 export { ConfusionMatrix } from './confusion_matrix';
 export type { ConfusionMatrixResult } from './confusion_matrix';
 export { MeanAveragePrecision } from './mean_average_precision';
-export type { MeanAveragePrecisionOptions, MeanAveragePrecisionResult, CocoStats, DetectionTruth, DetectionPrediction } from './mean_average_precision';
+export type {
+  MeanAveragePrecisionOptions,
+  MeanAveragePrecisionResult,
+  CocoStats,
+  DetectionTruth,
+  DetectionPrediction,
+} from './mean_average_precision';
 export { metricByName, METRIC_NAMES, DETECTION_METRIC_NAMES } from './by_name';
 export type { MetricName, MetricSettings } from './by_name';
-export { circularity, circularitySync, foregroundFraction, foregroundFractionSync, meanIoU, meanIoUSync, dice, diceSync } from './one_shot';
-export type { OneImage, CircularityOfOptions, ForegroundFractionOptions, MeanIoUOfOptions, DiceOfOptions } from './one_shot';
+export {
+  circularity,
+  circularitySync,
+  foregroundFraction,
+  foregroundFractionSync,
+  meanIoU,
+  meanIoUSync,
+  dice,
+  diceSync,
+} from './one_shot';
+export type {
+  OneImage,
+  CircularityOfOptions,
+  ForegroundFractionOptions,
+  MeanIoUOfOptions,
+  DiceOfOptions,
+} from './one_shot';
 
 // Only the metric machinery may call the subclass hooks (see guardMetricHooks).
 import { Metric as C0, guardMetricHooks } from './metric';

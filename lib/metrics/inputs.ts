@@ -51,8 +51,15 @@ export function readBatch(value: unknown, name: string): Batch {
       throw new ShapeError(`${name}: expected a batch [N,H,W] or [N,H,W,C] (or one image [H,W]), got [${s.join(',')}]`);
     }
     const [rows, cols, channels] = s.length === 2 ? [s[0]!, s[1]!, 1] : [s[1]!, s[2]!, s.length === 4 ? s[3]! : 1];
-    if (rows < 1 || cols < 1 || channels < 1) throw new ShapeError(`${name}: expected H, W and C >= 1, got [${s.join(',')}]`);
-    return { handle: tensorHandle(value, name), count: s.length === 2 ? 1 : s[0]!, dtype, sizes: [[rows, cols, channels]], isTensor: true };
+    if (rows < 1 || cols < 1 || channels < 1)
+      throw new ShapeError(`${name}: expected H, W and C >= 1, got [${s.join(',')}]`);
+    return {
+      handle: tensorHandle(value, name),
+      count: s.length === 2 ? 1 : s[0]!,
+      dtype,
+      sizes: [[rows, cols, channels]],
+      isTensor: true,
+    };
   }
   if (value instanceof Mat) {
     const handle = liveMat(value, name);
@@ -70,9 +77,18 @@ export function readBatch(value: unknown, name: string): Batch {
     const mats = value as Mat[];
     const dtype = mats.length > 0 ? mats[0]!.dtype : 'uint8';
     mats.forEach((m, i) => {
-      if (m.dtype !== dtype) throw new DTypeError(`${name}[${i}]: every Mat of a batch needs one dtype: expected ${dtype} (like ${name}[0]), got ${m.dtype}`);
+      if (m.dtype !== dtype)
+        throw new DTypeError(
+          `${name}[${i}]: every Mat of a batch needs one dtype: expected ${dtype} (like ${name}[0]), got ${m.dtype}`,
+        );
     });
-    return { handle: handles, count: mats.length, dtype, sizes: mats.map((m) => [m.rows, m.cols, m.channels]), isTensor: false };
+    return {
+      handle: handles,
+      count: mats.length,
+      dtype,
+      sizes: mats.map((m) => [m.rows, m.cols, m.channels]),
+      isTensor: false,
+    };
   }
   throw new ArgumentError(`${name}: expected a Tensor, a Mat or an array of Mats, got ${v.describe(value)}`);
 }
@@ -85,7 +101,9 @@ export function sizeOf(batch: Batch, i: number): [number, number, number] {
 /** @internal Truth and prediction must describe the same images at the same size. */
 export function checkSameImages(truth: Batch, pred: Batch): void {
   if (truth.count !== pred.count) {
-    throw new ShapeError(`yTrue / yPred: expected the same number of images, got ${truth.count} in yTrue and ${pred.count} in yPred`);
+    throw new ShapeError(
+      `yTrue / yPred: expected the same number of images, got ${truth.count} in yTrue and ${pred.count} in yPred`,
+    );
   }
   const n = truth.isTensor && pred.isTensor ? Math.min(1, truth.count) : truth.count;
   for (let i = 0; i < n; i++) {
@@ -111,7 +129,9 @@ export function readWeights(value: unknown, count: number): number[] | null {
   } else if (Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array) {
     values = value as ArrayLike<number>;
   } else {
-    throw new ArgumentError(`sampleWeight: expected an array of numbers, a Float32Array / Float64Array or a Tensor, got ${v.describe(value)}`);
+    throw new ArgumentError(
+      `sampleWeight: expected an array of numbers, a Float32Array / Float64Array or a Tensor, got ${v.describe(value)}`,
+    );
   }
   if (values.length !== count) {
     throw new ShapeError(`sampleWeight: expected one weight per sample (${count}), got ${values.length}`);
@@ -136,7 +156,8 @@ export function readLabels(value: unknown, name: string): number[] | null {
     const isLabels = s.length === 1 || (s.length === 2 && s[1] === 1);
     if (!isLabels) return null;
     const dtype = value.dtype;
-    if (dtype === 'string' || dtype === 'float16') throw new DTypeError(`${name}: expected numeric labels, got ${dtype}`);
+    if (dtype === 'string' || dtype === 'float16')
+      throw new DTypeError(`${name}: expected numeric labels, got ${dtype}`);
     values = value.data as ArrayLike<unknown>;
   } else if (Array.isArray(value) && (value.length === 0 || !(value[0] instanceof Mat))) {
     v.arrayLength(value, name, MAX_BATCH_IMAGES, 'an array of labels');
@@ -148,7 +169,8 @@ export function readLabels(value: unknown, name: string): number[] | null {
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     const label = x === true || x === 1 || x === 1n ? 1 : x === false || x === 0 || x === 0n ? 0 : -1;
-    if (label < 0) throw new ArgumentError(`${name}[${i}]: expected a binary label (0, 1, true or false), got ${v.describe(x)}`);
+    if (label < 0)
+      throw new ArgumentError(`${name}[${i}]: expected a binary label (0, 1, true or false), got ${v.describe(x)}`);
     out.push(label);
   }
   return out;

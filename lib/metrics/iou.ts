@@ -29,7 +29,12 @@ export class IoU extends ConfusionMetric<IoUResult> {
 
   /** @internal */
   protected resultOf(matrix: Float64Array): IoUResult {
-    return iouOf(matrix, this.config.numClasses, this.config.targetClassIds as number[], this.config.emptyPolicy as 'zero' | 'nan');
+    return iouOf(
+      matrix,
+      this.config.numClasses,
+      this.config.targetClassIds as number[],
+      this.config.emptyPolicy as 'zero' | 'nan',
+    );
   }
 
   /** The counts behind the value, for the results table. */
@@ -42,9 +47,16 @@ export class IoU extends ConfusionMetric<IoUResult> {
 export function targetClassIds(value: unknown, k: number): number[] {
   if (value === undefined) return Array.from({ length: k }, (_, c) => c);
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ArgumentError(`options.targetClassIds: expected a non-empty array of class ids, got ${v.describe(value)}`);
+    throw new ArgumentError(
+      `options.targetClassIds: expected a non-empty array of class ids, got ${v.describe(value)}`,
+    );
   }
-  return v.arrayItems(value, 'options.targetClassIds', 4096).map((c, i) => opt.classId(c, `options.targetClassIds[${i}]`, k));
+  return v
+    .arrayItems(value, 'options.targetClassIds', 4096)
+    .map((c, i) => opt.classId(c, `options.targetClassIds[${i}]`, k));
 }
 
-registerMetricKind('IoU', ({ numClasses, ...rest }, name) => new IoU(numClasses as number, { ...(rest as PerClassIoUOptions), name }));
+registerMetricKind(
+  'IoU',
+  ({ numClasses, ...rest }, name) => new IoU(numClasses as number, { ...(rest as PerClassIoUOptions), name }),
+);

@@ -67,19 +67,36 @@ export interface MeanAveragePrecisionResult extends MetricResult, CocoStats {
   images: number;
 }
 
-const STAT_NAMES: ReadonlyArray<keyof CocoStats> = ['ap', 'ap50', 'ap75', 'apSmall', 'apMedium', 'apLarge', 'ar1', 'ar10', 'ar100', 'arSmall', 'arMedium', 'arLarge'];
+const STAT_NAMES: ReadonlyArray<keyof CocoStats> = [
+  'ap',
+  'ap50',
+  'ap75',
+  'apSmall',
+  'apMedium',
+  'apLarge',
+  'ar1',
+  'ar10',
+  'ar100',
+  'arSmall',
+  'arMedium',
+  'arLarge',
+];
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
 function statsOf(values: ArrayLike<number>, at: number): CocoStats {
   const out = {} as CocoStats;
-  STAT_NAMES.forEach((name, i) => { out[name] = values[at + i]!; });
+  STAT_NAMES.forEach((name, i) => {
+    out[name] = values[at + i]!;
+  });
   return out;
 }
 
 function listOf(value: unknown, name: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object') return [value];
-  throw new ArgumentError(`${name}: expected one image's { boxes, classes, ... } or an array of them, got ${v.describe(value)}`);
+  throw new ArgumentError(
+    `${name}: expected one image's { boxes, classes, ... } or an array of them, got ${v.describe(value)}`,
+  );
 }
 
 function imageObject(value: unknown, name: string): Record<string, unknown> {
@@ -90,7 +107,10 @@ function imageObject(value: unknown, name: string): Record<string, unknown> {
 }
 
 function packTruth(images: unknown[], format: BoxFormat): NativeCocoTruth {
-  const boxes: Float64Array[] = [], classes: number[] = [], crowd: number[] = [], area: number[] = [];
+  const boxes: Float64Array[] = [],
+    classes: number[] = [],
+    crowd: number[] = [],
+    area: number[] = [];
   const offsets = new Uint32Array(images.length + 1);
   images.forEach((image, i) => {
     const name = `yTrue[${i}]`;
@@ -98,7 +118,10 @@ function packTruth(images: unknown[], format: BoxFormat): NativeCocoTruth {
     const b = readBoxes(t.boxes, `${name}.boxes`, format);
     const n = b.length / 4;
     for (let k = 0; k < n; k++) {
-      if (b[k * 4 + 2]! < 0 || b[k * 4 + 3]! < 0) throw new ArgumentError(`${name}.boxes[${k}]: expected width and height >= 0, got ${b[k * 4 + 2]} x ${b[k * 4 + 3]}`);
+      if (b[k * 4 + 2]! < 0 || b[k * 4 + 3]! < 0)
+        throw new ArgumentError(
+          `${name}.boxes[${k}]: expected width and height >= 0, got ${b[k * 4 + 2]} x ${b[k * 4 + 3]}`,
+        );
     }
     boxes.push(b);
     const c = readNumbers(t.classes, `${name}.classes`, n, INT32, 'an int32 class id');
@@ -106,17 +129,20 @@ function packTruth(images: unknown[], format: BoxFormat): NativeCocoTruth {
     if (t.iscrowd === undefined) for (let k = 0; k < n; k++) crowd.push(0);
     else {
       const list = t.iscrowd as ArrayLike<unknown>;
-      if (!(Array.isArray(list) || list instanceof Uint8Array) || list.length !== n) throw new ArgumentError(`${name}.iscrowd: expected ${n} flags (0 / 1 or booleans), got ${v.describe(list)}`);
+      if (!(Array.isArray(list) || list instanceof Uint8Array) || list.length !== n)
+        throw new ArgumentError(`${name}.iscrowd: expected ${n} flags (0 / 1 or booleans), got ${v.describe(list)}`);
       for (let k = 0; k < n; k++) {
         const x = list[k];
-        if (x !== 0 && x !== 1 && x !== true && x !== false) throw new ArgumentError(`${name}.iscrowd[${k}]: expected 0, 1 or a boolean, got ${v.describe(x)}`);
+        if (x !== 0 && x !== 1 && x !== true && x !== false)
+          throw new ArgumentError(`${name}.iscrowd[${k}]: expected 0, 1 or a boolean, got ${v.describe(x)}`);
         crowd.push(x === 1 || x === true ? 1 : 0);
       }
     }
     if (t.area === undefined) for (let k = 0; k < n; k++) area.push(-1);
     else {
       const list = t.area as ArrayLike<unknown>;
-      if (!(Array.isArray(list) || list instanceof Float32Array || list instanceof Float64Array) || list.length !== n) throw new ArgumentError(`${name}.area: expected ${n} areas (or null), got ${v.describe(list)}`);
+      if (!(Array.isArray(list) || list instanceof Float32Array || list instanceof Float64Array) || list.length !== n)
+        throw new ArgumentError(`${name}.area: expected ${n} areas (or null), got ${v.describe(list)}`);
       for (let k = 0; k < n; k++) {
         const x = list[k];
         if (x === null || x === undefined) area.push(-1);
@@ -126,11 +152,19 @@ function packTruth(images: unknown[], format: BoxFormat): NativeCocoTruth {
     }
     offsets[i + 1] = classes.length;
   });
-  return { boxes: concat(boxes), classes: Int32Array.from(classes), crowd: Uint8Array.from(crowd), area: Float64Array.from(area), offsets };
+  return {
+    boxes: concat(boxes),
+    classes: Int32Array.from(classes),
+    crowd: Uint8Array.from(crowd),
+    area: Float64Array.from(area),
+    offsets,
+  };
 }
 
 function packPredictions(images: unknown[], format: BoxFormat): NativeCocoPredictions {
-  const boxes: Float64Array[] = [], classes: Int32Array[] = [], scores: Float64Array[] = [];
+  const boxes: Float64Array[] = [],
+    classes: Int32Array[] = [],
+    scores: Float64Array[] = [];
   const offsets = new Uint32Array(images.length + 1);
   images.forEach((image, i) => {
     const name = `yPred[${i}]`;
@@ -144,14 +178,20 @@ function packPredictions(images: unknown[], format: BoxFormat): NativeCocoPredic
   });
   const allClasses = new Int32Array(offsets[images.length]!);
   let at = 0;
-  for (const c of classes) { allClasses.set(c, at); at += c.length; }
+  for (const c of classes) {
+    allClasses.set(c, at);
+    at += c.length;
+  }
   return { boxes: concat(boxes), classes: allClasses, scores: concat(scores), offsets };
 }
 
 function concat(parts: Float64Array[]): Float64Array {
   const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -168,18 +208,32 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
 
   constructor(options?: MeanAveragePrecisionOptions) {
     const o = opt.metricOptions(options, ['boxFormat']);
-    super(o.name, 'mean-average-precision', { boxFormat: v.oneOf(o.boxFormat, BOX_FORMATS, 'options.boxFormat', 'xywh') });
+    super(o.name, 'mean-average-precision', {
+      boxFormat: v.oneOf(o.boxFormat, BOX_FORMATS, 'options.boxFormat', 'xywh'),
+    });
   }
 
-  override update(yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[], yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[], sampleWeight?: SampleWeight): Promise<number[]> {
+  override update(
+    yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[],
+    yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[],
+    sampleWeight?: SampleWeight,
+  ): Promise<number[]> {
     return super.update(yTrue as TruthInput, yPred as MetricInput, sampleWeight);
   }
 
-  override updateSync(yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[], yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[], sampleWeight?: SampleWeight): number[] {
+  override updateSync(
+    yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[],
+    yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[],
+    sampleWeight?: SampleWeight,
+  ): number[] {
     return super.updateSync(yTrue as TruthInput, yPred as MetricInput, sampleWeight);
   }
 
-  override updateState(yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[], yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[], sampleWeight?: SampleWeight): Promise<number[]> {
+  override updateState(
+    yTrue: TruthInput | DetectionTruth | readonly DetectionTruth[],
+    yPred: MetricInput | DetectionPrediction | readonly DetectionPrediction[],
+    sampleWeight?: SampleWeight,
+  ): Promise<number[]> {
     return this.update(yTrue, yPred, sampleWeight);
   }
 
@@ -188,7 +242,9 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     const truthList = listOf(yTrue, 'yTrue');
     const predList = listOf(yPred, 'yPred');
     if (truthList.length !== predList.length) {
-      throw new ArgumentError(`yPred: expected one prediction per truth image (${truthList.length}), got ${predList.length}`);
+      throw new ArgumentError(
+        `yPred: expected one prediction per truth image (${truthList.length}), got ${predList.length}`,
+      );
     }
     const truth = packTruth(truthList, this.config.boxFormat);
     const predictions = packPredictions(predList, this.config.boxFormat);
@@ -211,7 +267,8 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
 
   /** @internal */
   protected accumulate(raw: Float64Array, count: number, weights: number[] | null): number[] {
-    if (weights !== null) throw new ArgumentError('sampleWeight: MeanAveragePrecision does not weight images (COCO has no such notion)');
+    if (weights !== null)
+      throw new ArgumentError('sampleWeight: MeanAveragePrecision does not weight images (COCO has no such notion)');
     if (raw.length > count) this.#records.push(raw.subarray(count));
     (this.state as Record<string, number>).images! += count;
     return this.perSample(raw, count);
@@ -227,7 +284,13 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     const perClass: MeanAveragePrecisionResult['perClass'] = [];
     for (let at = 12; at + 13 <= out.length; at += 13) perClass.push({ classId: out[at]!, ...statsOf(out, at + 1) });
     const stats = statsOf(out, 0);
-    return { value: stats.ap, ...stats, stats: Array.from(out.subarray(0, 12)), perClass, images: (this.state as Record<string, number>).images! };
+    return {
+      value: stats.ap,
+      ...stats,
+      stats: Array.from(out.subarray(0, 12)),
+      perClass,
+      images: (this.state as Record<string, number>).images!,
+    };
   }
 
   /** The other COCO numbers behind the value, for the results table. */
@@ -237,9 +300,14 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
 
   override merge(...others: Metric[]): this {
     others.forEach((other, i) => {
-      if (!(other instanceof MeanAveragePrecision)) throw new ArgumentError(`others[${i}]: cannot merge a ${other instanceof Metric ? other.kind : v.describe(other)} into a MeanAveragePrecision`);
+      if (!(other instanceof MeanAveragePrecision))
+        throw new ArgumentError(
+          `others[${i}]: cannot merge a ${other instanceof Metric ? other.kind : v.describe(other)} into a MeanAveragePrecision`,
+        );
       if (other.config.boxFormat !== this.config.boxFormat) {
-        throw new ArgumentError(`others[${i}]: cannot merge a MeanAveragePrecision with config boxFormat "${other.config.boxFormat}" into one with boxFormat "${this.config.boxFormat}"`);
+        throw new ArgumentError(
+          `others[${i}]: cannot merge a MeanAveragePrecision with config boxFormat "${other.config.boxFormat}" into one with boxFormat "${this.config.boxFormat}"`,
+        );
       }
     });
     for (const other of others as MeanAveragePrecision[]) {
@@ -252,25 +320,36 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   /** The state as plain JSON: the image count and the match records (one row per update). */
   override toJSON(): MetricJSON {
     const json = super.toJSON();
-    json.state = { images: (this.state as Record<string, number>).images!, records: this.#records.map((r) => Array.from(r)) };
+    json.state = {
+      images: (this.state as Record<string, number>).images!,
+      records: this.#records.map((r) => Array.from(r)),
+    };
     return json;
   }
 
   /** @internal */
   protected override restoreState(state: unknown): void {
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state))
+      throw new ArgumentError(`json.state: expected an object, got ${v.describe(state)}`);
     const s = state as Record<string, unknown>;
     for (const key of Object.keys(s)) {
-      if (key !== 'images' && key !== 'records') throw new ArgumentError(`json.state.${key}: not part of a MeanAveragePrecision state (expected images, records)`);
+      if (key !== 'images' && key !== 'records')
+        throw new ArgumentError(
+          `json.state.${key}: not part of a MeanAveragePrecision state (expected images, records)`,
+        );
     }
     const images = s.images;
-    if (typeof images !== 'number' || !Number.isInteger(images) || images < 0) throw new ArgumentError(`json.state.images: expected an integer >= 0, got ${v.describe(images)}`);
-    if (!Array.isArray(s.records)) throw new ArgumentError(`json.state.records: expected an array of number arrays, got ${v.describe(s.records)}`);
+    if (typeof images !== 'number' || !Number.isInteger(images) || images < 0)
+      throw new ArgumentError(`json.state.images: expected an integer >= 0, got ${v.describe(images)}`);
+    if (!Array.isArray(s.records))
+      throw new ArgumentError(`json.state.records: expected an array of number arrays, got ${v.describe(s.records)}`);
     const records = s.records.map((row: unknown, i) => {
-      if (!Array.isArray(row)) throw new ArgumentError(`json.state.records[${i}]: expected an array of numbers, got ${v.describe(row)}`);
+      if (!Array.isArray(row))
+        throw new ArgumentError(`json.state.records[${i}]: expected an array of numbers, got ${v.describe(row)}`);
       const out = new Float64Array(row.length);
       row.forEach((x: unknown, k) => {
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw new ArgumentError(`json.state.records[${i}][${k}]: expected a finite number, got ${v.describe(x)}`);
+        if (typeof x !== 'number' || !Number.isFinite(x))
+          throw new ArgumentError(`json.state.records[${i}][${k}]: expected a finite number, got ${v.describe(x)}`);
         out[k] = x;
       });
       return out;
@@ -281,4 +360,7 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   }
 }
 
-registerMetricKind('MeanAveragePrecision', (config, name) => new MeanAveragePrecision({ ...(config as MeanAveragePrecisionOptions), name }));
+registerMetricKind(
+  'MeanAveragePrecision',
+  (config, name) => new MeanAveragePrecision({ ...(config as MeanAveragePrecisionOptions), name }),
+);

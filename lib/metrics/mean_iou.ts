@@ -21,7 +21,12 @@ export interface IoUResult extends MetricResult {
 }
 
 /** @internal IoU per class and their mean over `targets`. */
-export function iouOf(matrix: Float64Array, k: number, targets: readonly number[] | null, emptyPolicy: 'zero' | 'nan'): IoUResult {
+export function iouOf(
+  matrix: Float64Array,
+  k: number,
+  targets: readonly number[] | null,
+  emptyPolicy: 'zero' | 'nan',
+): IoUResult {
   const { truth, predicted, diagonal } = marginals(matrix, k);
   const perClass = diagonal.map((tp, c) => {
     const denominator = truth[c]! + predicted[c]! - tp;
@@ -67,4 +72,7 @@ export class MeanIoU extends ConfusionMetric<IoUResult> {
   }
 }
 
-registerMetricKind('MeanIoU', ({ numClasses, ...rest }, name) => new MeanIoU(numClasses as number, { ...(rest as IoUOptions), name }));
+registerMetricKind(
+  'MeanIoU',
+  ({ numClasses, ...rest }, name) => new MeanIoU(numClasses as number, { ...(rest as IoUOptions), name }),
+);

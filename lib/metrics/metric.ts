@@ -73,7 +73,9 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   /** @internal */
   protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
     if (typeof (this as unknown as { emptyState?: unknown }).emptyState !== 'function') {
-      throw new ArgumentError('Metric: an abstract class; construct one of its subclasses (MeanIoU, Dice, Circularity, ...)');
+      throw new ArgumentError(
+        'Metric: an abstract class; construct one of its subclasses (MeanIoU, Dice, Circularity, ...)',
+      );
     }
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw new ArgumentError(`options.name: expected a non-empty string, got ${v.describe(name)}`);
@@ -177,13 +179,17 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
       }
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ArgumentError(`json: expected a metric state object { kind, version, name, config, state }, got ${v.describe(parsed)}`);
+      throw new ArgumentError(
+        `json: expected a metric state object { kind, version, name, config, state }, got ${v.describe(parsed)}`,
+      );
     }
     const j = parsed as Partial<MetricJSON>;
     if (j.version !== 1) throw new ArgumentError(`json.version: expected 1, got ${v.describe(j.version)}`);
     const factory = typeof j.kind === 'string' ? kinds.get(j.kind) : undefined;
     if (factory === undefined) {
-      throw new ArgumentError(`json.kind: expected one of ${[...kinds.keys()].map((k) => `'${k}'`).join(' | ')}, got ${v.describe(j.kind)}`);
+      throw new ArgumentError(
+        `json.kind: expected one of ${[...kinds.keys()].map((k) => `'${k}'`).join(' | ')}, got ${v.describe(j.kind)}`,
+      );
     }
     if (j.config === null || typeof j.config !== 'object' || Array.isArray(j.config)) {
       throw new ArgumentError(`json.config: expected an object, got ${v.describe(j.config)}`);
@@ -209,7 +215,10 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     for (const key of new Set([...Object.keys(this.config), ...Object.keys(other.config)])) {
       const a = JSON.stringify(this.config[key]);
       const b = JSON.stringify(other.config[key]);
-      if (a !== b) throw new ArgumentError(`${label}: cannot merge a ${this.kind} with config ${key} ${b} into one with ${key} ${a}`);
+      if (a !== b)
+        throw new ArgumentError(
+          `${label}: cannot merge a ${this.kind} with config ${key} ${b} into one with ${key} ${a}`,
+        );
     }
   }
 
@@ -221,15 +230,20 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
     const empty = internalCall(() => this.emptyState());
     const given = state as Record<string, unknown>;
     for (const key of Object.keys(given)) {
-      if (!(key in empty)) throw new ArgumentError(`json.state.${key}: not part of a ${this.kind} state (expected ${Object.keys(empty).join(', ')})`);
+      if (!(key in empty))
+        throw new ArgumentError(
+          `json.state.${key}: not part of a ${this.kind} state (expected ${Object.keys(empty).join(', ')})`,
+        );
     }
     for (const [key, blank] of Object.entries(empty)) {
       const value = given[key];
       if (blank instanceof Float64Array) {
         const k = Math.round(Math.sqrt(blank.length));
-        if (!Array.isArray(value) || value.length !== k) throw new ArgumentError(`json.state.${key}: expected a ${k}x${k} matrix, got ${v.describe(value)}`);
+        if (!Array.isArray(value) || value.length !== k)
+          throw new ArgumentError(`json.state.${key}: expected a ${k}x${k} matrix, got ${v.describe(value)}`);
         value.forEach((row: unknown, r) => {
-          if (!Array.isArray(row) || row.length !== k) throw new ArgumentError(`json.state.${key}[${r}]: expected ${k} numbers, got ${v.describe(row)}`);
+          if (!Array.isArray(row) || row.length !== k)
+            throw new ArgumentError(`json.state.${key}[${r}]: expected ${k} numbers, got ${v.describe(row)}`);
           row.forEach((x: unknown, c) => {
             if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
               throw new ArgumentError(`json.state.${key}[${r}][${c}]: expected a count >= 0, got ${v.describe(x)}`);
@@ -258,7 +272,16 @@ export function matrixRows(flat: Float64Array): number[][] {
 // any caller could reach them with garbage and get a TypeError, or an array of 2^31 elements
 // that kills V8. They are wrapped (guardMetricHooks, lib/metrics/index.ts) to answer an
 // ArgumentError unless the base class itself is calling them.
-const HOOKS = ['measure', 'accumulate', 'perSample', 'emptyState', 'resultOf', 'matrixValue', 'restoreState', 'detailsOf'] as const;
+const HOOKS = [
+  'measure',
+  'accumulate',
+  'perSample',
+  'emptyState',
+  'resultOf',
+  'matrixValue',
+  'restoreState',
+  'detailsOf',
+] as const;
 let internalDepth = 0;
 
 /** @internal Runs `fn` as the metric machinery: hooks may be called inside it. */
@@ -272,7 +295,7 @@ export function internalCall<T>(fn: () => T): T {
 }
 
 /** @internal Wraps the hooks a metric class defines so that only the machinery can call them. */
-export function guardMetricHooks(cls: Function): void {
+export function guardMetricHooks(cls: { prototype: object }): void {
   const proto = cls.prototype as Record<string, unknown>;
   for (const name of HOOKS) {
     const d = Object.getOwnPropertyDescriptor(proto, name);
@@ -281,7 +304,8 @@ export function guardMetricHooks(cls: Function): void {
     Object.defineProperty(proto, name, {
       ...d,
       value: function guardedHook(this: unknown, ...args: unknown[]) {
-        if (internalDepth === 0) throw new ArgumentError(`${name}: an internal hook of the metric classes, not callable directly`);
+        if (internalDepth === 0)
+          throw new ArgumentError(`${name}: an internal hook of the metric classes, not callable directly`);
         return hook.apply(this, args);
       },
     });

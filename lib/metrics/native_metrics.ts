@@ -23,7 +23,12 @@ export interface MetricsBinding {
   metricCircularityAsync(batch: NativeBatch, threshold: number, mode: ThresholdMode): Promise<Float64Array>;
   /** [pixels above the threshold, threshold flag] per image. */
   metricPixelCount(batch: NativeBatch, threshold: number, mode: ThresholdMode, argName: string): Float64Array;
-  metricPixelCountAsync(batch: NativeBatch, threshold: number, mode: ThresholdMode, argName: string): Promise<Float64Array>;
+  metricPixelCountAsync(
+    batch: NativeBatch,
+    threshold: number,
+    mode: ThresholdMode,
+    argName: string,
+  ): Promise<Float64Array>;
   metricPixelSum(batch: NativeBatch): Float64Array;
   metricPixelSumAsync(batch: NativeBatch): Promise<Float64Array>;
   metricConfusion(yTrue: NativeBatch, yPred: NativeBatch, options: NativeConfusionOptions): Float64Array;

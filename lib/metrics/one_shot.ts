@@ -162,7 +162,9 @@ export function foregroundFractionSync(mask: OneImage, options?: ForegroundFract
   }
 }
 
-function withClasses<T extends { numClasses?: number }>(options: T | undefined): { k: number; rest: Omit<T, 'numClasses'> } {
+function withClasses<T extends { numClasses?: number }>(
+  options: T | undefined,
+): { k: number; rest: Omit<T, 'numClasses'> } {
   const o = v.optionsObject(options, 'options') as T;
   const { numClasses, ...rest } = o;
   if ('name' in rest) throw new ArgumentError('options.name: not an option of a one-shot measurement');

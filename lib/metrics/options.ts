@@ -89,7 +89,10 @@ export function emptyPolicy<T extends EmptyPolicy>(value: unknown, allowed: read
 }
 
 /** Reads an options object, rejecting unknown keys (a typo would otherwise silently use a default). */
-export function metricOptions<T extends object>(value: T | undefined, known: readonly string[]): Partial<T> & { name?: string } {
+export function metricOptions<T extends object>(
+  value: T | undefined,
+  known: readonly string[],
+): Partial<T> & { name?: string } {
   const o = v.optionsObject(value, 'options') as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (key !== 'name' && !known.includes(key)) {

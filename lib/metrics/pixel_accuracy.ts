@@ -28,7 +28,11 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
 
   constructor(options?: PixelAccuracyOptions) {
     const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'numClasses']);
-    super(o.name, 'pixel-accuracy', confusionConfig(o.numClasses === undefined ? 2 : opt.numClasses(o.numClasses, 'options.numClasses'), o));
+    super(
+      o.name,
+      'pixel-accuracy',
+      confusionConfig(o.numClasses === undefined ? 2 : opt.numClasses(o.numClasses, 'options.numClasses'), o),
+    );
   }
 
   /** @internal */

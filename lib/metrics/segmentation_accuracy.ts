@@ -58,7 +58,8 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
    * non-zero pixels".
    */
   protected measure(yTrue: unknown, yPred: unknown): Measurement<Float64Array> {
-    if (yTrue === undefined || yTrue === null) throw new ArgumentError('yTrue: SegmentationAccuracy needs labels or truth masks, got ' + v.describe(yTrue));
+    if (yTrue === undefined || yTrue === null)
+      throw new ArgumentError('yTrue: SegmentationAccuracy needs labels or truth masks, got ' + v.describe(yTrue));
     const pred = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(pred.dtype) ? 0.5 : 100) : this.config.threshold;
     const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
@@ -66,7 +67,9 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     const truth = labels === null ? readBatch(yTrue, 'yTrue') : null;
     const count = labels?.length ?? truth!.count;
     if (count !== pred.count) {
-      throw new ShapeError(`yTrue / yPred: expected one label or mask per image, got ${count} in yTrue and ${pred.count} in yPred`);
+      throw new ShapeError(
+        `yTrue / yPred: expected one label or mask per image, got ${count} in yTrue and ${pred.count} in yPred`,
+      );
     }
     // Labels travel with the counts: [count, label] per sample. The native counts come as
     // [count, threshold flag] per image.
@@ -81,7 +84,11 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     };
     return {
       count,
-      sync: () => join(metricsNative.metricPixelCount(pred.handle, t, mode, 'yPred'), truth ? metricsNative.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null),
+      sync: () =>
+        join(
+          metricsNative.metricPixelCount(pred.handle, t, mode, 'yPred'),
+          truth ? metricsNative.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null,
+        ),
       async: async () => {
         const [p, tr] = await Promise.all([
           metricsNative.metricPixelCountAsync(pred.handle, t, mode, 'yPred'),
@@ -139,4 +146,7 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   }
 }
 
-registerMetricKind('SegmentationAccuracy', (config, name) => new SegmentationAccuracy({ ...(config as SegmentationAccuracyOptions), name }));
+registerMetricKind(
+  'SegmentationAccuracy',
+  (config, name) => new SegmentationAccuracy({ ...(config as SegmentationAccuracyOptions), name }),
+);

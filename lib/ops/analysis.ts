@@ -89,5 +89,8 @@ Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: b
   return (await withCallerStack(nativeImage.momentsAsync(handle, binary))) as unknown as Moments;
 };
 Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
-  return nativeImage.moments(matHandle(this), v.optionsObject(options, 'options').binary === true) as unknown as Moments;
+  return nativeImage.moments(
+    matHandle(this),
+    v.optionsObject(options, 'options').binary === true,
+  ) as unknown as Moments;
 };

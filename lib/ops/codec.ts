@@ -26,7 +26,13 @@ export interface WriteOptions extends EncodeOptions {
 
 const FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'bmp', 'webp', 'tiff'];
 const EXTENSIONS: Record<string, ImageFormat> = {
-  '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.bmp': 'bmp', '.webp': 'webp', '.tif': 'tiff', '.tiff': 'tiff',
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.png': 'png',
+  '.bmp': 'bmp',
+  '.webp': 'webp',
+  '.tif': 'tiff',
+  '.tiff': 'tiff',
 };
 
 declare module '../mat' {
@@ -44,23 +50,35 @@ declare module '../mat' {
   }
 }
 
-function encodeArgs(format: unknown, options: EncodeOptions | undefined): [ImageFormat, number | undefined, number | undefined] {
-  if (format === undefined) throw new ArgumentError(`format: expected ${FORMATS.map((x) => `'${x}'`).join(' | ')}, got undefined`);
+function encodeArgs(
+  format: unknown,
+  options: EncodeOptions | undefined,
+): [ImageFormat, number | undefined, number | undefined] {
+  if (format === undefined)
+    throw new ArgumentError(`format: expected ${FORMATS.map((x) => `'${x}'`).join(' | ')}, got undefined`);
   const f = v.oneOf(format, FORMATS, 'format', 'jpeg');
   const o = v.optionsObject(options, 'options');
   const quality = o.quality === undefined ? undefined : v.integer(o.quality, 'options.quality', 1, 100);
   const compression = o.compression === undefined ? undefined : v.integer(o.compression, 'options.compression', 0, 9);
-  if (quality !== undefined && f !== 'jpeg' && f !== 'webp') throw new ArgumentError(`options.quality: only for 'jpeg' and 'webp', got format '${f}'`);
-  if (compression !== undefined && f !== 'png') throw new ArgumentError(`options.compression: only for 'png', got format '${f}'`);
+  if (quality !== undefined && f !== 'jpeg' && f !== 'webp')
+    throw new ArgumentError(`options.quality: only for 'jpeg' and 'webp', got format '${f}'`);
+  if (compression !== undefined && f !== 'png')
+    throw new ArgumentError(`options.compression: only for 'png', got format '${f}'`);
   return [f, quality, compression];
 }
 
-function writeArgs(path: unknown, options: WriteOptions | undefined): [string, ImageFormat, number | undefined, number | undefined] {
-  if (typeof path !== 'string' || path.length === 0) throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
+function writeArgs(
+  path: unknown,
+  options: WriteOptions | undefined,
+): [string, ImageFormat, number | undefined, number | undefined] {
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
   const o = v.optionsObject(options, 'options');
   const format = o.format ?? EXTENSIONS[extname(path).toLowerCase()];
   if (format === undefined) {
-    throw new ArgumentError(`options.format: required when the extension of '${path}' is not one of ${Object.keys(EXTENSIONS).join(' ')}`);
+    throw new ArgumentError(
+      `options.format: required when the extension of '${path}' is not one of ${Object.keys(EXTENSIONS).join(' ')}`,
+    );
   }
   return [path, ...encodeArgs(format, o)];
 }
@@ -77,7 +95,11 @@ Mat.prototype.encodeSync = function encodeSync(this: Mat, format: ImageFormat, o
 
 Mat.prototype.write = async function write(this: Mat, path: string, options?: WriteOptions): Promise<void> {
   const [file, f, quality, compression] = writeArgs(path, options);
-  await writeRegularFile(file, 'path', await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)));
+  await writeRegularFile(
+    file,
+    'path',
+    await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)),
+  );
 };
 
 Mat.prototype.writeSync = function writeSync(this: Mat, path: string, options?: WriteOptions): void {

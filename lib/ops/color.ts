@@ -11,20 +11,96 @@ import { defineMatOp } from './define';
 
 /** cv::cvtColor conversions by OpenCV's names; the source must have the channel count the name implies. */
 export type ColorConversion =
-  | 'BGR2RGB' | 'RGB2BGR' | 'BGR2GRAY' | 'RGB2GRAY' | 'GRAY2BGR' | 'GRAY2RGB'
-  | 'BGR2BGRA' | 'RGB2RGBA' | 'BGRA2BGR' | 'RGBA2RGB' | 'BGR2RGBA' | 'RGB2BGRA' | 'BGRA2RGB' | 'RGBA2BGR'
-  | 'BGRA2RGBA' | 'RGBA2BGRA' | 'BGRA2GRAY' | 'RGBA2GRAY' | 'GRAY2BGRA' | 'GRAY2RGBA'
-  | 'BGR2HSV' | 'RGB2HSV' | 'HSV2BGR' | 'HSV2RGB' | 'BGR2HSV_FULL' | 'RGB2HSV_FULL' | 'HSV2BGR_FULL' | 'HSV2RGB_FULL'
-  | 'BGR2HLS' | 'RGB2HLS' | 'HLS2BGR' | 'HLS2RGB' | 'BGR2Lab' | 'RGB2Lab' | 'Lab2BGR' | 'Lab2RGB'
-  | 'BGR2YCrCb' | 'RGB2YCrCb' | 'YCrCb2BGR' | 'YCrCb2RGB' | 'BGR2YUV' | 'RGB2YUV' | 'YUV2BGR' | 'YUV2RGB';
+  | 'BGR2RGB'
+  | 'RGB2BGR'
+  | 'BGR2GRAY'
+  | 'RGB2GRAY'
+  | 'GRAY2BGR'
+  | 'GRAY2RGB'
+  | 'BGR2BGRA'
+  | 'RGB2RGBA'
+  | 'BGRA2BGR'
+  | 'RGBA2RGB'
+  | 'BGR2RGBA'
+  | 'RGB2BGRA'
+  | 'BGRA2RGB'
+  | 'RGBA2BGR'
+  | 'BGRA2RGBA'
+  | 'RGBA2BGRA'
+  | 'BGRA2GRAY'
+  | 'RGBA2GRAY'
+  | 'GRAY2BGRA'
+  | 'GRAY2RGBA'
+  | 'BGR2HSV'
+  | 'RGB2HSV'
+  | 'HSV2BGR'
+  | 'HSV2RGB'
+  | 'BGR2HSV_FULL'
+  | 'RGB2HSV_FULL'
+  | 'HSV2BGR_FULL'
+  | 'HSV2RGB_FULL'
+  | 'BGR2HLS'
+  | 'RGB2HLS'
+  | 'HLS2BGR'
+  | 'HLS2RGB'
+  | 'BGR2Lab'
+  | 'RGB2Lab'
+  | 'Lab2BGR'
+  | 'Lab2RGB'
+  | 'BGR2YCrCb'
+  | 'RGB2YCrCb'
+  | 'YCrCb2BGR'
+  | 'YCrCb2RGB'
+  | 'BGR2YUV'
+  | 'RGB2YUV'
+  | 'YUV2BGR'
+  | 'YUV2RGB';
 
 export const COLOR_CONVERSIONS: readonly ColorConversion[] = [
-  'BGR2RGB', 'RGB2BGR', 'BGR2GRAY', 'RGB2GRAY', 'GRAY2BGR', 'GRAY2RGB',
-  'BGR2BGRA', 'RGB2RGBA', 'BGRA2BGR', 'RGBA2RGB', 'BGR2RGBA', 'RGB2BGRA', 'BGRA2RGB', 'RGBA2BGR',
-  'BGRA2RGBA', 'RGBA2BGRA', 'BGRA2GRAY', 'RGBA2GRAY', 'GRAY2BGRA', 'GRAY2RGBA',
-  'BGR2HSV', 'RGB2HSV', 'HSV2BGR', 'HSV2RGB', 'BGR2HSV_FULL', 'RGB2HSV_FULL', 'HSV2BGR_FULL', 'HSV2RGB_FULL',
-  'BGR2HLS', 'RGB2HLS', 'HLS2BGR', 'HLS2RGB', 'BGR2Lab', 'RGB2Lab', 'Lab2BGR', 'Lab2RGB',
-  'BGR2YCrCb', 'RGB2YCrCb', 'YCrCb2BGR', 'YCrCb2RGB', 'BGR2YUV', 'RGB2YUV', 'YUV2BGR', 'YUV2RGB',
+  'BGR2RGB',
+  'RGB2BGR',
+  'BGR2GRAY',
+  'RGB2GRAY',
+  'GRAY2BGR',
+  'GRAY2RGB',
+  'BGR2BGRA',
+  'RGB2RGBA',
+  'BGRA2BGR',
+  'RGBA2RGB',
+  'BGR2RGBA',
+  'RGB2BGRA',
+  'BGRA2RGB',
+  'RGBA2BGR',
+  'BGRA2RGBA',
+  'RGBA2BGRA',
+  'BGRA2GRAY',
+  'RGBA2GRAY',
+  'GRAY2BGRA',
+  'GRAY2RGBA',
+  'BGR2HSV',
+  'RGB2HSV',
+  'HSV2BGR',
+  'HSV2RGB',
+  'BGR2HSV_FULL',
+  'RGB2HSV_FULL',
+  'HSV2BGR_FULL',
+  'HSV2RGB_FULL',
+  'BGR2HLS',
+  'RGB2HLS',
+  'HLS2BGR',
+  'HLS2RGB',
+  'BGR2Lab',
+  'RGB2Lab',
+  'Lab2BGR',
+  'Lab2RGB',
+  'BGR2YCrCb',
+  'RGB2YCrCb',
+  'YCrCb2BGR',
+  'YCrCb2RGB',
+  'BGR2YUV',
+  'RGB2YUV',
+  'YUV2BGR',
+  'YUV2RGB',
 ];
 
 export interface ConvertToOptions {
@@ -73,7 +149,8 @@ declare module '../mat' {
 }
 
 function dtypeArg(dtype: unknown, name: string): MatDType {
-  if (!isMatDType(dtype)) throw new DTypeError(`${name}: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(dtype)}`);
+  if (!isMatDType(dtype))
+    throw new DTypeError(`${name}: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(dtype)}`);
   return dtype;
 }
 
@@ -94,7 +171,12 @@ defineMatOp('cvtColor', (code: unknown) => {
 defineMatOp('convertTo', (dtype: unknown, options?: ConvertToOptions) => {
   const o = v.optionsObject(options, 'options');
   const perChannel = Array.isArray(o.scale) || Array.isArray(o.shift);
-  return [dtypeArg(dtype, 'dtype'), numbers(o.scale, 'options.scale', 1), numbers(o.shift, 'options.shift', 0), perChannel];
+  return [
+    dtypeArg(dtype, 'dtype'),
+    numbers(o.scale, 'options.scale', 1),
+    numbers(o.shift, 'options.shift', 0),
+    perChannel,
+  ];
 });
 
 defineMatOp('normalize', (options?: NormalizeOptions) => {

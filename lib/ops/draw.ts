@@ -26,7 +26,8 @@ export interface DrawContoursOptions extends StrokeOptions {
 }
 
 /** OpenCV's Hershey fonts (printable ASCII; other characters are drawn as '?'). */
-export type HersheyFont = 'simplex' | 'plain' | 'duplex' | 'complex' | 'triplex' | 'complex-small' | 'script-simplex' | 'script-complex';
+export type HersheyFont =
+  'simplex' | 'plain' | 'duplex' | 'complex' | 'triplex' | 'complex-small' | 'script-simplex' | 'script-complex';
 
 export interface PutTextOptions {
   /** Default 'simplex'. */
@@ -79,24 +80,58 @@ function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
 
 Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
   const s = stroke(options, true);
-  nativeImage.rectangle(matHandle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  nativeImage.rectangle(
+    matHandle(this),
+    a.rect(rect, 'rect'),
+    a.color(color, 'color'),
+    s.thickness,
+    s.lineType,
+    s.onShared,
+  );
   return this;
 };
 
-Mat.prototype.circle = function circle(this: Mat, center: Point, radius: number, color: Color, options?: StrokeOptions) {
+Mat.prototype.circle = function circle(
+  this: Mat,
+  center: Point,
+  radius: number,
+  color: Color,
+  options?: StrokeOptions,
+) {
   const s = stroke(options, true);
   const r = v.integer(radius, 'radius', 0, 2 ** 24);
-  nativeImage.circle(matHandle(this), a.point(center, 'center'), r, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  nativeImage.circle(
+    matHandle(this),
+    a.point(center, 'center'),
+    r,
+    a.color(color, 'color'),
+    s.thickness,
+    s.lineType,
+    s.onShared,
+  );
   return this;
 };
 
 Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Color, options?: StrokeOptions) {
   const s = stroke(options, false);
-  nativeImage.line(matHandle(this), a.point(from, 'from'), a.point(to, 'to'), a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  nativeImage.line(
+    matHandle(this),
+    a.point(from, 'from'),
+    a.point(to, 'to'),
+    a.color(color, 'color'),
+    s.thickness as number,
+    s.lineType,
+    s.onShared,
+  );
   return this;
 };
 
-Mat.prototype.drawContours = function drawContours(this: Mat, contours: readonly Int32Array[], color: Color, options?: DrawContoursOptions) {
+Mat.prototype.drawContours = function drawContours(
+  this: Mat,
+  contours: readonly Int32Array[],
+  color: Color,
+  options?: DrawContoursOptions,
+) {
   const list = v.arrayItems(contours, 'contours', 1_000_000, 'an array of Int32Arrays') as Int32Array[];
   list.forEach((c, i) => {
     if (!(c instanceof Int32Array) || c.length % 2 !== 0) {
@@ -104,27 +139,65 @@ Mat.prototype.drawContours = function drawContours(this: Mat, contours: readonly
     }
   });
   const s = stroke(options, true);
-  const index = v.integer(v.optionsObject(options, 'options').index ?? -1, 'options.index', -1, Math.max(-1, list.length - 1));
+  const index = v.integer(
+    v.optionsObject(options, 'options').index ?? -1,
+    'options.index',
+    -1,
+    Math.max(-1, list.length - 1),
+  );
   nativeImage.drawContours(matHandle(this), list, index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
-const FONTS: readonly HersheyFont[] = ['simplex', 'plain', 'duplex', 'complex', 'triplex', 'complex-small', 'script-simplex', 'script-complex'];
+const FONTS: readonly HersheyFont[] = [
+  'simplex',
+  'plain',
+  'duplex',
+  'complex',
+  'triplex',
+  'complex-small',
+  'script-simplex',
+  'script-complex',
+];
 
-Mat.prototype.putText = function putText(this: Mat, text: string, origin: Point, color: Color, options?: PutTextOptions) {
+Mat.prototype.putText = function putText(
+  this: Mat,
+  text: string,
+  origin: Point,
+  color: Color,
+  options?: PutTextOptions,
+) {
   if (typeof text !== 'string') throw new ArgumentError(`text: expected a string, got ${v.describe(text)}`);
   const o = v.optionsObject(options, 'options');
   const font = v.oneOf(o.font, FONTS, 'options.font', 'simplex');
   const fontScale = o.fontScale === undefined ? 1 : v.finiteNumber(o.fontScale, 'options.fontScale');
-  if (!(fontScale > 0 && fontScale <= 100)) throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
+  if (!(fontScale > 0 && fontScale <= 100))
+    throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
   const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false);
-  nativeImage.putText(matHandle(this), text, a.point(origin, 'origin'), font, fontScale, a.color(color, 'color'), s.thickness as number, s.lineType, s.onShared);
+  nativeImage.putText(
+    matHandle(this),
+    text,
+    a.point(origin, 'origin'),
+    font,
+    fontScale,
+    a.color(color, 'color'),
+    s.thickness as number,
+    s.lineType,
+    s.onShared,
+  );
   return this;
 };
 
-function weightedArgs(self: Mat, alpha: unknown, other: unknown, beta: unknown, options: AddWeightedOptions | undefined) {
+function weightedArgs(
+  self: Mat,
+  alpha: unknown,
+  other: unknown,
+  beta: unknown,
+  options: AddWeightedOptions | undefined,
+) {
   const o = v.optionsObject(options, 'options');
-  if (o.dtype !== undefined && !isMatDType(o.dtype)) throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(o.dtype)}`);
+  if (o.dtype !== undefined && !isMatDType(o.dtype))
+    throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(o.dtype)}`);
   return [
     matHandle(self),
     v.finiteNumber(alpha, 'alpha'),
@@ -135,10 +208,24 @@ function weightedArgs(self: Mat, alpha: unknown, other: unknown, beta: unknown, 
   ] as const;
 }
 
-Mat.prototype.addWeighted = async function addWeighted(this: Mat, alpha: number, other: Mat, beta: number, options?: AddWeightedOptions) {
-  return new Mat(await withCallerStack(nativeImage.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))));
+Mat.prototype.addWeighted = async function addWeighted(
+  this: Mat,
+  alpha: number,
+  other: Mat,
+  beta: number,
+  options?: AddWeightedOptions,
+) {
+  return new Mat(
+    await withCallerStack(nativeImage.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))),
+  );
 };
 
-Mat.prototype.addWeightedSync = function addWeightedSync(this: Mat, alpha: number, other: Mat, beta: number, options?: AddWeightedOptions) {
+Mat.prototype.addWeightedSync = function addWeightedSync(
+  this: Mat,
+  alpha: number,
+  other: Mat,
+  beta: number,
+  options?: AddWeightedOptions,
+) {
   return new Mat(nativeImage.addWeighted(...weightedArgs(this, alpha, other, beta, options)));
 };

@@ -88,10 +88,15 @@ declare module '../mat' {
 }
 
 function resizeArgs(target: unknown, options: ResizeOptions | undefined): unknown[] {
-  const interpolation = a.interpolation(v.optionsObject(options, 'options').interpolation, 'options.interpolation', 'linear');
+  const interpolation = a.interpolation(
+    v.optionsObject(options, 'options').interpolation,
+    'options.interpolation',
+    'linear',
+  );
   if (target !== null && typeof target === 'object' && 'fx' in target) {
     const f = target as ScaleFactors;
-    const fx = v.finiteNumber(f.fx, 'size.fx'), fy = v.finiteNumber(f.fy, 'size.fy');
+    const fx = v.finiteNumber(f.fx, 'size.fx'),
+      fy = v.finiteNumber(f.fy, 'size.fy');
     if (!(fx > 0) || !(fy > 0)) throw new ArgumentError(`size: expected positive factors, got fx ${fx}, fy ${fy}`);
     return [null, fx, fy, interpolation];
   }
@@ -106,27 +111,43 @@ function padArgs(padding: unknown, options: PadOptions | undefined): unknown[] {
     p = { top: all, bottom: all, left: all, right: all };
   } else if (padding !== null && typeof padding === 'object') {
     const o = padding as Partial<Padding>;
-    p = { top: n(o.top ?? 0, 'padding.top'), bottom: n(o.bottom ?? 0, 'padding.bottom'), left: n(o.left ?? 0, 'padding.left'), right: n(o.right ?? 0, 'padding.right') };
+    p = {
+      top: n(o.top ?? 0, 'padding.top'),
+      bottom: n(o.bottom ?? 0, 'padding.bottom'),
+      left: n(o.left ?? 0, 'padding.left'),
+      right: n(o.right ?? 0, 'padding.right'),
+    };
   } else {
     throw new ArgumentError(`padding: expected a number or { top, bottom, left, right }, got ${v.describe(padding)}`);
   }
   const o = v.optionsObject(options, 'options');
-  const border = v.oneOf(o.border, ['constant', 'replicate', 'reflect', 'reflect101', 'wrap'] as const, 'options.border', 'constant');
+  const border = v.oneOf(
+    o.border,
+    ['constant', 'replicate', 'reflect', 'reflect101', 'wrap'] as const,
+    'options.border',
+    'constant',
+  );
   return [p, border, a.color(o.value ?? 0, 'options.value')];
 }
 
 function letterboxArgs(size: unknown, options: LetterboxOptions | undefined): unknown[] {
   const o = v.optionsObject(options, 'options');
-  return [a.size(size, 'size'), a.color(o.fill ?? 0, 'options.fill'), a.interpolation(o.interpolation, 'options.interpolation', 'linear')];
+  return [
+    a.size(size, 'size'),
+    a.color(o.fill ?? 0, 'options.fill'),
+    a.interpolation(o.interpolation, 'options.interpolation', 'linear'),
+  ];
 }
 
 function flipArgs(direction: unknown): unknown[] {
-  if (direction === undefined) throw new ArgumentError("direction: expected 'horizontal' | 'vertical' | 'both', got undefined");
+  if (direction === undefined)
+    throw new ArgumentError("direction: expected 'horizontal' | 'vertical' | 'both', got undefined");
   return [v.oneOf(direction, ['horizontal', 'vertical', 'both'] as const, 'direction', 'horizontal')];
 }
 
 function rotateArgs(degrees: unknown): unknown[] {
-  if (degrees !== 90 && degrees !== 180 && degrees !== 270) throw new ArgumentError(`degrees: expected 90 | 180 | 270, got ${v.describe(degrees)}`);
+  if (degrees !== 90 && degrees !== 180 && degrees !== 270)
+    throw new ArgumentError(`degrees: expected 90 | 180 | 270, got ${v.describe(degrees)}`);
   return [degrees];
 }
 
@@ -137,7 +158,10 @@ defineMatOp('flip', flipArgs);
 defineMatOp('rotate', rotateArgs);
 
 function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy' | 'view'] {
-  return [a.rect(rect, 'rect'), v.oneOf(v.optionsObject(options, 'options').mode, ['copy', 'view'] as const, 'options.mode', 'copy')];
+  return [
+    a.rect(rect, 'rect'),
+    v.oneOf(v.optionsObject(options, 'options').mode, ['copy', 'view'] as const, 'options.mode', 'copy'),
+  ];
 }
 
 Mat.prototype.crop = async function crop(this: Mat, rect: Rect, options?: CropOptions): Promise<Mat> {
@@ -153,12 +177,14 @@ Mat.prototype.cropSync = function cropSync(this: Mat, rect: Rect, options?: Crop
 
 /** Where an image of size `source` lands when letterboxed into `target` (the same arithmetic as letterbox() and preprocess). */
 export function letterboxGeometry(source: Size, target: Size): LetterboxGeometry {
-  const s = a.size(source, 'source'), t = a.size(target, 'target');
+  const s = a.size(source, 'source'),
+    t = a.size(target, 'target');
   return nativeImage.letterboxGeometry(s.width, s.height, t.width, t.height);
 }
 
 /** The region of an image of size `source` that preprocess's 'center-crop' resizes into `target`. */
 export function centerCropRect(source: Size, target: Size): Rect {
-  const s = a.size(source, 'source'), t = a.size(target, 'target');
+  const s = a.size(source, 'source'),
+    t = a.size(target, 'target');
   return nativeImage.centerCropRect(s.width, s.height, t.width, t.height);
 }

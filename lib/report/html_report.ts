@@ -61,7 +61,13 @@ export class HtmlReport {
   }
 
   /** Writes index.html; returns its path. `sortBy` orders the cards, lowest value first. */
-  async write(title: string, summary: string, rows: ReportRow[], sortBy: string | null, drawn: 'Contours' | 'Boxes' = 'Contours'): Promise<string> {
+  async write(
+    title: string,
+    summary: string,
+    rows: ReportRow[],
+    sortBy: string | null,
+    drawn: 'Contours' | 'Boxes' = 'Contours',
+  ): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     await Promise.all(this.writes);
     const cards = this.cards.slice();
@@ -69,10 +75,17 @@ export class HtmlReport {
       const key = (c: Card) => (Number.isNaN(c.values[sortBy] ?? NaN) ? Infinity : c.values[sortBy]!);
       cards.sort((a, b) => key(a) - key(b));
     }
-    const table = rows.map((r) => `<tr><td>${escape(r.metric)}</td><td class="num">${escape(r.value)}</td><td>${escape(r.details)}</td></tr>`).join('\n');
+    const table = rows
+      .map(
+        (r) =>
+          `<tr><td>${escape(r.metric)}</td><td class="num">${escape(r.value)}</td><td>${escape(r.details)}</td></tr>`,
+      )
+      .join('\n');
     const grid = cards
       .map((c) => {
-        const values = Object.entries(c.values).map(([k, x]) => `<div><span>${escape(k)}</span> ${format(x)}</div>`).join('');
+        const values = Object.entries(c.values)
+          .map(([k, x]) => `<div><span>${escape(k)}</span> ${format(x)}</div>`)
+          .join('');
         return `<figure><img src="${c.file}" alt="${escape(c.id)}"><figcaption><b>${escape(c.id)}</b>${c.note ? ` <i>${escape(c.note)}</i>` : ''}${values}</figcaption></figure>`;
       })
       .join('\n');

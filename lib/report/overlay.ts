@@ -18,7 +18,14 @@ interface OverlayBinding {
 }
 
 /** @internal Image `image`; prediction `index` of a batch tensor; truth `index` of a class-id batch. */
-export function overlayPng(image: Mat, predictions: Tensor, truth: Tensor | null, index: number, threshold: number, scale: number): Buffer {
+export function overlayPng(
+  image: Mat,
+  predictions: Tensor,
+  truth: Tensor | null,
+  index: number,
+  threshold: number,
+  scale: number,
+): Buffer {
   return (native as unknown as OverlayBinding).demoOverlayPng(
     matHandle(image, 'image'),
     0,

@@ -13,10 +13,55 @@ const { FIXTURES, rngFor } = require('./cases');
 const TRAP = 'FUZZ_TRAP';
 
 const OPTION_KEYS = [
-  'width', 'height', 'channels', 'dtype', 'mode', 'flags', 'maxPixels', 'reduce', 'shape', 'onShared', 'fallback', 'layout',
-  'resize', 'threshold', 'numClasses', 'signal', 'timeoutMs', 'outputs', 'signature', 'batchSize', 'concurrency', 'interpolation',
-  'inPlace', 'type', 'rows', 'cols', 'mean', 'std', 'scale', 'channelOrder', 'fill', 'ignoreClass', 'emptyPolicy', 'index', 'count',
-  'x', 'y', 'quality', 'format', 'thickness', 'kind', 'config', 'state', 'name', 'masks', 'onError', 'tags', 'warmup', 'maxAllocationBytes',
+  'width',
+  'height',
+  'channels',
+  'dtype',
+  'mode',
+  'flags',
+  'maxPixels',
+  'reduce',
+  'shape',
+  'onShared',
+  'fallback',
+  'layout',
+  'resize',
+  'threshold',
+  'numClasses',
+  'signal',
+  'timeoutMs',
+  'outputs',
+  'signature',
+  'batchSize',
+  'concurrency',
+  'interpolation',
+  'inPlace',
+  'type',
+  'rows',
+  'cols',
+  'mean',
+  'std',
+  'scale',
+  'channelOrder',
+  'fill',
+  'ignoreClass',
+  'emptyPolicy',
+  'index',
+  'count',
+  'x',
+  'y',
+  'quality',
+  'format',
+  'thickness',
+  'kind',
+  'config',
+  'state',
+  'name',
+  'masks',
+  'onError',
+  'tags',
+  'warmup',
+  'maxAllocationBytes',
 ];
 
 function isClass(f) {
@@ -34,7 +79,8 @@ function enumerateTargets(tfcv) {
       for (const key of Object.getOwnPropertyNames(value).sort()) {
         if (['length', 'name', 'prototype'].includes(key)) continue;
         const d = Object.getOwnPropertyDescriptor(value, key);
-        if (d && typeof d.value === 'function') targets.push({ label: `${name}.${key}`, kind: 'static', cls: name, key });
+        if (d && typeof d.value === 'function')
+          targets.push({ label: `${name}.${key}`, kind: 'static', cls: name, key });
       }
     } else {
       targets.push({ label: name, kind: 'function', key: name });
@@ -71,9 +117,22 @@ function makeInstances(tfcv, shared) {
   disposedMat.dispose();
   const disposedTensor = tfcv.Tensor.alloc('uint8', [2]);
   disposedTensor.dispose();
-  if (shared.model === undefined || shared.model.disposed) shared.model = tfcv.loadFrozenGraphSync(path.join(FIXTURES, 'models/frozen/graph.pb'));
+  if (shared.model === undefined || shared.model.disposed)
+    shared.model = tfcv.loadFrozenGraphSync(path.join(FIXTURES, 'models/frozen/graph.pb'));
   const metrics = {};
-  for (const name of ['Circularity', 'SegmentationAccuracy', 'AvgPixelValue', 'MeanIoU', 'IoU', 'Dice', 'PixelAccuracy', 'BinaryAccuracy', 'Precision', 'Recall', 'ConfusionMatrix']) {
+  for (const name of [
+    'Circularity',
+    'SegmentationAccuracy',
+    'AvgPixelValue',
+    'MeanIoU',
+    'IoU',
+    'Dice',
+    'PixelAccuracy',
+    'BinaryAccuracy',
+    'Precision',
+    'Recall',
+    'ConfusionMatrix',
+  ]) {
     try {
       const Cls = tfcv[name];
       metrics[name] = ['MeanIoU', 'IoU', 'Dice', 'ConfusionMatrix'].includes(name) ? new Cls(2) : new Cls();
@@ -98,40 +157,71 @@ function disposeInstances(inst) {
 function hostileValue(r, inst, depth = 0) {
   const k = r.int(44);
   switch (k) {
-    case 0: return [undefined, 'undefined'];
-    case 1: return [null, 'null'];
-    case 2: return [NaN, 'NaN'];
-    case 3: return [2 ** 53, '2**53'];
-    case 4: return [-1, '-1'];
-    case 5: return [0, '0'];
-    case 6: return [1.5, '1.5'];
-    case 7: return [Infinity, 'Infinity'];
-    case 8: return [2 ** 31, '2**31'];
-    case 9: return [1e308, '1e308'];
-    case 10: return [Symbol('fuzz'), "Symbol('fuzz')"];
-    case 11: return [10n, '10n'];
-    case 12: return ['', "''"];
-    case 13: return ['x', "'x'"];
-    case 14: return ['x'.repeat(100000), "'x'.repeat(100000)"];
-    case 15: return [r.pick(['color', 'float32', 'uint8', 'copy', 'share', 'NHWC', 'BGR2GRAY', 'png', 'jpeg', 'linear']), 'a valid-looking string'];
-    case 16: return [{}, '{}'];
-    case 17: return [[], '[]'];
-    case 18: return [[1, 2, 3], '[1,2,3]'];
+    case 0:
+      return [undefined, 'undefined'];
+    case 1:
+      return [null, 'null'];
+    case 2:
+      return [NaN, 'NaN'];
+    case 3:
+      return [2 ** 53, '2**53'];
+    case 4:
+      return [-1, '-1'];
+    case 5:
+      return [0, '0'];
+    case 6:
+      return [1.5, '1.5'];
+    case 7:
+      return [Infinity, 'Infinity'];
+    case 8:
+      return [2 ** 31, '2**31'];
+    case 9:
+      return [1e308, '1e308'];
+    case 10:
+      return [Symbol('fuzz'), "Symbol('fuzz')"];
+    case 11:
+      return [10n, '10n'];
+    case 12:
+      return ['', "''"];
+    case 13:
+      return ['x', "'x'"];
+    case 14:
+      return ['x'.repeat(100000), "'x'.repeat(100000)"];
+    case 15:
+      return [
+        r.pick(['color', 'float32', 'uint8', 'copy', 'share', 'NHWC', 'BGR2GRAY', 'png', 'jpeg', 'linear']),
+        'a valid-looking string',
+      ];
+    case 16:
+      return [{}, '{}'];
+    case 17:
+      return [[], '[]'];
+    case 18:
+      return [[1, 2, 3], '[1,2,3]'];
     case 19: {
       const a = [];
       a.length = 2 ** 32 - 1;
       return [a, 'sparse array of length 2**32-1'];
     }
-    case 20: return [[1, , 3], '[1, , 3]']; // eslint-disable-line no-sparse-arrays
+    case 20:
+      return [[1, , 3], '[1, , 3]']; // eslint-disable-line no-sparse-arrays
     case 21: {
       const trap = () => {
         throw new Error(TRAP);
       };
-      return [new Proxy({}, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap }), 'Proxy with throwing traps'];
+      return [
+        new Proxy({}, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap }),
+        'Proxy with throwing traps',
+      ];
     }
     case 22: {
       const o = {};
-      Object.defineProperty(o, r.pick(OPTION_KEYS), { get() { throw new Error(TRAP); }, enumerable: true });
+      Object.defineProperty(o, r.pick(OPTION_KEYS), {
+        get() {
+          throw new Error(TRAP);
+        },
+        enumerable: true,
+      });
       return [o, 'object with a throwing getter'];
     }
     case 23: {
@@ -139,25 +229,44 @@ function hostileValue(r, inst, depth = 0) {
       structuredClone(u.buffer, { transfer: [u.buffer] });
       return [u, 'detached Uint8Array'];
     }
-    case 24: return [new Uint8Array(new SharedArrayBuffer(64)), 'Uint8Array over a SharedArrayBuffer'];
-    case 25: return [new Float32Array(new ArrayBuffer(68), 4, 16), 'Float32Array at offset 4'];
-    case 26: return [new Uint8Array(new ArrayBuffer(65), 1, 64), 'Uint8Array at odd offset 1'];
-    case 27: return [new DataView(new ArrayBuffer(33), 3), 'DataView at offset 3'];
-    case 28: return [inst.mat, 'a 8x8x3 Mat'];
-    case 29: return [inst.gray, 'a 8x8 Mat'];
-    case 30: return [inst.tensor, 'a float32 [1,8,8,3] Tensor'];
-    case 31: return [inst.labels, 'a uint8 [1,8,8] Tensor'];
-    case 32: return [inst.disposedMat, 'a disposed Mat'];
-    case 33: return [inst.disposedTensor, 'a disposed Tensor'];
-    case 34: return [inst.jpeg, 'a JPEG Buffer'];
-    case 35: return [() => 0, 'a function'];
-    case 36: return [[inst.mat, inst.gray], '[Mat, Mat]'];
-    case 37: return [Object.freeze({ width: 8, height: 8 }), 'frozen { width: 8, height: 8 }'];
-    case 38: return [new AbortController().signal, 'an AbortSignal'];
-    case 39: return [Buffer.alloc(0), 'an empty Buffer'];
-    case 40: return [new ArrayBuffer(8), 'an ArrayBuffer(8)'];
-    case 41: return [r.pick([1, 2, 3, 4, 8, 16, 64]), 'a small integer'];
-    case 42: return [-0, '-0'];
+    case 24:
+      return [new Uint8Array(new SharedArrayBuffer(64)), 'Uint8Array over a SharedArrayBuffer'];
+    case 25:
+      return [new Float32Array(new ArrayBuffer(68), 4, 16), 'Float32Array at offset 4'];
+    case 26:
+      return [new Uint8Array(new ArrayBuffer(65), 1, 64), 'Uint8Array at odd offset 1'];
+    case 27:
+      return [new DataView(new ArrayBuffer(33), 3), 'DataView at offset 3'];
+    case 28:
+      return [inst.mat, 'a 8x8x3 Mat'];
+    case 29:
+      return [inst.gray, 'a 8x8 Mat'];
+    case 30:
+      return [inst.tensor, 'a float32 [1,8,8,3] Tensor'];
+    case 31:
+      return [inst.labels, 'a uint8 [1,8,8] Tensor'];
+    case 32:
+      return [inst.disposedMat, 'a disposed Mat'];
+    case 33:
+      return [inst.disposedTensor, 'a disposed Tensor'];
+    case 34:
+      return [inst.jpeg, 'a JPEG Buffer'];
+    case 35:
+      return [() => 0, 'a function'];
+    case 36:
+      return [[inst.mat, inst.gray], '[Mat, Mat]'];
+    case 37:
+      return [Object.freeze({ width: 8, height: 8 }), 'frozen { width: 8, height: 8 }'];
+    case 38:
+      return [new AbortController().signal, 'an AbortSignal'];
+    case 39:
+      return [Buffer.alloc(0), 'an empty Buffer'];
+    case 40:
+      return [new ArrayBuffer(8), 'an ArrayBuffer(8)'];
+    case 41:
+      return [r.pick([1, 2, 3, 4, 8, 16, 64]), 'a small integer'];
+    case 42:
+      return [-0, '-0'];
     default: {
       if (depth > 1) return [{}, '{}'];
       const o = {};
@@ -189,7 +298,12 @@ function apiCase(tfcv, targets, seed, index, inst) {
       self = inst.metrics[name];
       selfLabel = `new ${name}(…)`;
     } else {
-      self = which === 'mat' ? r.pick([inst.mat, inst.gray]) : which === 'tensor' ? r.pick([inst.tensor, inst.labels]) : inst.model;
+      self =
+        which === 'mat'
+          ? r.pick([inst.mat, inst.gray])
+          : which === 'tensor'
+            ? r.pick([inst.tensor, inst.labels])
+            : inst.model;
       selfLabel = which;
     }
     const member = r.pick(instanceMembers(self));
@@ -208,11 +322,16 @@ function apiCase(tfcv, targets, seed, index, inst) {
   const label = `${target.label}(${described.join(', ')})`;
   const run = () => {
     switch (target.kind) {
-      case 'construct': return new tfcv[target.cls](...args);
-      case 'static': return tfcv[target.cls][target.key](...args);
-      case 'function': return tfcv[target.key](...args);
-      case 'getter': return self[target.key];
-      default: return self[target.key](...args);
+      case 'construct':
+        return new tfcv[target.cls](...args);
+      case 'static':
+        return tfcv[target.cls][target.key](...args);
+      case 'function':
+        return tfcv[target.key](...args);
+      case 'getter':
+        return self[target.key];
+      default:
+        return self[target.key](...args);
     }
   };
   return { label, run, target: target.label };

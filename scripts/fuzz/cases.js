@@ -17,7 +17,9 @@ const FIXTURES = path.join(ROOT, 'test/fixtures');
 
 /** mulberry32 seeded from (seed, index, salt): one independent stream per case. */
 function rngFor(seed, index, salt = 0) {
-  let a = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35) ^ Math.imul(salt + 7, 0x27d4eb2f)) >>> 0;
+  let a =
+    (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35) ^ Math.imul(salt + 7, 0x27d4eb2f)) >>>
+    0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -50,7 +52,8 @@ const SEED_IMAGES = [
 ];
 let seedCache = null;
 function seedImages() {
-  if (seedCache === null) seedCache = SEED_IMAGES.map((name) => ({ name, bytes: fs.readFileSync(path.join(FIXTURES, 'images', name)) }));
+  if (seedCache === null)
+    seedCache = SEED_IMAGES.map((name) => ({ name, bytes: fs.readFileSync(path.join(FIXTURES, 'images', name)) }));
   return seedCache;
 }
 
@@ -75,7 +78,7 @@ function jpegSegments(b) {
 /** PNG chunks: [{ type, offset, length }]. */
 function pngChunks(b) {
   const out = [];
-  for (let o = 8; o + 12 <= b.length; ) {
+  for (let o = 8; o + 12 <= b.length;) {
     const length = b.readUInt32BE(o);
     out.push({ type: b.toString('latin1', o + 4, o + 8), offset: o, length });
     if (length > b.length) break;
@@ -130,12 +133,17 @@ const MUTATORS = {
     return b;
   },
   jpegFrame(r, b) {
-    const sof = jpegSegments(b).find((s) => s.marker >= 0xc0 && s.marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(s.marker));
+    const sof = jpegSegments(b).find(
+      (s) => s.marker >= 0xc0 && s.marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(s.marker),
+    );
     if (!sof) return MUTATORS.bitFlips(r, b);
     const field = r.int(4);
-    if (field === 0) b.writeUInt16BE(r.pick([0, 1, 0xffff, r.int(0x10000)]), sof.offset + 5); // height
-    else if (field === 1) b.writeUInt16BE(r.pick([0, 1, 0xffff, r.int(0x10000)]), sof.offset + 7); // width
-    else if (field === 2) b[sof.offset + 9] = r.pick([0, 1, 2, 4, 5, 255]); // components
+    if (field === 0)
+      b.writeUInt16BE(r.pick([0, 1, 0xffff, r.int(0x10000)]), sof.offset + 5); // height
+    else if (field === 1)
+      b.writeUInt16BE(r.pick([0, 1, 0xffff, r.int(0x10000)]), sof.offset + 7); // width
+    else if (field === 2)
+      b[sof.offset + 9] = r.pick([0, 1, 2, 4, 5, 255]); // components
     else b[sof.offset + 4] = r.pick([0, 1, 12, 16, 255]); // precision
     return b;
   },
@@ -172,7 +180,10 @@ const MUTATORS = {
   pngHugeDims(r, b) {
     const ihdr = pngChunks(b).find((c) => c.type === 'IHDR');
     if (!ihdr) return MUTATORS.bitFlips(r, b);
-    b.writeUInt32BE(r.pick([0, 1, 0x7fffffff, 0xffffffff, 100000, r.int(2 ** 32)]) >>> 0, ihdr.offset + 8 + r.int(2) * 4);
+    b.writeUInt32BE(
+      r.pick([0, 1, 0x7fffffff, 0xffffffff, 100000, r.int(2 ** 32)]) >>> 0,
+      ihdr.offset + 8 + r.int(2) * 4,
+    );
     if (r.chance(0.5)) b[ihdr.offset + 16] = r.pick([1, 2, 4, 8, 16, 3, 0]); // bit depth
     if (r.chance(0.3)) b[ihdr.offset + 17] = r.pick([0, 2, 3, 4, 6, 7]); // colour type
     fixPngCrc(b, ihdr);
@@ -211,14 +222,30 @@ function decoderCase(seed, index) {
     reduce: r.pick([undefined, undefined, 1, 2, 4, 8]),
     maxPixels: r.pick([undefined, undefined, 1000, 2 ** 30]),
   };
-  const spec = { width: r.pick([16, 64, 97]), height: r.pick([16, 48, 200]), resize: r.pick(['stretch', 'letterbox', 'center-crop']), dtype: r.pick(['uint8', 'float32']) };
+  const spec = {
+    width: r.pick([16, 64, 97]),
+    height: r.pick([16, 48, 200]),
+    resize: r.pick(['stretch', 'letterbox', 'center-crop']),
+    dtype: r.pick(['uint8', 'float32']),
+  };
   return { seedName: src.name, mutations, bytes: b, call, options, spec, truncatedBeforeEnd };
 }
 
 // ------------------------------------------------------------------------------ loaders
 
 const LOADER_KINDS = ['frozenBytes', 'frozenFile', 'savedModelPb', 'savedModelVariables', 'special'];
-const SPECIALS = ['/dev/zero', '/dev/null', '/dev/urandom', 'fifo', 'directory', 'symlinkLoop', 'sparse2g', 'dangling', 'longName', 'empty'];
+const SPECIALS = [
+  '/dev/zero',
+  '/dev/null',
+  '/dev/urandom',
+  'fifo',
+  'directory',
+  'symlinkLoop',
+  'sparse2g',
+  'dangling',
+  'longName',
+  'empty',
+];
 
 /** Describes loader case i; `materialize(c, dir)` (child.js) builds its files. */
 function loaderCase(seed, index) {

@@ -21,7 +21,8 @@ const count = Number(countText);
 const tfcv = require(ROOT);
 
 // Native warnings that mean "the decoder saw corrupt data" when they come with a success.
-const CORRUPTION = /Corrupt JPEG|Premature end of JPEG|JPEG datastream|libpng (warning|error)|Not enough image data|incorrect data check|invalid (distance|code|block)|TIFFRead|Read error|imgcodecs.*(error|warning)/i;
+const CORRUPTION =
+  /Corrupt JPEG|Premature end of JPEG|JPEG datastream|libpng (warning|error)|Not enough image data|incorrect data check|invalid (distance|code|block)|TIFFRead|Read error|imgcodecs.*(error|warning)/i;
 
 let stderrOffset = 0;
 function newStderr() {
@@ -46,7 +47,8 @@ function newStderr() {
 const clip = (s) => String(s).replace(/\s+/g, ' ').slice(0, 300);
 
 function classify(error) {
-  if (error instanceof tfcv.TfcvError && typeof error.code === 'string' && error.code.startsWith('ERR_TFCV')) return ['typed', `${error.name}: ${clip(error.message)}`];
+  if (error instanceof tfcv.TfcvError && typeof error.code === 'string' && error.code.startsWith('ERR_TFCV'))
+    return ['typed', `${error.name}: ${clip(error.message)}`];
   if (error instanceof Error && error.message === TRAP) return ['trap', 'the argument threw'];
   const name = error && error.constructor ? error.constructor.name : typeof error;
   return ['untyped', `${name}: ${clip(error && error.message)}`];
@@ -137,7 +139,10 @@ async function runLoader(i, dir) {
     if (c.kind === 'special') {
       // A 5,000-character name cannot be put inside a model directory (rename would fail with
       // ENAMETOOLONG in this harness, not in tfcv): there it becomes a dangling link.
-      const special = c.special === 'longName' && (c.target === 'savedModelPb' || c.target === 'variablesIndex') ? 'dangling' : c.special;
+      const special =
+        c.special === 'longName' && (c.target === 'savedModelPb' || c.target === 'variablesIndex')
+          ? 'dangling'
+          : c.special;
       const p = specialPath(caseDir, special);
       if (c.target === 'frozen') return c.async ? tfcv.loadFrozenGraph(p) : tfcv.loadFrozenGraphSync(p);
       if (c.target === 'matRead') return c.async ? tfcv.Mat.read(p) : tfcv.Mat.readSync(p);
@@ -160,7 +165,12 @@ async function runLoader(i, dir) {
     const { rngFor, MUTATORS } = require('./cases');
     const model = path.join(caseDir, 'model');
     fs.cpSync(path.join(FIXTURES, 'models/segnet'), model, { recursive: true });
-    const file = path.join(model, c.kind === 'savedModelPb' ? 'saved_model.pb' : rngFor(c.mutationSeed, 1, 4).pick(['variables/variables.index', 'variables/variables.data-00000-of-00001']));
+    const file = path.join(
+      model,
+      c.kind === 'savedModelPb'
+        ? 'saved_model.pb'
+        : rngFor(c.mutationSeed, 1, 4).pick(['variables/variables.index', 'variables/variables.data-00000-of-00001']),
+    );
     fs.writeFileSync(file, MUTATORS[c.mutation](rngFor(c.mutationSeed, 0, 3), Buffer.from(fs.readFileSync(file))));
     return c.async ? tfcv.loadSavedModel(model) : tfcv.loadSavedModelSync(model);
   };

@@ -57,10 +57,14 @@ function runBatch(kind, start, count, results) {
   return new Promise((resolve) => {
     const stderrFile = path.join(os.tmpdir(), `tfcv-fuzz-stderr-${process.pid}-${kind}-${start}.txt`);
     const errFd = fs.openSync(stderrFile, 'w');
-    const child = spawn(process.execPath, ['--expose-gc', CHILD, kind, String(seed), String(start), String(count), stderrFile], {
-      stdio: ['ignore', 'pipe', errFd],
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', CHILD, kind, String(seed), String(start), String(count), stderrFile],
+      {
+        stdio: ['ignore', 'pipe', errFd],
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+      },
+    );
     fs.closeSync(errFd);
     let buffer = '';
     let current = null;
@@ -69,10 +73,13 @@ function runBatch(kind, start, count, results) {
     const arm = () => {
       clearTimeout(timer);
       // The first case of a batch also pays for loading TensorFlow in the child.
-      timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, caseTimeoutMs + (current === null ? 60000 : 0));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        },
+        caseTimeoutMs + (current === null ? 60000 : 0),
+      );
     };
     let timedOut = false;
     arm();
@@ -89,14 +96,32 @@ function runBatch(kind, start, count, results) {
           const parts = line.split(' ');
           const index = Number(parts[1]);
           const outcome = parts[2];
-          results.push({ kind, index, outcome, label: current && current.index === index ? current.label : '', detail: parts.slice(3).join(' ') });
+          results.push({
+            kind,
+            index,
+            outcome,
+            label: current && current.index === index ? current.label : '',
+            detail: parts.slice(3).join(' '),
+          });
           current = null;
           nextIndex = index + 1;
           arm();
         } else if (line.startsWith('U ')) {
-          results.push({ kind, index: current ? current.index : nextIndex, outcome: 'untyped', label: current ? current.label : '', detail: `unhandled rejection: ${line.slice(2)}` });
+          results.push({
+            kind,
+            index: current ? current.index : nextIndex,
+            outcome: 'untyped',
+            label: current ? current.label : '',
+            detail: `unhandled rejection: ${line.slice(2)}`,
+          });
         } else if (line.startsWith('X ')) {
-          results.push({ kind, index: nextIndex, outcome: 'crash', label: '', detail: `child failed outside a case: ${line.slice(2)}` });
+          results.push({
+            kind,
+            index: nextIndex,
+            outcome: 'crash',
+            label: '',
+            detail: `child failed outside a case: ${line.slice(2)}`,
+          });
         }
       }
     });
@@ -114,11 +139,23 @@ function runBatch(kind, start, count, results) {
         if (!finished) {
           const index = current ? current.index : nextIndex;
           const outcome = timedOut ? 'hang' : 'crash';
-          results.push({ kind, index, outcome, label: current ? current.label : '', detail: `${timedOut ? `no answer in ${caseTimeoutMs / 1000} s` : `exit ${code} signal ${signal}`}: ${stderrTail.replace(/\s+/g, ' ').slice(-600)}` });
+          results.push({
+            kind,
+            index,
+            outcome,
+            label: current ? current.label : '',
+            detail: `${timedOut ? `no answer in ${caseTimeoutMs / 1000} s` : `exit ${code} signal ${signal}`}: ${stderrTail.replace(/\s+/g, ' ').slice(-600)}`,
+          });
           const after = index + 1;
           if (after < start + count) return resolve(runBatch(kind, after, start + count - after, results));
         } else if (code !== 0) {
-          results.push({ kind, index: start + count - 1, outcome: 'crash', label: 'at exit', detail: `exit ${code} signal ${signal}: ${stderrTail.slice(-600)}` });
+          results.push({
+            kind,
+            index: start + count - 1,
+            outcome: 'crash',
+            label: 'at exit',
+            detail: `exit ${code} signal ${signal}: ${stderrTail.slice(-600)}`,
+          });
         }
       }
       resolve();
@@ -164,7 +201,9 @@ async function main() {
       const count = Math.min(batchSize, total - done);
       await runBatch(kind, done, count, results);
       done += count;
-      log(`[fuzz] ${kind}: ${done}/${total} cases, ${results.filter((r) => FAILURES.has(r.outcome)).length} failures (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      log(
+        `[fuzz] ${kind}: ${done}/${total} cases, ${results.filter((r) => FAILURES.has(r.outcome)).length} failures (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
     const counts = { cases: results.length, ok: 0, typed: 0, trap: 0, untyped: 0, partial: 0, crash: 0, hang: 0 };
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
@@ -172,7 +211,9 @@ async function main() {
     for (const r of results.filter((x) => FAILURES.has(x.outcome))) {
       const file = writeReproducer(r);
       summary.failures.push({ ...r, reproducer: file });
-      log(`[fuzz] ${r.outcome.toUpperCase()} ${kind} #${r.index} ${r.label} -> ${r.detail.slice(0, 300)}\n        reproducer: ${file}`);
+      log(
+        `[fuzz] ${r.outcome.toUpperCase()} ${kind} #${r.index} ${r.label} -> ${r.detail.slice(0, 300)}\n        reproducer: ${file}`,
+      );
     }
   }
   summary.seconds = Math.round((Date.now() - started) / 1000);
@@ -182,7 +223,9 @@ async function main() {
   }, {});
   summary.totals = totals;
   process.stdout.write(
-    `fuzz seed ${seed}: ${Object.entries(summary.kinds).map(([k, c]) => `${k} ${c.cases} (ok ${c.ok}, typed ${c.typed}, trap ${c.trap})`).join('; ')}\n` +
+    `fuzz seed ${seed}: ${Object.entries(summary.kinds)
+      .map(([k, c]) => `${k} ${c.cases} (ok ${c.ok}, typed ${c.typed}, trap ${c.trap})`)
+      .join('; ')}\n` +
       `crashes ${totals.crash}, hangs ${totals.hang}, untyped ${totals.untyped}, partial ${totals.partial} in ${summary.seconds} s\n`,
   );
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(summary, null, 2) + '\n');

@@ -18,7 +18,8 @@ const outDir = path.resolve(process.env.TFCV_PACK_DIR || path.join(root, 'pack')
 const log = (m) => console.log(`tfcv package: ${m}`);
 
 /** Dynamic dependencies the prebuilt binary may have: glibc, libstdc++/libgcc, libtensorflow. */
-const ALLOWED_NEEDED = /^(libc|libm|libdl|libpthread|librt|ld-linux-x86-64|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so/;
+const ALLOWED_NEEDED =
+  /^(libc|libm|libdl|libpthread|librt|ld-linux-x86-64|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so/;
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...opts });
@@ -41,7 +42,8 @@ function mb(bytes) {
 }
 
 function main() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the platform package is built on linux-x64');
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error('the platform package is built on linux-x64');
   const started = Date.now();
   const mainPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const platformPkgFile = path.join(platformDir, 'package.json');
@@ -64,7 +66,10 @@ function main() {
     run('strip', ['--strip-unneeded', staged]);
     const deps = needed(staged);
     const foreign = deps.filter((d) => !ALLOWED_NEEDED.test(d));
-    if (foreign.length) throw new Error(`${staged} needs ${foreign.join(', ')}: only glibc, libstdc++/libgcc and libtensorflow are allowed`);
+    if (foreign.length)
+      throw new Error(
+        `${staged} needs ${foreign.join(', ')}: only glibc, libstdc++/libgcc and libtensorflow are allowed`,
+      );
     log(`${name} ${mb(fs.statSync(staged).size)}, needs: ${deps.join(' ')}`);
   }
 
@@ -74,10 +79,17 @@ function main() {
 
   // Beside the staged binary for TFCV_BINARY=prebuilt in this checkout (not in the tarball:
   // its "files" lists tfcv.node only).
-  run(process.execPath, ['-e', `
+  run(
+    process.execPath,
+    [
+      '-e',
+      `
     const tf = require(${JSON.stringify(path.join(root, 'scripts/setup/libtensorflow.js'))});
     tf.resolveSource({ log: () => {} }).then((s) => tf.place(s, ${JSON.stringify(path.join(platformDir, 'libtensorflow'))}, {}));
-  `], { stdio: 'inherit' });
+  `,
+    ],
+    { stdio: 'inherit' },
+  );
 
   fs.mkdirSync(outDir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcv-pack-'));
@@ -93,10 +105,18 @@ function main() {
     // "prepare" compiles the TypeScript of a checkout; a tarball carries dist/ already.
     delete manifest.scripts.prepare;
     fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-    const [mainOut] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], { cwd: path.join(staging, 'package') }));
-    const [platformOut] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], { cwd: platformDir }));
+    const [mainOut] = JSON.parse(
+      run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], {
+        cwd: path.join(staging, 'package'),
+      }),
+    );
+    const [platformOut] = JSON.parse(
+      run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], { cwd: platformDir }),
+    );
     for (const p of [mainOut, platformOut]) {
-      log(`${path.join(outDir, p.filename)}: ${mb(p.size)} packed, ${mb(p.unpackedSize)} unpacked, ${p.entryCount} files`);
+      log(
+        `${path.join(outDir, p.filename)}: ${mb(p.size)} packed, ${mb(p.unpackedSize)} unpacked, ${p.entryCount} files`,
+      );
     }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -48,8 +48,34 @@ function ensureUser(name) {
 /** A PATH directory with what npm and the smoke check need, and no compiler or cmake. */
 function safeBin(dir) {
   fs.mkdirSync(dir, { recursive: true });
-  const tools = ['node', 'npm', 'npx', 'sh', 'bash', 'env', 'cat', 'ls', 'rm', 'cp', 'mv', 'mkdir', 'chmod', 'tar', 'gzip',
-    'id', 'uname', 'python3', 'dirname', 'basename', 'grep', 'sed', 'head', 'tail', 'ldd', 'getconf'];
+  const tools = [
+    'node',
+    'npm',
+    'npx',
+    'sh',
+    'bash',
+    'env',
+    'cat',
+    'ls',
+    'rm',
+    'cp',
+    'mv',
+    'mkdir',
+    'chmod',
+    'tar',
+    'gzip',
+    'id',
+    'uname',
+    'python3',
+    'dirname',
+    'basename',
+    'grep',
+    'sed',
+    'head',
+    'tail',
+    'ldd',
+    'getconf',
+  ];
   for (const tool of tools) {
     // The system python3 (with Debian's pip): the caller's may live in its home (pyenv).
     const system = tool === 'python3' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : '';
@@ -62,7 +88,11 @@ function safeBin(dir) {
 /** PIP_* of this environment plus the index settings of the caller's pip config. */
 function pipSettings() {
   const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PIP_')));
-  for (const [key, env] of [['global.index-url', 'PIP_INDEX_URL'], ['global.extra-index-url', 'PIP_EXTRA_INDEX_URL'], ['global.find-links', 'PIP_FIND_LINKS']]) {
+  for (const [key, env] of [
+    ['global.index-url', 'PIP_INDEX_URL'],
+    ['global.extra-index-url', 'PIP_EXTRA_INDEX_URL'],
+    ['global.find-links', 'PIP_FIND_LINKS'],
+  ]) {
     if (settings[env]) continue;
     const r = spawnSync('python3', ['-m', 'pip', 'config', 'get', key], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout.trim()) settings[env] = r.stdout.trim().replace(/\s+/g, ' ');
@@ -101,17 +131,33 @@ function isolated(user, cmd, { cwd, env = {}, bin }) {
     .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
     .join(' ')} bash -c ${JSON.stringify(cmd).replace(/\$/g, '\\$')}`;
   const started = process.hrtime.bigint();
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '', seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return {
+    status: r.status,
+    stdout: r.stdout || '',
+    stderr: r.stderr || '',
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
 }
 
 function lastLines(text, n = 15) {
-  return text.split('\n').filter(Boolean).slice(-n).map((l) => `       | ${l}`).join('\n');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .slice(-n)
+    .map((l) => `       | ${l}`)
+    .join('\n');
 }
 
 function newProject(dir, user) {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), version: '1.0.0', private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: path.basename(dir), version: '1.0.0', private: true }, null, 2),
+  );
   fs.copyFileSync(path.join(__dirname, 'smoke.js'), path.join(dir, 'smoke.js'));
   fs.copyFileSync(path.join(root, 'test/fixtures/images/photo_333x251_444.jpg'), path.join(dir, 'photo.jpg'));
   sh(`chown -R ${user.uid}:${user.gid} ${dir}`);
@@ -130,7 +176,9 @@ function smoke(user, dir, bin, env) {
   let parsed = null;
   try {
     parsed = JSON.parse(r.stdout.trim().split('\n').pop());
-  } catch {}
+  } catch {
+    // not JSON: the scenario failed, and r says why
+  }
   return { ok: r.status === 0 && parsed !== null, parsed, r };
 }
 
@@ -141,7 +189,8 @@ function describeSmoke(s) {
 }
 
 function main() {
-  if (process.getuid() !== 0) throw new Error('run as root: it creates the test users and a mount namespace (the installs run as those users)');
+  if (process.getuid() !== 0)
+    throw new Error('run as root: it creates the test users and a mount namespace (the installs run as those users)');
   const tarballs = fs.existsSync(packDir) ? fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz')) : [];
   const mainTgz = tarballs.find((f) => /^tfcv-\d/.test(f));
   const platformTgz = tarballs.find((f) => /^tfcv-linux-x64-gnu-/.test(f));
@@ -159,7 +208,9 @@ function main() {
   const platform = path.join(tgzDir, platformTgz);
   const cacheA = path.join(a.home, '.cache/tfcv');
   const envA = { TFCV_CACHE: cacheA };
-  console.log(`package: ${mainTgz} + ${platformTgz} in ${work}; users ${a.name}, ${b.name}; ${cold ? 'cold' : 'warm'} libtensorflow cache`);
+  console.log(
+    `package: ${mainTgz} + ${platformTgz} in ${work}; users ${a.name}, ${b.name}; ${cold ? 'cold' : 'warm'} libtensorflow cache`,
+  );
 
   // 1. install
   seedCache(a, cacheA);
@@ -167,26 +218,45 @@ function main() {
   newProject(app, a);
   // Both tarballs are named: npm resolves an optionalDependency from the registry, where the
   // platform package of a release is published; here it comes from pack/.
-  const install = isolated(a, `npm install --no-audit --no-fund --foreground-scripts ${main} ${platform}`, { cwd: app, bin, env: envA });
+  const install = isolated(a, `npm install --no-audit --no-fund --foreground-scripts ${main} ${platform}`, {
+    cwd: app,
+    bin,
+    env: envA,
+  });
   fs.writeFileSync(path.join(work, 'install.log'), install.stdout + install.stderr);
   if (install.status !== 0) {
-    report('install', false, `npm install failed (exit ${install.status}) in ${install.seconds.toFixed(1)} s\n${lastLines(install.stdout + install.stderr, 25)}`);
+    report(
+      'install',
+      false,
+      `npm install failed (exit ${install.status}) in ${install.seconds.toFixed(1)} s\n${lastLines(install.stdout + install.stderr, 25)}`,
+    );
   } else {
     const s = smoke(a, app, bin, envA);
     const doctor = isolated(a, 'npx tfcv doctor', { cwd: app, bin, env: envA });
     const prebuilt = /binary:\s+prebuilt/.test(doctor.stdout) && /OpenCV:.*static/.test(doctor.stdout);
-    report('install', s.ok && prebuilt && install.seconds < 60,
-      `npm install ${install.seconds.toFixed(1)} s as ${a.name} (no compiler, no OpenCV); ${describeSmoke(s)}; doctor: ${prebuilt ? 'prebuilt, OpenCV static' : `unexpected\n${lastLines(doctor.stdout + doctor.stderr)}`}`);
+    report(
+      'install',
+      s.ok && prebuilt && install.seconds < 60,
+      `npm install ${install.seconds.toFixed(1)} s as ${a.name} (no compiler, no OpenCV); ${describeSmoke(s)}; doctor: ${prebuilt ? 'prebuilt, OpenCV static' : `unexpected\n${lastLines(doctor.stdout + doctor.stderr)}`}`,
+    );
   }
 
   // 2. ldd
   const node = path.join(app, 'node_modules/@tfcv/linux-x64-gnu/tfcv_core.node');
   const ldd = isolated(a, `ldd ${node}`, { cwd: app, bin });
-  const libs = ldd.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-  const allowed = /^(linux-vdso\.so|\/lib64\/ld-linux-x86-64\.so|(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so)/;
+  const libs = ldd.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter(Boolean);
+  const allowed =
+    /^(linux-vdso\.so|\/lib64\/ld-linux-x86-64\.so|(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so)/;
   const foreign = libs.filter((l) => !allowed.test(l));
   const notFound = /not found/.test(ldd.stdout);
-  report('ldd', ldd.status === 0 && !foreign.length && !notFound, `${libs.join(' ')}${foreign.length ? `; unexpected: ${foreign.join(' ')}` : ''}${notFound ? '; something not found' : ''}`);
+  report(
+    'ldd',
+    ldd.status === 0 && !foreign.length && !notFound,
+    `${libs.join(' ')}${foreign.length ? `; unexpected: ${foreign.join(' ')}` : ''}${notFound ? '; something not found' : ''}`,
+  );
 
   // 3. copied to another path, run by another user
   const moved = path.join(work, 'elsewhere', 'app');
@@ -194,7 +264,11 @@ function main() {
   sh(`cp -a ${app} ${moved} && chown -R ${b.uid}:${b.gid} ${path.dirname(moved)}`);
   const absLinks = sh(`find ${moved}/node_modules -type l -lname '/*' | head -5`).trim();
   const sb = smoke(b, moved, bin, {});
-  report('copied', sb.ok && !absLinks, `node_modules copied to ${moved}, run as ${b.name}: ${describeSmoke(sb)}${absLinks ? `; absolute symlinks: ${absLinks}` : ''}`);
+  report(
+    'copied',
+    sb.ok && !absLinks,
+    `node_modules copied to ${moved}, run as ${b.name}: ${describeSmoke(sb)}${absLinks ? `; absolute symlinks: ${absLinks}` : ''}`,
+  );
 
   // 4. cache deleted
   fs.rmSync(cacheA, { recursive: true, force: true });
@@ -205,23 +279,38 @@ function main() {
   seedCache(a, cacheA);
   const app2 = path.join(work, 'app-ignore-scripts');
   newProject(app2, a);
-  const i2 = isolated(a, `npm install --no-audit --no-fund --ignore-scripts ${main} ${platform}`, { cwd: app2, bin, env: envA });
+  const i2 = isolated(a, `npm install --no-audit --no-fund --ignore-scripts ${main} ${platform}`, {
+    cwd: app2,
+    bin,
+    env: envA,
+  });
   const before = smoke(a, app2, bin, envA);
   const says = /npx tfcv setup/.test(before.r.stderr);
   const setup = isolated(a, 'npx tfcv setup', { cwd: app2, bin, env: envA });
   const after = smoke(a, app2, bin, envA);
-  const firstLine = before.r.stderr.split('\n').find((l) => l.includes('npx tfcv setup')) || before.r.stderr.trim().split('\n')[0] || '';
-  report('ignore-scripts', i2.status === 0 && !before.ok && says && setup.status === 0 && after.ok,
-    `before setup: ${before.ok ? 'loaded (unexpected)' : `"...${(firstLine.match(/libtensorflow is not installed.*?npx tfcv setup/) || [firstLine.slice(0, 160)])[0].replace(/ \(expected in [^)]*\)/, '')}"`}; npx tfcv setup ${setup.status === 0 ? `ok in ${setup.seconds.toFixed(1)} s` : `failed\n${lastLines(setup.stdout + setup.stderr)}`}; after: ${describeSmoke(after)}`);
+  const firstLine =
+    before.r.stderr.split('\n').find((l) => l.includes('npx tfcv setup')) ||
+    before.r.stderr.trim().split('\n')[0] ||
+    '';
+  report(
+    'ignore-scripts',
+    i2.status === 0 && !before.ok && says && setup.status === 0 && after.ok,
+    `before setup: ${before.ok ? 'loaded (unexpected)' : `"...${(firstLine.match(/libtensorflow is not installed.*?npx tfcv setup/) || [firstLine.slice(0, 160)])[0].replace(/ \(expected in [^)]*\)/, '')}"`}; npx tfcv setup ${setup.status === 0 ? `ok in ${setup.seconds.toFixed(1)} s` : `failed\n${lastLines(setup.stdout + setup.stderr)}`}; after: ${describeSmoke(after)}`,
+  );
 
   // 6. no platform package: the fallback names its reason and what is missing
   const app3 = path.join(work, 'app-no-prebuilt');
   newProject(app3, a);
   const i3 = isolated(a, `npm install --no-audit --no-fund ${main}`, { cwd: app3, bin, env: envA });
   const out3 = i3.stdout + i3.stderr;
-  const named = /building from source because .*@tfcv\/linux-x64-gnu is not installed/.test(out3) && /needs cmake and c\+\+/.test(out3);
-  report('no prebuilt', i3.status !== 0 && named,
-    `install ${i3.status === 0 ? 'succeeded (unexpected)' : 'failed'}; ${named ? 'names the missing platform package and the missing cmake / c++' : `message:\n${lastLines(out3)}`}`);
+  const named =
+    /building from source because .*@tfcv\/linux-x64-gnu is not installed/.test(out3) &&
+    /needs cmake and c\+\+/.test(out3);
+  report(
+    'no prebuilt',
+    i3.status !== 0 && named,
+    `install ${i3.status === 0 ? 'succeeded (unexpected)' : 'failed'}; ${named ? 'names the missing platform package and the missing cmake / c++' : `message:\n${lastLines(out3)}`}`,
+  );
 
   const passed = results.filter(Boolean).length;
   console.log(`package: ${passed}/${results.length} scenarios pass`);

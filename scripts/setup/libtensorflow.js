@@ -58,7 +58,9 @@ function tail(text, n = 12) {
  * index, how many MB) and keeping its output so a failure quotes pip's own last lines.
  */
 function pipDownload(wheelDir, log) {
-  const python = ['python3', 'python'].find((p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0);
+  const python = ['python3', 'python'].find(
+    (p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0,
+  );
   if (!python) {
     throw new SetupError(
       `libtensorflow ${TF_VERSION} is not in the cache (${cacheDir()}) and pip is not available to fetch it ` +
@@ -66,11 +68,28 @@ function pipDownload(wheelDir, log) {
     );
   }
   fs.mkdirSync(wheelDir, { recursive: true });
-  log(`fetching tensorflow-cpu==${TF_VERSION} (the wheel carries the TensorFlow C API, ~250 MB) with pip into ${wheelDir} (once)`);
+  log(
+    `fetching tensorflow-cpu==${TF_VERSION} (the wheel carries the TensorFlow C API, ~250 MB) with pip into ${wheelDir} (once)`,
+  );
   // -vvv: pip names the network cause ("Could not fetch URL ...: connection refused", DNS,
   // TLS, proxy) only at debug level; pipCause() picks those lines out.
-  const args = ['-m', 'pip', 'download', '-vvv', '--no-deps', '--retries', '0', '--timeout', '30', '--only-binary=:all:',
-    '--progress-bar', 'off', '-d', wheelDir, `tensorflow-cpu==${TF_VERSION}`];
+  const args = [
+    '-m',
+    'pip',
+    'download',
+    '-vvv',
+    '--no-deps',
+    '--retries',
+    '0',
+    '--timeout',
+    '30',
+    '--only-binary=:all:',
+    '--progress-bar',
+    'off',
+    '-d',
+    wheelDir,
+    `tensorflow-cpu==${TF_VERSION}`,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -79,7 +98,8 @@ function pipDownload(wheelDir, log) {
       output += text;
       for (const line of text.split('\n')) {
         // pip names the index and the file with its size: the progress worth showing.
-        if (/^(Looking in indexes|Downloading|Collecting|Saved|File was already)/.test(line.trim())) log(`  pip: ${line.trim()}`);
+        if (/^(Looking in indexes|Downloading|Collecting|Saved|File was already)/.test(line.trim()))
+          log(`  pip: ${line.trim()}`);
       }
     };
     child.stdout.on('data', onData);
@@ -99,8 +119,12 @@ function pipDownload(wheelDir, log) {
 
 /** pip's lines that name why it failed (network, index, TLS), then its last lines. */
 function pipCause(output) {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const cause = /Could not fetch URL|refused|timed? ?out|unreachable|Name or service|name resolution|SSLError|certificate verify|ProxyError|HTTP error \d+/i;
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const cause =
+    /Could not fetch URL|refused|timed? ?out|unreachable|Name or service|name resolution|SSLError|certificate verify|ProxyError|HTTP error \d+/i;
   const noise = /^(raise |File "|Traceback|Skipping|Link |Found link|\^)/;
   const picked = [...new Set(lines.filter((l) => cause.test(l) && !noise.test(l)))].slice(0, 4);
   const errors = lines.filter((l) => /^ERROR:/.test(l));
@@ -180,7 +204,9 @@ async function resolveSource({ log = console.log } = {}) {
       let listing = '(missing)';
       try {
         listing = fs.readdirSync(path.join(dir, 'lib')).join(', ') || '(empty)';
-      } catch {}
+      } catch {
+        // no lib/ at all: '(missing)' says so
+      }
       throw new SetupError(
         `TFCV_LIBTENSORFLOW_DIR=${explicit} is not a libtensorflow directory: expected lib/${FRAMEWORK} and ` +
           `lib/${WHEEL_LIB} or lib/${OFFICIAL_LIB} (and include/tensorflow/c/c_api.h for source builds); lib/ has: ${listing}`,
@@ -198,7 +224,12 @@ async function resolveSource({ log = console.log } = {}) {
     const wheel = findWheel(wheelDir) || (await pipDownload(wheelDir, log));
     extractWheel(wheel, cached, log);
   }
-  return { dir: cached, ...inspectRoot(cached), how: `tensorflow-cpu ${TF_VERSION} wheel, cached in ${cacheDir()}`, version: TF_VERSION };
+  return {
+    dir: cached,
+    ...inspectRoot(cached),
+    how: `tensorflow-cpu ${TF_VERSION} wheel, cached in ${cacheDir()}`,
+    version: TF_VERSION,
+  };
 }
 
 function sameFile(a, b) {
@@ -240,8 +271,11 @@ function place(source, dest, { withHeaders = false, log = console.log } = {}) {
   const files = listFiles(source, withHeaders);
   try {
     const marker = JSON.parse(fs.readFileSync(markerFile, 'utf8'));
-    if (marker.from === source.dir && files.every((f) => sameFile(path.join(source.dir, f), path.join(dest, f)))) return 'kept';
-  } catch {}
+    if (marker.from === source.dir && files.every((f) => sameFile(path.join(source.dir, f), path.join(dest, f))))
+      return 'kept';
+  } catch {
+    // no marker or a stale one: place the libraries again
+  }
   // A symlink left by an older install (deps/libtensorflow -> ~/.cache/...) is replaced.
   if (fs.existsSync(dest) && fs.lstatSync(dest).isSymbolicLink()) fs.unlinkSync(dest);
   const staging = `${dest}.tmp.${process.pid}`;
@@ -271,7 +305,11 @@ function place(source, dest, { withHeaders = false, log = console.log } = {}) {
   }
   fs.writeFileSync(
     path.join(staging, MARKER),
-    JSON.stringify({ from: source.dir, how: source.how, layout: source.layout, lib: source.lib, version: source.version }, null, 2) + '\n',
+    JSON.stringify(
+      { from: source.dir, how: source.how, layout: source.layout, lib: source.lib, version: source.version },
+      null,
+      2,
+    ) + '\n',
   );
   fs.rmSync(dest, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -289,7 +327,18 @@ function describe(dest) {
   }
 }
 
-module.exports = { TF_VERSION, WHEEL_LIB, OFFICIAL_LIB, FRAMEWORK, SetupError, resolveSource, place, inspectRoot, describe, cacheDir };
+module.exports = {
+  TF_VERSION,
+  WHEEL_LIB,
+  OFFICIAL_LIB,
+  FRAMEWORK,
+  SetupError,
+  resolveSource,
+  place,
+  inspectRoot,
+  describe,
+  cacheDir,
+};
 
 // `node scripts/setup/libtensorflow.js`: places it at deps/libtensorflow for a source build.
 if (require.main === module) {

@@ -75,7 +75,9 @@ async function sourceBuild({ root, log, rebuild, why }) {
   if (tools.length) {
     // A source build copied without its tools (a runtime image) that still loads is kept.
     if (existing && !rebuild && tryLoad(existing, root).ok) {
-      log(`${tools.join(' and ')} not on PATH; keeping the existing source build ${path.relative(root, existing)}, which loads`);
+      log(
+        `${tools.join(' and ')} not on PATH; keeping the existing source build ${path.relative(root, existing)}, which loads`,
+      );
       writeState(root, { kind: 'source' });
       return { kind: 'source', file: existing };
     }
@@ -90,8 +92,17 @@ async function sourceBuild({ root, log, rebuild, why }) {
   }
   // Always through cmake-js: an up-to-date build is a no-op for ninja, and changed sources
   // (a git pull, a merge) are recompiled. npm rebuild starts from a clean build folder.
-  log(existing && !rebuild ? 'compiling the native addon with cmake-js (incremental)' : 'compiling the native addon with cmake-js (2-4 min on 2 cores)');
-  runStep(process.execPath, [path.join(root, 'scripts/build-native.js'), ...(rebuild ? ['--rebuild'] : [])], root, 'the native build');
+  log(
+    existing && !rebuild
+      ? 'compiling the native addon with cmake-js (incremental)'
+      : 'compiling the native addon with cmake-js (2-4 min on 2 cores)',
+  );
+  runStep(
+    process.execPath,
+    [path.join(root, 'scripts/build-native.js'), ...(rebuild ? ['--rebuild'] : [])],
+    root,
+    'the native build',
+  );
   const file = localBuild(root);
   const loaded = file ? tryLoad(file, root) : { ok: false, message: 'build/Release/tfcv.node was not produced' };
   if (!loaded.ok) throw new SetupFailure(`the source build ${file} does not load: ${loaded.message}`);
@@ -110,12 +121,17 @@ async function setup({ root, log = console.log, rebuild = false, forceSource = s
   let why;
   const pkg = findPlatformPackage(root);
   if (forceSource) {
-    why = 'a source build was requested (--build-from-source, TFCV_BUILD_FROM_SOURCE=1 or npm rebuild of a source build)';
+    why =
+      'a source build was requested (--build-from-source, TFCV_BUILD_FROM_SOURCE=1 or npm rebuild of a source build)';
   } else if (!pkg.file) {
     why = pkg.reason;
   } else {
     try {
-      await ensureLibtensorflow(path.join(pkg.dir, 'libtensorflow'), { withHeaders: false, log, acceptOfficial: false });
+      await ensureLibtensorflow(path.join(pkg.dir, 'libtensorflow'), {
+        withHeaders: false,
+        log,
+        acceptOfficial: false,
+      });
       const loaded = tryLoad(pkg.file, root);
       if (loaded.ok) {
         writeState(root, { kind: 'prebuilt' });

@@ -23,7 +23,7 @@ function runOnce(op, delayMs) {
 async function main() {
   const before = tfcv.stats();
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const done = [];
   for (const op of ops) {
     for (let r = 0; r < rounds; r++) await runOnce(op, 5 + Math.floor(random() * 150));

@@ -1,6 +1,19 @@
 // Compile-only check of the metric and evaluate typings: results are typed per metric, the
 // option unions reject typos. Run by test/typings.test.js.
-import { Circularity, MeanIoU, Metric, Tensor, Mat, evaluate, loadSavedModel, metricByName, folderDataset, AvgPixelValue, MetricJSON, IoUResult } from '../../dist';
+import {
+  Circularity,
+  MeanIoU,
+  Metric,
+  Tensor,
+  Mat,
+  evaluate,
+  loadSavedModel,
+  metricByName,
+  folderDataset,
+  AvgPixelValue,
+  MetricJSON,
+  IoUResult,
+} from '../../dist';
 
 async function metricsUsage(): Promise<void> {
   const masks: Mat[] = [];
@@ -17,7 +30,12 @@ async function metricsUsage(): Promise<void> {
   const again: Metric = Metric.fromJSON(json).merge(Metric.fromJSON(JSON.stringify(json)));
   const model = await loadSavedModel('segnet');
   const { samples } = folderDataset('images', { masksDir: 'masks', shard: { index: 1, count: 2 } });
-  const result = await evaluate(model, samples, [iou, c, metricByName('dice')], { batchSize: 8, masks: 'binary', onError: 'skip', signal: AbortSignal.timeout(1000) });
+  const result = await evaluate(model, samples, [iou, c, metricByName('dice')], {
+    batchSize: 8,
+    masks: 'binary',
+    onError: 'skip',
+    signal: AbortSignal.timeout(1000),
+  });
   const imagesPerSecond: number = result.timing.imagesPerSecond;
   // @ts-expect-error emptyPolicy is a literal union
   new Circularity({ emptyPolicy: 'drop' });

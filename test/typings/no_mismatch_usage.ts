@@ -1,8 +1,24 @@
 // Compile-only check of issue 11's surface: mask conventions, one-shot measurements, run's
 // preprocess option, scope() / keep(), and `using` with Symbol.dispose. Run by test/typings.test.js.
 import {
-  Mat, Tensor, Model, MeanIoU, Dice, loadSavedModel, specFromSignature, scope, scopeSync, keep,
-  circularity, circularitySync, foregroundFraction, foregroundFractionSync, meanIoU, meanIoUSync, dice, diceSync, MaskConvention,
+  Mat,
+  Tensor,
+  Model,
+  MeanIoU,
+  Dice,
+  specFromSignature,
+  scope,
+  scopeSync,
+  keep,
+  circularity,
+  circularitySync,
+  foregroundFraction,
+  foregroundFractionSync,
+  meanIoU,
+  meanIoUSync,
+  dice,
+  diceSync,
+  MaskConvention,
 } from '../../dist';
 
 async function noMismatchUsage(model: Model, mat: Mat, jpeg: Buffer): Promise<void> {

@@ -8,7 +8,13 @@ async function usage(): Promise<void> {
   const f: Float32Array = Tensor.alloc('float32', [2]).data;
   const big: BigInt64Array = Tensor.alloc('int64', [2]).data;
   const mat = await Mat.decode(Buffer.alloc(1), { flags: 'grayscale' });
-  const nchw = await toTensor(mat, { layout: 'NCHW', dtype: 'float32', mode: 'copy', fallback: 'throw', onCopy: (r: string) => r.length });
+  const nchw = await toTensor(mat, {
+    layout: 'NCHW',
+    dtype: 'float32',
+    mode: 'copy',
+    fallback: 'throw',
+    onCopy: (r: string) => r.length,
+  });
   const nchwData: Float32Array = nchw.data;
   const back = await toMat(t, { mode: 'move' });
   const readOnly: boolean = back.readOnly;
@@ -39,12 +45,24 @@ async function imagePipeline(): Promise<void> {
   const mask = await (await small.cvtColor('BGR2HSV')).inRange([0, 0, 0], [90, 255, 255]);
   const { contours, hierarchy } = await mask.findContours({ mode: 'tree', method: 'simple' });
   const area: number = contourArea(contours[0]!);
-  small.rectangle({ x: 1, y: 1, width: 5, height: 5 }, [0, 0, 255], { thickness: 'filled', lineType: 'aa' }).putText('hi', { x: 2, y: 20 }, 255);
+  small
+    .rectangle({ x: 1, y: 1, width: 5, height: 5 }, [0, 0, 255], { thickness: 'filled', lineType: 'aa' })
+    .putText('hi', { x: 2, y: 20 }, 255);
   const png: Buffer = await small.encode('png', { compression: 9 });
   const box = letterboxGeometry({ width: 640, height: 480 }, { width: 224, height: 224 });
-  const spec: PreprocessSpec<'uint8'> = { width: 224, height: 224, resize: 'letterbox', fill: 114, dtype: 'uint8', layout: 'NCHW' };
+  const spec: PreprocessSpec<'uint8'> = {
+    width: 224,
+    height: 224,
+    resize: 'letterbox',
+    fill: 114,
+    dtype: 'uint8',
+    layout: 'NCHW',
+  };
   const u8: Uint8Array = (await preprocess([png, small], spec)).data;
-  const derived = specFromSignature({ dtype: 'float32', shape: [-1, 224, 224, 3] }, { decodeScale: 'auto', mean: [0.5, 0.5, 0.5] });
+  const derived = specFromSignature(
+    { dtype: 'float32', shape: [-1, 224, 224, 3] },
+    { decodeScale: 'auto', mean: [0.5, 0.5, 0.5] },
+  );
   const floats: Float32Array = (await preprocess(png, { width: 8, height: 8 })).data;
   // @ts-expect-error interpolation names are a literal union
   await small.resize({ width: 2, height: 2 }, { interpolation: 'bilinear' });

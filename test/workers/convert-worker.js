@@ -14,8 +14,13 @@ async function main() {
     const t = i % 2 ? await tfcv.toTensor(mat, { dtype: 'float32' }) : tfcv.toTensorSync(mat, { mode: 'share' });
     const back = await tfcv.toMat(t, { mode: 'share' });
     checksum += back.data[0];
-    if (i % 10 === 0) kept.push(t.data, back); // left for environment teardown
-    else { back.dispose(); t.dispose(); mat.dispose(); }
+    if (i % 10 === 0)
+      kept.push(t.data, back); // left for environment teardown
+    else {
+      back.dispose();
+      t.dispose();
+      mat.dispose();
+    }
   }
   parentPort.postMessage({ id: workerData.id, checksum, versions: tfcv.versions() });
   if (workerData.hang) await new Promise(() => setInterval(() => {}, 1000)); // terminated by the parent

@@ -9,7 +9,8 @@ async function main() {
   const mine = shapes.filter((_, i) => i % workerData.workers === workerData.index);
   const ids = mine.map((s) => s.mask.thresholdSync(0, 1));
   const metrics = [new tfcv.MeanIoU(2), new tfcv.Circularity(), new tfcv.AvgPixelValue()];
-  for (const m of metrics) await m.update(m.usesTruth ? ids : null, m instanceof tfcv.AvgPixelValue ? mine.map((s) => s.image) : ids);
+  for (const m of metrics)
+    await m.update(m.usesTruth ? ids : null, m instanceof tfcv.AvgPixelValue ? mine.map((s) => s.image) : ids);
   parentPort.postMessage(metrics.map((m) => m.toJSON()));
 }
 

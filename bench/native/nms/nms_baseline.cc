@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   std::vector<double> coords = ReadRaw<double>(argv[1], n * 4);
   std::vector<float> scores = ReadRaw<float>(argv[2], n);
   std::vector<cv::Rect2d> boxes(n);
-  for (size_t i = 0; i < n; ++i) boxes[i] = cv::Rect2d(coords[4 * i], coords[4 * i + 1], coords[4 * i + 2], coords[4 * i + 3]);
+  for (size_t i = 0; i < n; ++i)
+    boxes[i] = cv::Rect2d(coords[4 * i], coords[4 * i + 1], coords[4 * i + 2], coords[4 * i + 3]);
   std::vector<int> kept;
   std::printf("{\"ms\":[");
   for (int p = 0; p < passes; ++p) {

@@ -26,10 +26,14 @@ napi_value Throw(napi_env env, const char* message) {
 
 int ReducedFlag(int reduce) {
   switch (reduce) {
-    case 2: return cv::IMREAD_REDUCED_COLOR_2;
-    case 4: return cv::IMREAD_REDUCED_COLOR_4;
-    case 8: return cv::IMREAD_REDUCED_COLOR_8;
-    default: return cv::IMREAD_COLOR;
+    case 2:
+      return cv::IMREAD_REDUCED_COLOR_2;
+    case 4:
+      return cv::IMREAD_REDUCED_COLOR_4;
+    case 8:
+      return cv::IMREAD_REDUCED_COLOR_8;
+    default:
+      return cv::IMREAD_COLOR;
   }
 }
 
@@ -51,7 +55,8 @@ void Preprocess(Job& job) {
   try {
     for (size_t i = 0; i < job.images.size(); ++i) {
       const auto& [data, length] = job.images[i];
-      cv::Mat bgr = cv::imdecode(cv::Mat(1, static_cast<int>(length), CV_8U, const_cast<uint8_t*>(data)), ReducedFlag(job.reduce));
+      cv::Mat bgr = cv::imdecode(cv::Mat(1, static_cast<int>(length), CV_8U, const_cast<uint8_t*>(data)),
+                                 ReducedFlag(job.reduce));
       if (bgr.empty()) {
         job.error = "undecodable image";
         return;
@@ -76,8 +81,10 @@ napi_value Prepare(napi_env env, napi_callback_info info, Job& job, bool pin) {
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   uint32_t count = 0;
-  if (napi_get_array_length(env, argv[0], &count) != napi_ok || napi_get_value_int32(env, argv[1], &job.width) != napi_ok ||
-      napi_get_value_int32(env, argv[2], &job.height) != napi_ok || napi_get_value_int32(env, argv[3], &job.reduce) != napi_ok)
+  if (napi_get_array_length(env, argv[0], &count) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &job.width) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &job.height) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &job.reduce) != napi_ok)
     return Throw(env, "run(buffers, width, height, reduce)");
   for (uint32_t i = 0; i < count; ++i) {
     napi_value item;

@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-
 int main(int argc, char** argv) {
   if (argc < 8) return 2;
   std::ifstream file(argv[4], std::ios::binary);
@@ -51,7 +50,8 @@ int main(int argc, char** argv) {
     const int classes = static_cast<int>(TF_Dim(y, 1));
     std::vector<int> order(classes);
     std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + 5, order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+    std::partial_sort(order.begin(), order.begin() + 5, order.end(),
+                      [&](int a, int b) { return scores[a] > scores[b]; });
     std::copy(order.begin(), order.begin() + 5, top);
     TF_DeleteTensor(y);
     TF_DeleteTensor(x);

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-
 int main(int argc, char** argv) {
   if (argc < 10) {
     std::fprintf(stderr, "usage: %s DIR INPUT OUTPUT BATCH H W C ITERATIONS CONFIG_HEX\n", argv[0]);
