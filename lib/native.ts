@@ -115,15 +115,7 @@ function load(): { binding: NativeBinding; choice: BinaryChoice & { file: string
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveBinary } = require('../scripts/resolve-binary.js') as { resolveBinary(dir: string): BinaryChoice };
-  // TFCV_BINARY_PATH: an explicit source-layout binary (the sanitizer build of `npm run test:asan`).
-  const override = process.env.TFCV_BINARY_PATH;
-  const choice: BinaryChoice = override
-    ? {
-        kind: 'source',
-        file: path.resolve(override),
-        libtensorflowDir: path.join(packageRoot, 'deps', 'libtensorflow'),
-      }
-    : resolveBinary(packageRoot);
+  const choice = resolveBinary(packageRoot);
   if (choice.kind === 'none' || !choice.file) {
     throw new InternalError(
       `tfcv: no native binary: ${choice.reason}. The install script may not have run (npm install --ignore-scripts). ${SETUP_HINT}`,

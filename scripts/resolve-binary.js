@@ -92,6 +92,9 @@ function source(root, file) {
  * platform package, else a local build.
  */
 function resolveBinary(root, env = process.env) {
+  // TFCV_BINARY_PATH: an explicit source-layout binary (the sanitizer build of `npm run
+  // test:asan`), for the loader and `tfcv doctor` alike.
+  if (env.TFCV_BINARY_PATH) return source(root, path.resolve(env.TFCV_BINARY_PATH));
   const want = env.TFCV_BINARY;
   if (want !== undefined && want !== '' && want !== 'prebuilt' && want !== 'source') {
     return { kind: 'none', reason: `TFCV_BINARY must be 'prebuilt' or 'source', got '${want}'` };

@@ -118,10 +118,9 @@ describe('native loader', () => {
     fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
     // no deps/libtensorflow: what `npm install --ignore-scripts` leaves
-    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], {
-      encoding: 'utf8',
-      env: { ...process.env, TFCV_BINARY: 'source' },
-    });
+    const env = { ...process.env, TFCV_BINARY: 'source' };
+    delete env.TFCV_BINARY_PATH; // the sanitizer run's explicit binary would load instead
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8', env });
     assert.notEqual(r.status, 0);
     assert.match(
       r.stderr,
