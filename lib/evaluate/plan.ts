@@ -108,27 +108,8 @@ export function planDetection(model: unknown, dataset: unknown, metrics: unknown
 /** @internal evaluate()'s arguments, checked in the order the errors are documented. */
 export function planEvaluation(model: unknown, dataset: unknown, metrics: unknown, options: unknown): EvaluatePlan {
   const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
-  const {
-    model: m,
-    list,
-    batchSize,
-    concurrency,
-    maskMode,
-    onError,
-    channelOrder,
-    divisor,
-    signal,
-  } = planCommon(model, metrics, o);
-  return planSegmentation(m, dataset, o, {
-    list,
-    batchSize,
-    concurrency,
-    maskMode,
-    onError,
-    channelOrder,
-    divisor,
-    signal,
-  });
+  const { model: m, ...common } = planCommon(model, metrics, o);
+  return planSegmentation(m, dataset, o, common);
 }
 
 // The checks both kinds of evaluation share, in the documented order.
