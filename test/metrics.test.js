@@ -401,6 +401,15 @@ describe('metrics', () => {
       assert.equal(matrix.details(), 'rows = truth: [[1,1],[0,2]]');
     });
 
+    it('metricByName refuses settings that are not an options object (found by the long fuzz run)', () => {
+      for (const settings of [null, 5, 'x', [1]]) {
+        assert.throws(
+          () => metricByName('mean-iou', settings),
+          (e) => e instanceof ArgumentError && /settings: expected an options object/.test(e.message),
+        );
+      }
+    });
+
     it('truthInputs names the truth update() accepts: labels only where a metric reads them', () => {
       for (const name of METRIC_NAMES) {
         const m = metricByName(name);

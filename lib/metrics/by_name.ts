@@ -61,7 +61,8 @@ export interface MetricSettings {
 }
 
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
-export function metricByName(name: MetricName, settings: MetricSettings = {}): Metric {
+export function metricByName(name: MetricName, options?: MetricSettings): Metric {
+  const settings = v.optionsObject(options, 'settings');
   const k = settings.numClasses ?? 2;
   const pixel = {
     ignoreClass: settings.ignoreClass ?? null,
