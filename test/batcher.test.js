@@ -452,11 +452,14 @@ describe('model.batcher()', function () {
     const worker = new Worker(path.join(__dirname, 'workers/batcher-worker.js'), {
       workerData: { model: path.join(MODELS, 'segnet') },
     });
+    // Listen for 'exit' first: a worker that posts and exits at once has its message and its
+    // exit delivered in one turn, and a listener added after the message would miss the exit.
+    const exited = new Promise((r) => worker.once('exit', r));
     const result = await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    await new Promise((r) => worker.once('exit', r));
+    await exited;
     assert.deepEqual(result, {
       batches: 1,
       shapes: [
