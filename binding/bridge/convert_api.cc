@@ -17,8 +17,8 @@ namespace {
 MatToTensorOptions ReadMatToTensorOptions(const Napi::Value& value) {
   Napi::Object o = ObjectArg(value, "options");
   MatToTensorOptions out;
-  out.mode = ParseTransferMode(StringArg(o.Get("mode"), "options.mode"), "options.mode");
-  out.fallback = ParseFallback(StringArg(o.Get("fallback"), "options.fallback"), "options.fallback");
+  out.mode = ParseTransferMode(o.Get("mode"), "options.mode");
+  out.fallback = ParseFallback(o.Get("fallback"), "options.fallback");
   Napi::Value dtype = o.Get("dtype");
   if (!dtype.IsUndefined() && !dtype.IsNull()) out.dtype = &DTypeArg(dtype, "options.dtype");
   out.channelsFirst = BoolArg(o.Get("channelsFirst"), "options.channelsFirst");
@@ -85,8 +85,8 @@ TensorSource TakeTensorSource(const Napi::CallbackInfo& info) {
   TensorWrap& wrap = TensorWrap::FromValue(info[0], "tensor");
   Napi::Object o = ObjectArg(info[1], "options");
   TensorSource src{wrap.Ref("tensor"), {}};
-  src.options.mode = ParseTransferMode(StringArg(o.Get("mode"), "options.mode"), "options.mode");
-  src.options.fallback = ParseFallback(StringArg(o.Get("fallback"), "options.fallback"), "options.fallback");
+  src.options.mode = ParseTransferMode(o.Get("mode"), "options.mode");
+  src.options.fallback = ParseFallback(o.Get("fallback"), "options.fallback");
   if (src.options.mode == TransferMode::kMove) {
     // Only the JS handle holds the tensor (no view, no Mat) and TensorFlow has no other
     // reference to the buffer: then the new Mat may write into it without anyone seeing.

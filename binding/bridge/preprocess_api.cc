@@ -32,31 +32,19 @@ std::vector<double> PerChannel(const Napi::Object& spec, const char* field, int 
   return std::vector<double>(s.val, s.val + channels);
 }
 
-template <typename T>
-T Choice(const Napi::Object& spec, const char* field, std::initializer_list<std::pair<const char*, T>> choices) {
-  const std::string name = std::string("spec.") + field;
-  std::string s = StringArg(spec.Get(field), name);
-  std::string list;
-  for (const auto& [text, value] : choices) {
-    if (s == text) return value;
-    list += std::string(list.empty() ? "" : " | ") + "'" + text + "'";
-  }
-  Fail(ErrorKind::kArgument, name + ": expected " + list + ", got '" + s + "'");
-}
-
 PreprocessSpec SpecArg(const Napi::Value& value) {
   Napi::Object o = ObjectArg(value, "spec");
   PreprocessSpec spec;
   spec.size =
       cv::Size(IntArg(o.Get("width"), "spec.width", 1, INT_MAX), IntArg(o.Get("height"), "spec.height", 1, INT_MAX));
   CheckOutputPixels(spec.size.width, spec.size.height, "spec size");
-  spec.fit = Choice<FitMode>(
-      o, "resize",
+  spec.fit = ChoiceArg<FitMode>(
+      o.Get("resize"), "spec.resize",
       {{"stretch", FitMode::kStretch}, {"letterbox", FitMode::kLetterbox}, {"center-crop", FitMode::kCenterCrop}});
   spec.interpolation = InterpolationArg(o.Get("interpolation"), "spec.interpolation");
   spec.channels = IntArg(o.Get("channels"), "spec.channels", 1, 3);
   if (spec.channels == 2) Fail(ErrorKind::kArgument, "spec.channels: expected 1 | 3, got 2");
-  spec.rgb = Choice<bool>(o, "channelOrder", {{"RGB", true}, {"BGR", false}});
+  spec.rgb = ChoiceArg<bool>(o.Get("channelOrder"), "spec.channelOrder", {{"RGB", true}, {"BGR", false}});
   const DType& dtype = DTypeArg(o.Get("dtype"), "spec.dtype");
   if (std::string(dtype.name) != "float32" && std::string(dtype.name) != "uint8")
     Fail(ErrorKind::kDType, "spec.dtype: expected 'float32' | 'uint8', got '" + std::string(dtype.name) + "'");
@@ -71,8 +59,8 @@ PreprocessSpec SpecArg(const Napi::Value& value) {
     spec.shift.push_back(-mean[c] / std[c]);
   }
   spec.fill = PerChannel(o, "fill", spec.channels);
-  spec.channelsFirst = Choice<bool>(o, "layout", {{"NHWC", false}, {"NCHW", true}});
-  spec.reducedDecode = Choice<bool>(o, "decodeScale", {{"auto", true}, {"full", false}});
+  spec.channelsFirst = ChoiceArg<bool>(o.Get("layout"), "spec.layout", {{"NHWC", false}, {"NCHW", true}});
+  spec.reducedDecode = ChoiceArg<bool>(o.Get("decodeScale"), "spec.decodeScale", {{"auto", true}, {"full", false}});
   spec.maxPixels = IntArg(o.Get("maxPixels"), "spec.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
   // Internal to evaluate() (not in the public spec): absent for preprocess().
   if (!o.Get("divisor").IsUndefined()) {

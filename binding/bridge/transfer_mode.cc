@@ -1,21 +1,17 @@
 // See transfer_mode.h.
 #include "bridge/transfer_mode.h"
 
-#include "common/errors.h"
+#include "common/js_args.h"
 
 namespace tfcv {
 
-TransferMode ParseTransferMode(const std::string& name, const std::string& argName) {
-  if (name == "copy") return TransferMode::kCopy;
-  if (name == "share") return TransferMode::kShare;
-  if (name == "move") return TransferMode::kMove;
-  Fail(ErrorKind::kArgument, argName + ": expected 'copy' | 'share' | 'move', got '" + name + "'");
+TransferMode ParseTransferMode(const Napi::Value& value, const std::string& name) {
+  return ChoiceArg<TransferMode>(
+      value, name, {{"copy", TransferMode::kCopy}, {"share", TransferMode::kShare}, {"move", TransferMode::kMove}});
 }
 
-Fallback ParseFallback(const std::string& name, const std::string& argName) {
-  if (name == "copy") return Fallback::kCopy;
-  if (name == "throw") return Fallback::kThrow;
-  Fail(ErrorKind::kArgument, argName + ": expected 'copy' | 'throw', got '" + name + "'");
+Fallback ParseFallback(const Napi::Value& value, const std::string& name) {
+  return ChoiceArg<Fallback>(value, name, {{"copy", Fallback::kCopy}, {"throw", Fallback::kThrow}});
 }
 
 }  // namespace tfcv

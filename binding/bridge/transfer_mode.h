@@ -3,6 +3,8 @@
 // unusable), and what to do when a zero-copy request cannot be honoured.
 #pragma once
 
+#include <napi.h>
+
 #include <string>
 
 namespace tfcv {
@@ -10,7 +12,7 @@ namespace tfcv {
 enum class TransferMode { kCopy, kShare, kMove };
 enum class Fallback { kCopy, kThrow };
 
-TransferMode ParseTransferMode(const std::string& name, const std::string& argName);
-Fallback ParseFallback(const std::string& name, const std::string& argName);
+TransferMode ParseTransferMode(const Napi::Value& value, const std::string& name);
+Fallback ParseFallback(const Napi::Value& value, const std::string& name);
 
 }  // namespace tfcv

@@ -62,13 +62,7 @@ Shape ShapeArg(const Napi::Value& v, const std::string& name) {
 
 int ChoiceArg(const Napi::Value& v, const std::string& name,
               std::initializer_list<std::pair<const char*, int>> choices) {
-  std::string s = StringArg(v, name);
-  std::string expected;
-  for (const auto& [label, value] : choices) {
-    if (s == label) return value;
-    expected += (expected.empty() ? "'" : " | '") + std::string(label) + "'";
-  }
-  Fail(ErrorKind::kArgument, name + ": expected " + expected + ", got '" + s + "'");
+  return ChoiceArg<int>(v, name, choices);
 }
 
 }  // namespace tfcv

@@ -11,6 +11,7 @@
 
 #include "common/shape.h"
 #include "common/dtype.h"
+#include "common/errors.h"
 
 namespace tfcv {
 
@@ -23,7 +24,19 @@ const DType& DTypeArg(const Napi::Value& v, const std::string& name);
 Shape ShapeArg(const Napi::Value& v, const std::string& name);
 
 // A string option mapped to a value, e.g. {"minmax", cv::NORM_MINMAX}; anything else is an
-// ArgumentError "name: expected 'a' | 'b', got 'x'" listing the choices in order.
+// ArgumentError "name: expected 'a' | 'b', got 'x'" listing the choices in order. The one
+// parser of string options: ChoiceArg<T> maps to any value type (enums, bools, OpenCV constants).
+template <typename T>
+T ChoiceArg(const Napi::Value& v, const std::string& name, std::initializer_list<std::pair<const char*, T>> choices) {
+  std::string s = StringArg(v, name);
+  std::string expected;
+  for (const auto& [label, value] : choices) {
+    if (s == label) return value;
+    expected += (expected.empty() ? "'" : " | '") + std::string(label) + "'";
+  }
+  Fail(ErrorKind::kArgument, name + ": expected " + expected + ", got '" + s + "'");
+}
+
 int ChoiceArg(const Napi::Value& v, const std::string& name,
               std::initializer_list<std::pair<const char*, int>> choices);
 

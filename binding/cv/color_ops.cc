@@ -135,7 +135,7 @@ OpJob<cv::Mat> PrepareNormalize(const Napi::CallbackInfo& info) {
 OpJob<cv::Mat> PrepareThreshold(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
   double thresh = NumberArg(info[1], "thresh"), maxval = NumberArg(info[2], "maxval");
-  int type = ThresholdTypeArg(StringArg(info[3], "options.type"), "options.type");
+  int type = ThresholdTypeArg(info[3], "options.type");
   if (type & cv::THRESH_OTSU) {
     RequireChannels(src, {1}, "threshold (Otsu)");
     RequireDepth(src, {CV_8U, CV_16U}, "threshold (Otsu)");

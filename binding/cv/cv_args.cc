@@ -67,32 +67,25 @@ cv::Scalar ScalarArg(const Napi::Value& value, const std::string& name) {
 }
 
 int InterpolationArg(const Napi::Value& value, const std::string& name) {
-  std::string s = StringArg(value, name);
-  if (s == "nearest") return cv::INTER_NEAREST;
-  if (s == "linear") return cv::INTER_LINEAR;
-  if (s == "cubic") return cv::INTER_CUBIC;
-  if (s == "area") return cv::INTER_AREA;
-  if (s == "lanczos4") return cv::INTER_LANCZOS4;
-  if (s == "linear-exact") return cv::INTER_LINEAR_EXACT;
-  if (s == "nearest-exact") return cv::INTER_NEAREST_EXACT;
-  Fail(ErrorKind::kArgument, name +
-                                 ": expected 'nearest' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact' | "
-                                 "'nearest-exact', got '" +
-                                 s + "'");
+  return ChoiceArg(value, name,
+                   {{"nearest", cv::INTER_NEAREST},
+                    {"linear", cv::INTER_LINEAR},
+                    {"cubic", cv::INTER_CUBIC},
+                    {"area", cv::INTER_AREA},
+                    {"lanczos4", cv::INTER_LANCZOS4},
+                    {"linear-exact", cv::INTER_LINEAR_EXACT},
+                    {"nearest-exact", cv::INTER_NEAREST_EXACT}});
 }
 
-int ThresholdTypeArg(const std::string& name, const std::string& argName) {
-  if (name == "binary") return cv::THRESH_BINARY;
-  if (name == "binary-inv") return cv::THRESH_BINARY_INV;
-  if (name == "trunc") return cv::THRESH_TRUNC;
-  if (name == "tozero") return cv::THRESH_TOZERO;
-  if (name == "tozero-inv") return cv::THRESH_TOZERO_INV;
-  if (name == "otsu") return cv::THRESH_BINARY | cv::THRESH_OTSU;
-  if (name == "binary-inv-otsu") return cv::THRESH_BINARY_INV | cv::THRESH_OTSU;
-  Fail(ErrorKind::kArgument, argName +
-                                 ": expected 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | "
-                                 "'binary-inv-otsu', got '" +
-                                 name + "'");
+int ThresholdTypeArg(const Napi::Value& value, const std::string& name) {
+  return ChoiceArg(value, name,
+                   {{"binary", cv::THRESH_BINARY},
+                    {"binary-inv", cv::THRESH_BINARY_INV},
+                    {"trunc", cv::THRESH_TRUNC},
+                    {"tozero", cv::THRESH_TOZERO},
+                    {"tozero-inv", cv::THRESH_TOZERO_INV},
+                    {"otsu", cv::THRESH_BINARY | cv::THRESH_OTSU},
+                    {"binary-inv-otsu", cv::THRESH_BINARY_INV | cv::THRESH_OTSU}});
 }
 
 int ThicknessArg(const Napi::Value& value, const std::string& name) {

@@ -33,7 +33,7 @@ cv::Scalar ScalarArg(const Napi::Value& value, const std::string& name);
 // 'nearest' | 'linear' | 'cubic' | 'area' | 'lanczos4' | 'linear-exact' | 'nearest-exact'.
 int InterpolationArg(const Napi::Value& value, const std::string& name);
 // 'binary' | 'binary-inv' | 'trunc' | 'tozero' | 'tozero-inv' | 'otsu' | 'binary-inv-otsu'.
-int ThresholdTypeArg(const std::string& value, const std::string& name);
+int ThresholdTypeArg(const Napi::Value& value, const std::string& name);
 // 'filled' (-1) or 1..1000.
 int ThicknessArg(const Napi::Value& value, const std::string& name);
 // 4 | 8 | 'aa'.

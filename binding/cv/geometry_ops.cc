@@ -116,16 +116,7 @@ OpJob<cv::Mat> PrepareLetterbox(const Napi::CallbackInfo& info) {
 // flip(mat, 'horizontal' | 'vertical' | 'both')
 OpJob<cv::Mat> PrepareFlip(const Napi::CallbackInfo& info) {
   cv::Mat src = MatArg(info[0], "mat");
-  std::string how = StringArg(info[1], "direction");
-  int code;
-  if (how == "horizontal")
-    code = 1;
-  else if (how == "vertical")
-    code = 0;
-  else if (how == "both")
-    code = -1;
-  else
-    Fail(ErrorKind::kArgument, "direction: expected 'horizontal' | 'vertical' | 'both', got '" + how + "'");
+  int code = ChoiceArg(info[1], "direction", {{"horizontal", 1}, {"vertical", 0}, {"both", -1}});
   return MatJob([src, code] {
     cv::Mat dst;
     cv::flip(src, dst, code);

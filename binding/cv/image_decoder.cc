@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "common/js_args.h"
 #include "common/limits.h"
 #include "cv/exif_orientation.h"
 #include "cv/image_header.h"
@@ -79,11 +80,10 @@ bool DecodeJpeg(const uint8_t* data, size_t size, const DecodeRequest& request, 
 
 }  // namespace
 
-DecodeMode ParseDecodeMode(const std::string& value, const std::string& name) {
-  if (value == "color") return DecodeMode::kColor;
-  if (value == "grayscale") return DecodeMode::kGrayscale;
-  if (value == "unchanged") return DecodeMode::kUnchanged;
-  Fail(ErrorKind::kArgument, name + ": expected 'color' | 'grayscale' | 'unchanged', got '" + value + "'");
+DecodeMode ParseDecodeMode(const Napi::Value& value, const std::string& name) {
+  return ChoiceArg<DecodeMode>(
+      value, name,
+      {{"color", DecodeMode::kColor}, {"grayscale", DecodeMode::kGrayscale}, {"unchanged", DecodeMode::kUnchanged}});
 }
 
 DecodedImage DecodeImage(const uint8_t* data, size_t size, const DecodeRequest& request, const std::string& argName) {

@@ -4,6 +4,7 @@
 // everything else through cv::imdecode. Free of Node-API: runs on any thread.
 #pragma once
 
+#include <napi.h>
 #include <opencv2/core.hpp>
 
 #include <cstddef>
@@ -21,7 +22,7 @@ constexpr int64_t kMaxMaxPixels = int64_t{1} << 30;
 enum class DecodeMode { kColor, kGrayscale, kUnchanged };
 
 // 'color' | 'grayscale' | 'unchanged'; ArgumentError naming `name` otherwise.
-DecodeMode ParseDecodeMode(const std::string& value, const std::string& name);
+DecodeMode ParseDecodeMode(const Napi::Value& value, const std::string& name);
 
 struct DecodeRequest {
   DecodeMode mode = DecodeMode::kColor;

@@ -80,7 +80,7 @@ Napi::Value MatZeros(const Napi::CallbackInfo& info) {
 // Reads (bytes, flags, maxPixels?, reduce?) of matDecode / matDecodeAsync.
 DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   DecodeRequest request;
-  request.mode = ParseDecodeMode(StringArg(info[1], "options.flags"), "options.flags");
+  request.mode = ParseDecodeMode(info[1], "options.flags");
   if (!info[2].IsUndefined())
     request.maxPixels = IntArg(info[2], "options.maxPixels", 1, static_cast<int>(kMaxMaxPixels));
   if (!info[3].IsUndefined()) {

@@ -204,7 +204,7 @@ Napi::Value MatWrap::Threshold(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     double thresh = NumberArg(info[0], "thresh");
     double maxval = NumberArg(info[1], "maxval");
-    int type = ThresholdTypeArg(StringArg(info[2], "options.type"), "options.type");
+    int type = ThresholdTypeArg(info[2], "options.type");
     bool inPlace = BoolArg(info[3], "options.inPlace");
     const cv::Mat& src = Ref("mat")->mat;
     if ((type & cv::THRESH_OTSU) && (src.type() != CV_8UC1 && src.type() != CV_16UC1))

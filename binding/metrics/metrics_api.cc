@@ -107,16 +107,10 @@ ConfusionOptions ReadConfusionOptions(const Napi::Value& value) {
     out.hasIgnoreClass = true;
     out.ignoreClass = IntArg(ignore, "options.ignoreClass", INT32_MIN, INT32_MAX);
   }
-  std::string mode = StringArg(o.Get("prediction"), "options.predictions");
-  if (mode == "class-ids")
-    out.prediction = PredictionMode::kClassIds;
-  else if (mode == "scores")
-    out.prediction = PredictionMode::kScores;
-  else if (mode == "probability")
-    out.prediction = PredictionMode::kProbability;
-  else
-    Fail(ErrorKind::kArgument,
-         "options.predictions: expected 'class-ids' | 'scores' | 'probability', got '" + mode + "'");
+  out.prediction = ChoiceArg<PredictionMode>(o.Get("prediction"), "options.predictions",
+                                             {{"class-ids", PredictionMode::kClassIds},
+                                              {"scores", PredictionMode::kScores},
+                                              {"probability", PredictionMode::kProbability}});
   out.threshold = ThresholdArg(o.Get("threshold"));
   out.masks = static_cast<MaskMode>(ChoiceArg(o.Get("masks"), "options.masks",
                                               {
