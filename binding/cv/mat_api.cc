@@ -43,7 +43,7 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     MatGeometry g = GeometryArgs(info);
     JsBytes bytes = ReadJsBytes(info[4], "data");
-    std::string mode = StringArg(info[5], "options.mode");
+    const bool share = ChoiceArg<bool>(info[5], "options.mode", {{"copy", false}, {"share", true}});
     const uint64_t needed = SaturatingProduct({static_cast<uint64_t>(g.rows), static_cast<uint64_t>(g.cols),
                                                static_cast<uint64_t>(g.channels), g.dtype->size});
     if (needed != bytes.length)
@@ -51,13 +51,12 @@ Napi::Value MatFromBytes(const Napi::CallbackInfo& info) {
                                   std::to_string(g.channels) + " " + g.dtype->name + " Mat needs " +
                                   std::to_string(needed) + " bytes, got " + std::to_string(bytes.length));
     const size_t expected = static_cast<size_t>(needed);
-    if (mode == "share") {
+    if (share) {
       auto pin = std::make_shared<JsPin>(env, bytes.arrayBuffer);
       size_t step = static_cast<size_t>(g.cols) * g.channels * g.dtype->size;
       Stats::Get().RecordZeroCopy();
       return MatWrap::Wrap(env, WrapForeignMat(g.rows, g.cols, g.type(), bytes.data, step, pin, false), false);
     }
-    if (mode != "copy") Fail(ErrorKind::kArgument, "options.mode: expected 'copy' | 'share', got '" + mode + "'");
     CheckAllocation(expected, "Mat.fromBuffer");
     cv::Mat mat(g.rows, g.cols, g.type());
     std::memcpy(mat.data, bytes.data, expected);

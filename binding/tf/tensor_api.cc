@@ -31,8 +31,8 @@ Napi::Value TensorFromBytes(const Napi::CallbackInfo& info) {
     if (dtype.tf == TF_STRING) Fail(ErrorKind::kDType, "dtype: string tensors are made from string arrays, not bytes");
     Shape shape = ShapeArg(info[1], "shape");
     JsBytes bytes = ReadJsBytes(info[2], "data");
-    std::string mode = StringArg(info[3], "options.mode");
-    std::string onUnaligned = StringArg(info[4], "options.onUnaligned");
+    const bool share = ChoiceArg<bool>(info[3], "options.mode", {{"copy", false}, {"share", true}});
+    const bool throwOnUnaligned = ChoiceArg<bool>(info[4], "options.onUnaligned", {{"copy", false}, {"throw", true}});
     size_t count = CheckedElementCount(shape, dtype.size, "shape");
     size_t expected = count * dtype.size;
     if (bytes.length != expected)
@@ -40,12 +40,12 @@ Napi::Value TensorFromBytes(const Napi::CallbackInfo& info) {
                                   std::to_string(expected) + " bytes, got " + std::to_string(bytes.length) + " (" +
                                   bytes.viewKind + ")");
     if (dtype.tf == TF_BOOL) {
-      for (size_t i = 0; i < bytes.length && mode == "share"; ++i)
+      for (size_t i = 0; i < bytes.length && share; ++i)
         if (bytes.data[i] > 1)
           Fail(ErrorKind::kArgument, "data: a shared bool tensor needs bytes that are 0 or 1, got " +
                                          std::to_string(bytes.data[i]) + " at index " + std::to_string(i));
     }
-    if (mode == "share") {
+    if (share) {
       if (IsTensorAligned(bytes.data) || expected == 0) {
         auto pin = std::make_shared<JsPin>(env, bytes.arrayBuffer);
         ForeignTensor wrapped = WrapForeignMemory(dtype, shape, bytes.data, expected, pin);
@@ -56,17 +56,13 @@ Napi::Value TensorFromBytes(const Napi::CallbackInfo& info) {
         Stats::Get().RecordCopy(static_cast<int64_t>(expected));
         return TensorWrap::Wrap(env, wrapped.tensor, false);
       }
-      if (onUnaligned == "throw")
+      if (throwOnUnaligned)
         Fail(ErrorKind::kZeroCopy,
              "data: mode 'share' needs memory aligned to 64 bytes (TensorFlow copies anything else); "
              "the " +
                  bytes.viewKind +
                  " starts at an address that is not (use Tensor.alloc() and fill "
                  "tensor.data, or onUnaligned: 'copy')");
-      if (onUnaligned != "copy")
-        Fail(ErrorKind::kArgument, "options.onUnaligned: expected 'copy' | 'throw', got '" + onUnaligned + "'");
-    } else if (mode != "copy") {
-      Fail(ErrorKind::kArgument, "options.mode: expected 'copy' | 'share', got '" + mode + "'");
     }
     TensorRef tensor = AllocTensor(dtype, shape);
     if (dtype.tf == TF_BOOL) {
