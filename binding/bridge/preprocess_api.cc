@@ -90,18 +90,30 @@ PreprocessInput InputArg(Napi::Env env, const Napi::Value& value, const std::str
   return input;
 }
 
-// preprocess(images: Array<Buffer | NativeMat>, spec)
-OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
-  Napi::Array images = info[0].As<Napi::Array>();
+// The images argument of preprocess and preprocessRows: a non-empty array of at most kMaxBatch.
+Napi::Array ImageListArg(const Napi::Value& value) {
+  if (!value.IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
+  Napi::Array images = value.As<Napi::Array>();
   if (images.Length() == 0 || images.Length() > kMaxBatch)
     Fail(ErrorKind::kArgument,
          "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " + std::to_string(images.Length()));
-  PreprocessSpec spec = SpecArg(info[1]);
+  return images;
+}
+
+// Every image read (and pinned or copied) for the worker, in order.
+std::shared_ptr<std::vector<PreprocessInput>> InputsArg(Napi::Env env, const Napi::Array& images) {
   auto inputs = std::make_shared<std::vector<PreprocessInput>>();
   inputs->reserve(images.Length());
   for (uint32_t i = 0; i < images.Length(); ++i)
-    inputs->push_back(InputArg(info.Env(), images.Get(i), "images[" + std::to_string(i) + "]"));
+    inputs->push_back(InputArg(env, images.Get(i), "images[" + std::to_string(i) + "]"));
+  return inputs;
+}
+
+// preprocess(images: Array<Buffer | NativeMat>, spec)
+OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
+  Napi::Array images = ImageListArg(info[0]);
+  PreprocessSpec spec = SpecArg(info[1]);
+  auto inputs = InputsArg(info.Env(), images);
   return {[inputs, spec] {
             TensorRef tensor = Preprocess(*inputs, spec);
             inputs->clear();  // unpin the Mats and free the encoded copies now
@@ -113,17 +125,10 @@ OpJob<TensorRef> PreparePreprocess(const Napi::CallbackInfo& info) {
 // preprocessRows(images, spec, rows) -> { tensor, failures: Array<Error | null> }: the
 // batcher's variant (PreprocessRows): padding rows are zeros, a failing image fails alone.
 OpJob<PreprocessedRows> PreparePreprocessRows(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "images: expected an array of Buffers or Mats");
-  Napi::Array images = info[0].As<Napi::Array>();
-  if (images.Length() == 0 || images.Length() > kMaxBatch)
-    Fail(ErrorKind::kArgument,
-         "images: expected 1.." + std::to_string(kMaxBatch) + " images, got " + std::to_string(images.Length()));
+  Napi::Array images = ImageListArg(info[0]);
   PreprocessSpec spec = SpecArg(info[1]);
   const int rows = IntArg(info[2], "rows", static_cast<int>(images.Length()), static_cast<int>(kMaxBatch));
-  auto inputs = std::make_shared<std::vector<PreprocessInput>>();
-  inputs->reserve(images.Length());
-  for (uint32_t i = 0; i < images.Length(); ++i)
-    inputs->push_back(InputArg(info.Env(), images.Get(i), "images[" + std::to_string(i) + "]"));
+  auto inputs = InputsArg(info.Env(), images);
   return {[inputs, spec, rows] {
             PreprocessedRows out = PreprocessRows(*inputs, spec, rows);
             inputs->clear();
