@@ -7,7 +7,7 @@
 import { withCallerStack } from './async_stack';
 import { BatcherCounters, BatcherStats } from './batcher_stats';
 import { AbortError, ArgumentError, BusyError, DisposedError, ShapeError, TfError } from './errors';
-import { Feed, prepareFeeds } from './feeds';
+import { Feed, checkFeedKeys, prepareFeeds } from './feeds';
 import { Mat, matHandle } from './mat';
 import { Model } from './model';
 import type { Outputs } from './model';
@@ -324,23 +324,10 @@ export class Batcher {
 
   /** Checks the feeds against the signature and reads them into plain parts; the queue key is the non-batch shapes. */
   #readFeeds(feeds: BatchFeeds) {
-    if (
-      feeds === null ||
-      typeof feeds !== 'object' ||
-      Array.isArray(feeds) ||
-      feeds instanceof Tensor ||
-      feeds instanceof Mat
-    ) {
-      throw new ArgumentError(
-        `feeds: expected an object keyed by input name (${this.#inputs.map((i) => i.key).join(', ')}), got ${v.describe(feeds)}`,
-      );
-    }
-    for (const key of Object.keys(feeds)) {
-      if (!this.#inputs.some((i) => i.key === key))
-        throw new ArgumentError(
-          `feeds: unknown input '${key}' (expected: ${this.#inputs.map((i) => i.key).join(', ')})`,
-        );
-    }
+    checkFeedKeys(
+      feeds,
+      this.#inputs.map((i) => i.key),
+    );
     const tensorInputs: Record<string, TensorSpec> = {};
     const tensorFeeds: Record<string, Feed> = {};
     const imageParts = new Map<string, Array<ArrayBufferView | ArrayBuffer | Mat>>();

@@ -77,7 +77,11 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
   return toTensorSync(mat, { layout, dtype: dtype as 'float32', mode: 'share' });
 }
 
-export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): PreparedFeeds {
+/**
+ * @internal Feeds are a plain object keyed by input name, every key one of `expected`
+ * (model.run and the batcher check the same way, with the same messages).
+ */
+export function checkFeedKeys(feeds: unknown, expected: readonly string[]): void {
   if (
     feeds === null ||
     typeof feeds !== 'object' ||
@@ -86,14 +90,18 @@ export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): 
     feeds instanceof Mat
   ) {
     throw new ArgumentError(
-      `feeds: expected an object keyed by input name (${Object.keys(inputs).join(', ')}), got ${v.describe(feeds)}`,
+      `feeds: expected an object keyed by input name (${expected.join(', ')}), got ${v.describe(feeds)}`,
     );
   }
-  const expected = Object.keys(inputs);
   for (const key of Object.keys(feeds)) {
-    if (!(key in inputs))
+    if (!expected.includes(key))
       throw new ArgumentError(`feeds: unknown input '${key}' (expected: ${expected.join(', ') || 'none'})`);
   }
+}
+
+export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): PreparedFeeds {
+  const expected = Object.keys(inputs);
+  checkFeedKeys(feeds, expected);
   const prepared: PreparedFeeds = { names: [], tensors: [], temporaries: [] };
   try {
     for (const key of expected) {
