@@ -13,6 +13,7 @@
 #include "bridge/preprocess_api.h"
 #include "common/env_state.h"
 #include "common/errors.h"
+#include "common/js_args.h"
 #include "common/limits.h"
 #include "common/type_tags.h"
 #include "common/stats.h"
@@ -61,9 +62,11 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
 // isNative(value, 'tensor' | 'mat' | 'model'): the facade's constructors check the type tag,
 // which a spoofed prototype does not carry (instanceof would pass).
 Napi::Value IsNative(const Napi::CallbackInfo& info) {
-  const std::string kind = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
-  NativeKind k = kind == "tensor" ? NativeKind::kTensor : kind == "mat" ? NativeKind::kMat : NativeKind::kModel;
-  return Napi::Boolean::New(info.Env(), (kind == "tensor" || kind == "mat" || kind == "model") && HasTag(info[0], k));
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    const NativeKind kind = ChoiceArg<NativeKind>(
+        info[1], "kind", {{"tensor", NativeKind::kTensor}, {"mat", NativeKind::kMat}, {"model", NativeKind::kModel}});
+    return Napi::Boolean::New(info.Env(), HasTag(info[0], kind));
+  });
 }
 
 // setMaxAllocationBytes(n): lib/limits.ts has validated n (a safe integer >= 0).

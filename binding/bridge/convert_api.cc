@@ -39,7 +39,7 @@ MatSource TakeMatSource(const Napi::CallbackInfo& info) {
   if (src.options.mode == TransferMode::kMove) {
     // Decided before any new header exists: a header would count as another owner.
     src.options.sourceExclusive = wrap.Exclusive();
-    src.mat = wrap.MoveOut(info.Env(), "moved into a Tensor (toTensor mode 'move')");
+    src.mat = wrap.MoveOut(info.Env(), "moved into a Tensor (toTensor mode 'move')")->mat;
   } else {
     src.mat = wrap.Ref("mat")->mat;
   }

@@ -10,6 +10,7 @@
 
 #include "common/deferred_queue.h"
 #include "common/errors.h"
+#include "common/type_tags.h"
 
 namespace tfcv {
 
@@ -19,9 +20,8 @@ class EnvState {
   static EnvState* Find(Napi::Env env);
   static EnvState& Get(Napi::Env env);
 
-  Napi::FunctionReference tensorConstructor;
-  Napi::FunctionReference matConstructor;
-  Napi::FunctionReference modelConstructor;
+  // The constructor of each native handle class (common/handle_wrap.h).
+  Napi::FunctionReference& HandleConstructor(NativeKind kind) { return handles_[static_cast<size_t>(kind)]; }
 
   Napi::FunctionReference* ErrorConstructor(ErrorKind kind);
   void SetErrorConstructor(ErrorKind kind, Napi::Function ctor);
@@ -36,6 +36,7 @@ class EnvState {
   static void Cleanup(void* arg);
   napi_env env_ = nullptr;
   std::array<Napi::FunctionReference, static_cast<size_t>(ErrorKind::kCount)> errors_;
+  std::array<Napi::FunctionReference, kNativeKindCount> handles_;
   std::shared_ptr<DeferredQueue> deferred_;
 };
 

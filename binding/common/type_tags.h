@@ -7,9 +7,12 @@
 
 #include <napi.h>
 
+#include <cstddef>
+
 namespace tfcv {
 
 enum class NativeKind { kTensor, kMat, kModel };
+inline constexpr size_t kNativeKindCount = 3;
 
 // Tags `object` as a native object of `kind` (JS thread; once per object).
 void TagObject(Napi::Env env, const Napi::Object& object, NativeKind kind);

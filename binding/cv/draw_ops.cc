@@ -34,8 +34,7 @@ template <typename Draw>
 Napi::Value DrawInPlace(const Napi::CallbackInfo& info, size_t onSharedAt, const char* what, Draw draw) {
   MatWrap& wrap = MatWrap::FromValue(info[0], "mat");
   wrap.Ref("mat");
-  std::string onShared = StringArg(info[onSharedAt], "options.onShared");
-  wrap.PrepareInPlaceWrite(info.Env(), onShared, what);
+  wrap.PrepareInPlaceWrite(info.Env(), OnSharedArg(info[onSharedAt], "options.onShared"), what);
   draw(wrap.Ref("mat")->mat);
   return info.Env().Undefined();
 }

@@ -4,9 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/external_view.h"
-#include "common/env_state.h"
 #include "common/errors.h"
-#include "common/type_tags.h"
 #include "common/stats.h"
 #include "common/js_args.h"
 #include "cv/cv_args.h"
@@ -16,98 +14,63 @@
 namespace tfcv {
 namespace {
 
-struct PendingMat {
-  cv::Mat mat;
-  bool reportsExternal = true;
-  bool set = false;
-};
-thread_local PendingMat pending;
-
 int64_t MatBytes(const cv::Mat& m) { return static_cast<int64_t>(m.total() * m.elemSize()); }
 
 }  // namespace
 
+OnShared OnSharedArg(const Napi::Value& value, const std::string& name) {
+  return ChoiceArg<OnShared>(value, name, {{"throw", OnShared::kThrow}, {"copy", OnShared::kCopy}});
+}
+
 Napi::Function MatWrap::Init(Napi::Env env) {
-  Napi::Function ctor = DefineClass(env, "NativeMat",
-                                    {
-                                        InstanceAccessor<&MatWrap::Rows>("rows"),
-                                        InstanceAccessor<&MatWrap::Cols>("cols"),
-                                        InstanceAccessor<&MatWrap::Channels>("channels"),
-                                        InstanceAccessor<&MatWrap::DType>("dtype"),
-                                        InstanceAccessor<&MatWrap::Type>("type"),
-                                        InstanceAccessor<&MatWrap::Step>("step"),
-                                        InstanceAccessor<&MatWrap::ByteLength>("byteLength"),
-                                        InstanceAccessor<&MatWrap::IsContinuous>("isContinuous"),
-                                        InstanceAccessor<&MatWrap::ReadOnly>("readOnly"),
-                                        InstanceAccessor<&MatWrap::Disposed>("disposed"),
-                                        InstanceMethod<&MatWrap::Data>("data"),
-                                        InstanceMethod<&MatWrap::Clone>("clone"),
-                                        InstanceMethod<&MatWrap::Roi>("roi"),
-                                        InstanceMethod<&MatWrap::SetTo>("setTo"),
-                                        InstanceMethod<&MatWrap::Threshold>("threshold"),
-                                        InstanceMethod<&MatWrap::MakeWritable>("makeWritable"),
-                                        InstanceMethod<&MatWrap::Dispose>("dispose"),
-                                    });
-  EnvState::Get(env).matConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return DefineHandleClass(env, "NativeMat",
+                           {
+                               InstanceAccessor<&MatWrap::Rows>("rows"),
+                               InstanceAccessor<&MatWrap::Cols>("cols"),
+                               InstanceAccessor<&MatWrap::Channels>("channels"),
+                               InstanceAccessor<&MatWrap::DType>("dtype"),
+                               InstanceAccessor<&MatWrap::Type>("type"),
+                               InstanceAccessor<&MatWrap::Step>("step"),
+                               InstanceAccessor<&MatWrap::ByteLength>("byteLength"),
+                               InstanceAccessor<&MatWrap::IsContinuous>("isContinuous"),
+                               InstanceAccessor<&MatWrap::ReadOnly>("readOnly"),
+                               InstanceMethod<&MatWrap::Data>("data"),
+                               InstanceMethod<&MatWrap::Clone>("clone"),
+                               InstanceMethod<&MatWrap::Roi>("roi"),
+                               InstanceMethod<&MatWrap::SetTo>("setTo"),
+                               InstanceMethod<&MatWrap::Threshold>("threshold"),
+                               InstanceMethod<&MatWrap::MakeWritable>("makeWritable"),
+                           });
+}
+
+// A view of memory already counted elsewhere (a pinned JS buffer) is not reported again.
+int64_t ReportedBytes(const cv::Mat& mat, bool reportsExternal) {
+  return reportsExternal && !IsForeignView(mat) ? MatBytes(mat) : 0;
 }
 
 Napi::Object MatWrap::Wrap(Napi::Env env, cv::Mat mat, bool reportsExternal) {
-  pending = PendingMat{std::move(mat), reportsExternal, true};
-  return EnvState::Get(env).matConstructor.New({});
+  const int64_t bytes = ReportedBytes(mat, reportsExternal);
+  return NewHandle(env, Adoption{MakeMatRef(std::move(mat)), bytes});
 }
 
-MatWrap::MatWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MatWrap>(info) {
-  Guarded(info.Env(), [&] {
-    if (!pending.set)
-      Fail(ErrorKind::kArgument, "Mat: not constructible directly; use Mat.fromBuffer(), Mat.decode() or toMat()");
-    PendingMat taken = std::move(pending);
-    pending = PendingMat{};
-    Reset(info.Env(), std::move(taken.mat), taken.reportsExternal);
-    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kMat);
-  });
+void MatWrap::Hold(Napi::Env env, cv::Mat mat) {
+  const int64_t bytes = ReportedBytes(mat, true);
+  Reset(env, MakeMatRef(std::move(mat)), bytes);
 }
 
-void MatWrap::Reset(Napi::Env env, cv::Mat mat, bool reportsExternal) {
-  ticket_.ReleaseNow(env);
-  mat_ = MakeMatRef(std::move(mat));
-  // A view of memory already counted elsewhere (a pinned JS buffer) is not reported again.
-  if (reportsExternal && !IsForeignView(mat_->mat)) ticket_ = ExternalMemoryTicket(env, MatBytes(mat_->mat));
-}
+bool MatWrap::Exclusive() const { return HeldUniquely() && IsExclusive(held()->mat); }
 
-MatWrap& MatWrap::FromValue(const Napi::Value& value, const std::string& argName) {
-  if (!HasTag(value, NativeKind::kMat)) Fail(ErrorKind::kArgument, argName + ": expected a Mat");
-  return *Napi::ObjectWrap<MatWrap>::Unwrap(value.As<Napi::Object>());
-}
-
-const MatRef& MatWrap::Ref(const std::string& argName) const {
-  if (!mat_) Fail(ErrorKind::kDisposed, argName + ": the Mat was " + disposedReason_);
-  return mat_;
-}
-
-cv::Mat MatWrap::MoveOut(Napi::Env env, const std::string& reason) {
-  cv::Mat out = Ref("mat")->mat;
-  mat_.reset();
-  ticket_.ReleaseNow(env);
-  disposedReason_ = reason;
-  return out;
-}
-
-bool MatWrap::Exclusive() const { return mat_ && mat_.use_count() == 1 && IsExclusive(mat_->mat); }
-
-void MatWrap::PrepareInPlaceWrite(Napi::Env env, const std::string& onShared, const std::string& what) {
+void MatWrap::PrepareInPlaceWrite(Napi::Env env, OnShared onShared, const std::string& what) {
   const MatRef& ref = Ref("mat");
   // Views (data()) share our MatRef; they see the write by design, so only other owners
   // of the buffer (Mats, tensors, foreign memory) make it read-only.
   if (IsExclusive(ref->mat)) return;
-  if (onShared == "copy") {
+  if (onShared == OnShared::kCopy) {
     cv::Mat copy = ref->mat.clone();
     Stats::Get().RecordCopy(MatBytes(copy));
-    Reset(env, std::move(copy), true);
+    Hold(env, std::move(copy));
     return;
   }
-  if (onShared != "throw")
-    Fail(ErrorKind::kArgument, "options.onShared: expected 'throw' | 'copy', got '" + onShared + "'");
   Fail(ErrorKind::kReadOnly, what +
                                  ": the Mat's memory is shared with another owner (a tensor, a JS buffer or another "
                                  "Mat), so it is read-only; pass { onShared: 'copy' } or call makeWritable() first");
@@ -150,7 +113,6 @@ Napi::Value MatWrap::ReadOnly(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(),
                  [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), !IsExclusive(Ref("mat")->mat)); });
 }
-Napi::Value MatWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !mat_); }
 
 Napi::Value MatWrap::Data(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -161,7 +123,7 @@ Napi::Value MatWrap::Data(const Napi::CallbackInfo& info) {
       cv::Mat packed = m.clone();
       return CopyToArrayBuffer(info.Env(), packed.data, static_cast<size_t>(MatBytes(packed)));
     }
-    return MakeExternalView(info.Env(), m.data, static_cast<size_t>(MatBytes(m)), ref, ticket_.bytes() != 0).buffer;
+    return MakeExternalView(info.Env(), m.data, static_cast<size_t>(MatBytes(m)), ref, reportedBytes() != 0).buffer;
   });
 }
 
@@ -176,8 +138,8 @@ Napi::Value MatWrap::Clone(const Napi::CallbackInfo& info) {
 Napi::Value MatWrap::Roi(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     const cv::Mat& m = Ref("mat")->mat;
-    int x = info[0].As<Napi::Number>().Int32Value(), y = info[1].As<Napi::Number>().Int32Value();
-    int w = info[2].As<Napi::Number>().Int32Value(), h = info[3].As<Napi::Number>().Int32Value();
+    const int x = IntArg(info[0], "x", INT32_MIN, INT32_MAX), y = IntArg(info[1], "y", INT32_MIN, INT32_MAX);
+    const int w = IntArg(info[2], "width", INT32_MIN, INT32_MAX), h = IntArg(info[3], "height", INT32_MIN, INT32_MAX);
     if (w <= 0 || h <= 0 || x < 0 || y < 0 || x > m.cols - w || y > m.rows - h)
       Fail(ErrorKind::kShape, "roi: expected a rectangle inside " + std::to_string(m.cols) + "x" +
                                   std::to_string(m.rows) + ", got x=" + std::to_string(x) + " y=" + std::to_string(y) +
@@ -190,12 +152,9 @@ Napi::Value MatWrap::Roi(const Napi::CallbackInfo& info) {
 
 Napi::Value MatWrap::SetTo(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Array values = info[0].As<Napi::Array>();
-    std::string onShared = info[1].As<Napi::String>().Utf8Value();
-    PrepareInPlaceWrite(info.Env(), onShared, "setTo");
-    cv::Scalar s;
-    for (uint32_t i = 0; i < values.Length() && i < 4; ++i) s[i] = values.Get(i).As<Napi::Number>().DoubleValue();
-    mat_->mat.setTo(s);
+    const cv::Scalar value = ScalarArg(info[0], "value");
+    PrepareInPlaceWrite(info.Env(), OnSharedArg(info[1], "options.onShared"), "setTo");
+    Ref("mat")->mat.setTo(value);
     return info.This();
   });
 }
@@ -214,26 +173,18 @@ Napi::Value MatWrap::Threshold(const Napi::CallbackInfo& info) {
       cv::threshold(src, dst, thresh, maxval, type);
       return Wrap(info.Env(), std::move(dst));
     }
-    PrepareInPlaceWrite(info.Env(), StringArg(info[4], "options.onShared"), "threshold");
-    cv::threshold(mat_->mat, mat_->mat, thresh, maxval, type);
+    PrepareInPlaceWrite(info.Env(), OnSharedArg(info[4], "options.onShared"), "threshold");
+    cv::Mat& own = Ref("mat")->mat;
+    cv::threshold(own, own, thresh, maxval, type);
     return info.This();
   });
 }
 
 Napi::Value MatWrap::MakeWritable(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    PrepareInPlaceWrite(info.Env(), "copy", "makeWritable");
+    PrepareInPlaceWrite(info.Env(), OnShared::kCopy, "makeWritable");
     return info.This();
   });
-}
-
-Napi::Value MatWrap::Dispose(const Napi::CallbackInfo& info) {
-  if (mat_) {
-    mat_.reset();
-    ticket_.ReleaseNow(info.Env());
-    disposedReason_ = "disposed";
-  }
-  return info.Env().Undefined();
 }
 
 }  // namespace tfcv

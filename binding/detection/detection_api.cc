@@ -227,8 +227,7 @@ Napi::Value DrawDetections(const Napi::CallbackInfo& info) {
     for (double b : boxes)
       if (!std::isfinite(b) || std::fabs(b) > 1e9)
         Fail(ErrorKind::kArgument, "boxes: expected finite coordinates within 1e9");
-    std::string onShared = StringArg(info[6], "options.onShared");
-    wrap.PrepareInPlaceWrite(info.Env(), onShared, "drawDetections");
+    wrap.PrepareInPlaceWrite(info.Env(), OnSharedArg(info[6], "options.onShared"), "drawDetections");
     cv::Mat& m = wrap.Ref("mat")->mat;
     const int font = cv::FONT_HERSHEY_SIMPLEX;
     const int textThickness = std::max(1, thickness / 2);

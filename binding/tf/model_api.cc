@@ -4,7 +4,6 @@
 #include "tf/model_api.h"
 
 #include "common/js_bytes.h"
-#include "common/env_state.h"
 #include "common/errors.h"
 #include "common/js_args.h"
 #include "tf/model_wrap.h"
@@ -97,9 +96,7 @@ Napi::Value LoadFrozenGraphAsync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterModelApi(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = ModelWrap::Init(env);
-  EnvState::Get(env).modelConstructor = Napi::Persistent(ctor);
-  exports.Set("NativeModel", ctor);
+  exports.Set("NativeModel", ModelWrap::Init(env));
   exports.Set("loadSavedModel", Napi::Function::New<LoadSavedModelAsync>(env, "loadSavedModel"));
   exports.Set("loadSavedModelSync", Napi::Function::New<LoadSavedModelSync>(env, "loadSavedModelSync"));
   exports.Set("loadFrozenGraph", Napi::Function::New<LoadFrozenGraphAsync>(env, "loadFrozenGraph"));

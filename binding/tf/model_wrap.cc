@@ -2,17 +2,13 @@
 #include "tf/model_wrap.h"
 
 #include "common/js_bytes.h"
-#include "common/env_state.h"
 #include "common/errors.h"
-#include "common/type_tags.h"
 #include "common/js_args.h"
 #include "tf/tensor_wrap.h"
 #include "workers/promise_worker.h"
 
 namespace tfcv {
 namespace {
-
-thread_local ModelRef pendingModel;
 
 std::vector<std::string> StringList(const Napi::Value& v, const std::string& name) {
   if (!v.IsArray()) Fail(ErrorKind::kArgument, name + ": expected an array of strings");
@@ -25,41 +21,21 @@ std::vector<std::string> StringList(const Napi::Value& v, const std::string& nam
 }  // namespace
 
 Napi::Function ModelWrap::Init(Napi::Env env) {
-  return DefineClass(env, "NativeModel",
-                     {
-                         InstanceMethod<&ModelWrap::Run>("run"),
-                         InstanceMethod<&ModelWrap::RunSync>("runSync"),
-                         InstanceMethod<&ModelWrap::Operations>("operations"),
-                         InstanceMethod<&ModelWrap::OperationInputs>("operationInputs"),
-                         InstanceMethod<&ModelWrap::Dispose>("dispose"),
-                         InstanceAccessor<&ModelWrap::Disposed>("disposed"),
-                     });
+  return DefineHandleClass(env, "NativeModel",
+                           {
+                               InstanceMethod<&ModelWrap::Run>("run"),
+                               InstanceMethod<&ModelWrap::RunSync>("runSync"),
+                               InstanceMethod<&ModelWrap::Operations>("operations"),
+                               InstanceMethod<&ModelWrap::OperationInputs>("operationInputs"),
+                           });
 }
 
-Napi::Object ModelWrap::Wrap(Napi::Env env, ModelRef model) {
-  pendingModel = std::move(model);
-  return EnvState::Get(env).modelConstructor.New({});
-}
-
-ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
-  Guarded(info.Env(), [&] {
-    if (!pendingModel)
-      Fail(ErrorKind::kArgument, "Model: not constructible directly; use loadSavedModel() or loadFrozenGraph()");
-    model_ = std::move(pendingModel);
-    pendingModel.reset();
-    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kModel);
-  });
-}
-
-const ModelRef& ModelWrap::Ref() const {
-  if (!model_) Fail(ErrorKind::kDisposed, "model: the Model was disposed");
-  return model_;
-}
+Napi::Object ModelWrap::Wrap(Napi::Env env, ModelRef model) { return NewHandle(env, Adoption{std::move(model)}); }
 
 // run(feedNames, feedTensors, fetchNames, runOptions?: Buffer)
 ModelWrap::RunJob ModelWrap::PrepareRun(const Napi::CallbackInfo& info) {
   RunJob job;
-  job.model = Ref();
+  job.model = Ref("model");
   std::vector<std::string> feedNames = StringList(info[0], "feeds");
   if (!info[1].IsArray()) Fail(ErrorKind::kArgument, "feeds: expected an array of Tensors");
   Napi::Array tensors = info[1].As<Napi::Array>();
@@ -112,7 +88,7 @@ Napi::Value ModelWrap::RunSync(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::Operations(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    std::vector<OperationInfo> ops = Ref()->Operations();
+    std::vector<OperationInfo> ops = Ref("model")->Operations();
     Napi::Array out = Napi::Array::New(env, ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
       Napi::Object o = Napi::Object::New(env);
@@ -137,7 +113,7 @@ Napi::Value ModelWrap::Operations(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelWrap::OperationInputs(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    auto inputs = Ref()->OperationInputs(StringArg(info[0], "operation"));
+    auto inputs = Ref("model")->OperationInputs(StringArg(info[0], "operation"));
     Napi::Array out = Napi::Array::New(info.Env(), inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       Napi::Object o = Napi::Object::New(info.Env());
@@ -148,12 +124,5 @@ Napi::Value ModelWrap::OperationInputs(const Napi::CallbackInfo& info) {
     return out;
   });
 }
-
-Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
-  model_.reset();  // runs in flight keep their own reference
-  return info.Env().Undefined();
-}
-
-Napi::Value ModelWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !model_); }
 
 }  // namespace tfcv

@@ -1,19 +1,24 @@
-// The JS-visible native Model: a handle on a ModelRef. Runs pin the model (and their input
+// The JS-visible native Model: a handle (common/handle_wrap.h) on a ModelRef. Runs pin the model (and their input
 // tensors) natively, so dispose() takes effect for new calls at once and for the session
 // when the last run in flight ends.
 #pragma once
 
 #include <napi.h>
 
+#include "common/handle_wrap.h"
 #include "tf/model_core.h"
 
 namespace tfcv {
 
-class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+class ModelWrap : public HandleWrap<ModelWrap, ModelRef> {
  public:
+  static constexpr NativeKind kKind = NativeKind::kModel;
+  static constexpr const char* kTypeName = "Model";
+  static constexpr const char* kConstructHint = "loadSavedModel() or loadFrozenGraph()";
+
   static Napi::Function Init(Napi::Env env);
   static Napi::Object Wrap(Napi::Env env, ModelRef model);
-  explicit ModelWrap(const Napi::CallbackInfo& info);
+  explicit ModelWrap(const Napi::CallbackInfo& info) : HandleWrap(info) {}
 
  private:
   struct RunJob {
@@ -30,11 +35,6 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value RunSync(const Napi::CallbackInfo& info);
   Napi::Value Operations(const Napi::CallbackInfo& info);
   Napi::Value OperationInputs(const Napi::CallbackInfo& info);
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value Disposed(const Napi::CallbackInfo& info);
-
-  const ModelRef& Ref() const;
-  ModelRef model_;
 };
 
 }  // namespace tfcv

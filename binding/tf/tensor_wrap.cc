@@ -6,24 +6,12 @@
 #include <cstring>
 
 #include "common/external_view.h"
-#include "common/env_state.h"
 #include "common/errors.h"
-#include "common/type_tags.h"
 #include "common/stats.h"
 #include "tf/tensor_factory.h"
 
 namespace tfcv {
 namespace {
-
-// Hands the TensorRef to the constructor: set by Wrap() just before `new`, on the same
-// thread. JS code calling `new Tensor()` finds it empty and gets a clear error.
-struct PendingTensor {
-  TensorRef tensor;
-  bool sharesMemory = false;
-  bool reportsExternal = true;
-  bool set = false;
-};
-thread_local PendingTensor pending;
 
 TensorRef CopyTensor(const TensorOwner& source) {
   TensorRef copy = AllocTensor(source.dtype(), source.shape());
@@ -42,57 +30,21 @@ TensorRef CopyTensor(const TensorOwner& source) {
 }  // namespace
 
 Napi::Function TensorWrap::Init(Napi::Env env) {
-  Napi::Function ctor = DefineClass(env, "NativeTensor",
-                                    {
-                                        InstanceAccessor<&TensorWrap::DType>("dtype"),
-                                        InstanceAccessor<&TensorWrap::Shape>("shape"),
-                                        InstanceAccessor<&TensorWrap::ByteLength>("byteLength"),
-                                        InstanceAccessor<&TensorWrap::Disposed>("disposed"),
-                                        InstanceAccessor<&TensorWrap::Shared>("shared"),
-                                        InstanceMethod<&TensorWrap::Data>("data"),
-                                        InstanceMethod<&TensorWrap::StringBytes>("stringBytes"),
-                                        InstanceMethod<&TensorWrap::Copy>("copy"),
-                                        InstanceMethod<&TensorWrap::Dispose>("dispose"),
-                                    });
-  EnvState::Get(env).tensorConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return DefineHandleClass(env, "NativeTensor",
+                           {
+                               InstanceAccessor<&TensorWrap::DType>("dtype"),
+                               InstanceAccessor<&TensorWrap::Shape>("shape"),
+                               InstanceAccessor<&TensorWrap::ByteLength>("byteLength"),
+                               InstanceAccessor<&TensorWrap::Shared>("shared"),
+                               InstanceMethod<&TensorWrap::Data>("data"),
+                               InstanceMethod<&TensorWrap::StringBytes>("stringBytes"),
+                               InstanceMethod<&TensorWrap::Copy>("copy"),
+                           });
 }
 
 Napi::Object TensorWrap::Wrap(Napi::Env env, TensorRef tensor, bool sharesMemory, bool reportsExternal) {
-  pending = PendingTensor{std::move(tensor), sharesMemory, reportsExternal, true};
-  Napi::Object obj = EnvState::Get(env).tensorConstructor.New({});
-  return obj;
-}
-
-TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
-  Guarded(info.Env(), [&] {
-    if (!pending.set)
-      Fail(ErrorKind::kArgument, "Tensor: not constructible directly; use Tensor.from(), Tensor.alloc() or toTensor()");
-    PendingTensor taken = std::move(pending);
-    pending = PendingTensor{};
-    tensor_ = std::move(taken.tensor);
-    sharesMemory_ = taken.sharesMemory;
-    if (taken.reportsExternal) ticket_ = ExternalMemoryTicket(info.Env(), static_cast<int64_t>(tensor_->byteLength()));
-    TagObject(info.Env(), info.This().As<Napi::Object>(), NativeKind::kTensor);
-  });
-}
-
-TensorWrap& TensorWrap::FromValue(const Napi::Value& value, const std::string& argName) {
-  if (!HasTag(value, NativeKind::kTensor)) Fail(ErrorKind::kArgument, argName + ": expected a Tensor");
-  return *Napi::ObjectWrap<TensorWrap>::Unwrap(value.As<Napi::Object>());
-}
-
-const TensorRef& TensorWrap::Ref(const std::string& argName) const {
-  if (!tensor_) Fail(ErrorKind::kDisposed, argName + ": the Tensor was " + disposedReason_);
-  return tensor_;
-}
-
-TensorRef TensorWrap::MoveOut(Napi::Env env, const std::string& reason) {
-  TensorRef out = Ref("tensor");
-  tensor_.reset();
-  ticket_.ReleaseNow(env);
-  disposedReason_ = reason;
-  return out;
+  const int64_t bytes = reportsExternal ? static_cast<int64_t>(tensor->byteLength()) : 0;
+  return NewHandle(env, Adoption{std::move(tensor), bytes, sharesMemory});
 }
 
 Napi::Value TensorWrap::DType(const Napi::CallbackInfo& info) {
@@ -116,9 +68,9 @@ Napi::Value TensorWrap::ByteLength(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value TensorWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !tensor_); }
-
-Napi::Value TensorWrap::Shared(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), sharesMemory_); }
+Napi::Value TensorWrap::Shared(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), sharesMemory());
+}
 
 Napi::Value TensorWrap::Data(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -148,15 +100,6 @@ Napi::Value TensorWrap::StringBytes(const Napi::CallbackInfo& info) {
 
 Napi::Value TensorWrap::Copy(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value { return Wrap(info.Env(), CopyTensor(*Ref("tensor")), false); });
-}
-
-Napi::Value TensorWrap::Dispose(const Napi::CallbackInfo& info) {
-  if (tensor_) {
-    tensor_.reset();
-    ticket_.ReleaseNow(info.Env());
-    disposedReason_ = "disposed";
-  }
-  return info.Env().Undefined();
 }
 
 }  // namespace tfcv
