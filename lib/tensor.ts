@@ -15,7 +15,7 @@ import {
   viewAs,
 } from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
-import { NativeTensor, native } from './native';
+import { native, NativeTensor } from './binding';
 import * as v from './validate';
 
 export type ShareMode = 'copy' | 'share';
