@@ -114,8 +114,7 @@ export class Mat<D extends MatDType = MatDType> {
   #native: NativeMat;
 
   static {
-    readMatHandle = (mat) =>
-      typeof mat === 'object' && mat !== null && #native in mat ? (mat as unknown as Mat).#native : undefined;
+    readMatHandle = (mat) => (typeof mat === 'object' && mat !== null && #native in mat ? mat.#native : undefined);
   }
 
   /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */

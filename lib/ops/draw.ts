@@ -80,14 +80,7 @@ function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
 
 Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
   const s = stroke(options, true);
-  native.rectangle(
-    matHandle(this),
-    a.rect(rect, 'rect'),
-    a.color(color, 'color'),
-    s.thickness,
-    s.lineType,
-    s.onShared,
-  );
+  native.rectangle(matHandle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
@@ -215,9 +208,7 @@ Mat.prototype.addWeighted = async function addWeighted(
   beta: number,
   options?: AddWeightedOptions,
 ) {
-  return new Mat(
-    await withCallerStack(native.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))),
-  );
+  return new Mat(await withCallerStack(native.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))));
 };
 
 Mat.prototype.addWeightedSync = function addWeightedSync(
