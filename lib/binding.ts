@@ -31,7 +31,10 @@ export interface Twin<Args extends unknown[], R> {
  */
 type TwinNaming = 'sync-plain' | 'async-plain';
 
-/** The naming of every ExportOp-style twin: moving the native names to the facade's rule is this one edit. */
+/**
+ * The naming of every ExportOp-style twin. Moving the native names to the facade's rule is
+ * this one edit; the compiler then lists every call to rename.
+ */
 type OpNaming = 'sync-plain';
 
 type SyncName<K extends string, N extends TwinNaming> = N extends 'sync-plain' ? K : `${K}Sync`;
@@ -87,10 +90,7 @@ export interface NativeMat {
 /** @internal An instance of NativeModel (binding/tf/model_wrap.cc); run has the model naming. */
 export interface NativeModel extends Twins<
   {
-    run: Twin<
-      [feeds: string[], tensors: NativeTensor[], outputs: string[], runOptions: Buffer | undefined],
-      NativeTensor[]
-    >;
+    run: Twin<[feeds: string[], tensors: NativeTensor[], outputs: string[], runOptions?: Buffer], NativeTensor[]>;
   },
   'async-plain'
 > {
