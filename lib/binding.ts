@@ -50,7 +50,7 @@ export type Twins<T, N extends TwinNaming = OpNaming> = {
 // ---------------------------------------------------------------------------------------
 // Native objects
 
-/** @internal A native class (the constructors throw unless native code builds the object). */
+/** @internal A class the native side constructs or recognises (native objects, error kinds). */
 export type NativeClass = abstract new (...args: never[]) => object;
 
 /** @internal An instance of NativeTensor (binding/tf/tensor_wrap.cc). */
