@@ -25,6 +25,20 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // `x as unknown as T` and `x as never` switch the type checker off for a value; type it
+      // instead (the native binding's shape is declared once, in lib/binding.ts).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ":matches(TSAsExpression, TSTypeAssertion) > :matches(TSAsExpression, TSTypeAssertion)[typeAnnotation.type='TSUnknownKeyword']",
+          message: 'No `as unknown as T`: type the value (native calls are typed in lib/binding.ts).',
+        },
+        {
+          selector: ":matches(TSAsExpression, TSTypeAssertion)[typeAnnotation.type='TSNeverKeyword']",
+          message: 'No `as never`: type the value (native calls are typed in lib/binding.ts).',
+        },
+      ],
     },
   },
 );

@@ -11,8 +11,7 @@ import { Feed, checkFeedKeys, prepareFeeds } from './feeds';
 import { Mat, matHandle } from './mat';
 import { Model } from './model';
 import type { Outputs } from './model';
-import { native } from './native';
-import { nativeImage } from './native_image';
+import { native } from './binding';
 import { PreprocessSpec, ResolvedPreprocessSpec, nativeSpec, specFromSignature } from './preprocess_spec';
 import { TensorSpec } from './signature';
 import { Tensor, tensorHandle } from './tensor';
@@ -574,7 +573,7 @@ export class Batcher {
         owners.push(p);
       }
     }
-    const result = await withCallerStack(nativeImage.preprocessRowsAsync(list, nativeSpec(input.image!), size));
+    const result = await withCallerStack(native.preprocessRowsAsync(list, nativeSpec(input.image!), size));
     result.failures.forEach((failure, i) => {
       const p = owners[i]!;
       if (failure === null || p.state !== 'running') return;

@@ -4,7 +4,7 @@
 // synchronous: they are cheap and read the array in place.
 import { ArgumentError } from './errors';
 import type { Rect } from './mat';
-import { nativeImage } from './native_image';
+import { native } from './binding';
 import * as v from './validate';
 
 /** Contour points: x0, y0, x1, y1, ... */
@@ -71,25 +71,25 @@ function nonEmpty(value: unknown, name = 'points'): ContourPoints {
 
 /** cv::contourArea: the polygon's area (signed by orientation when `oriented`). */
 export function contourArea(contour: ContourPoints, options?: { oriented?: boolean }): number {
-  return nativeImage.contourArea(points(contour), v.optionsObject(options, 'options').oriented === true);
+  return native.contourArea(points(contour), v.optionsObject(options, 'options').oriented === true);
 }
 
 /** cv::arcLength: the perimeter (closed, the default) or the polyline's length. */
 export function arcLength(contour: ContourPoints, options?: { closed?: boolean }): number {
-  return nativeImage.arcLength(points(contour), v.optionsObject(options, 'options').closed !== false);
+  return native.arcLength(points(contour), v.optionsObject(options, 'options').closed !== false);
 }
 
 /** cv::boundingRect: the smallest upright rectangle holding every point. */
 export function boundingRect(contour: ContourPoints): Rect {
-  return nativeImage.boundingRect(nonEmpty(contour));
+  return native.boundingRect(nonEmpty(contour));
 }
 
 /** cv::minEnclosingCircle. */
 export function minEnclosingCircle(contour: ContourPoints): Circle {
-  return nativeImage.minEnclosingCircle(nonEmpty(contour));
+  return native.minEnclosingCircle(nonEmpty(contour));
 }
 
 /** cv::moments of the polygon. */
 export function contourMoments(contour: ContourPoints): Moments {
-  return nativeImage.contourMoments(points(contour)) as unknown as Moments;
+  return native.contourMoments(points(contour));
 }

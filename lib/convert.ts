@@ -7,7 +7,7 @@ import { withCallerStack } from './async_stack';
 import { MatDType, MAT_DTYPES, isMatDType } from './dtype';
 import { DTypeError, ShapeError } from './errors';
 import { Mat, matHandle } from './mat';
-import { NativeMatToTensorOptions, native } from './native';
+import { native, NativeMatToTensorOptions } from './binding';
 import { Tensor, tensorHandle } from './tensor';
 import * as v from './validate';
 

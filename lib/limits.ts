@@ -2,7 +2,7 @@
 // allocates for a caller (Tensor.alloc / Tensor.from / copies, Mat.zeros / fromBuffer,
 // decoded images, preprocess batches, conversions): over it, a LimitError before any
 // allocation. Decoding has its own per-call pixel limit (DecodeOptions.maxPixels).
-import { native } from './native';
+import { native } from './binding';
 import * as v from './validate';
 
 export interface Limits {
@@ -13,22 +13,16 @@ export interface Limits {
 /** The default allocation limit: 4 GiB. */
 export const DEFAULT_MAX_ALLOCATION_BYTES = 2 ** 32;
 
-interface LimitsBinding {
-  setMaxAllocationBytes(n: number): number;
-  maxAllocationBytes(): number;
-}
-const binding = native as unknown as LimitsBinding;
-
 /** The current limits. */
 export function limits(): Limits {
-  return { maxAllocationBytes: binding.maxAllocationBytes() };
+  return { maxAllocationBytes: native.maxAllocationBytes() };
 }
 
 /** Changes limits for the whole process (every worker thread included); returns the new limits. */
 export function setLimits(options: Partial<Limits>): Limits {
   const o = v.optionsObject(options, 'options');
   if (o.maxAllocationBytes !== undefined) {
-    binding.setMaxAllocationBytes(
+    native.setMaxAllocationBytes(
       v.integer(o.maxAllocationBytes, 'options.maxAllocationBytes', 0, Number.MAX_SAFE_INTEGER),
     );
   }

@@ -5,10 +5,9 @@ import { trackInScope } from './scope';
 import { markAsUntransferable } from 'node:worker_threads';
 import { MatDType, TypedArrayOf, checkArrayMatches, isMatDType, viewAs } from './dtype';
 import { ArgumentError, DTypeError } from './errors';
-import { NativeMat, native } from './native';
+import { native, NativeMat } from './binding';
 import * as v from './validate';
 import { withCallerStack } from './async_stack';
-import { nativeImage } from './native_image';
 import { readRegularFile, readRegularFileSync } from './files';
 
 export interface MatFromBufferOptions {
@@ -115,8 +114,7 @@ export class Mat<D extends MatDType = MatDType> {
   #native: NativeMat;
 
   static {
-    readMatHandle = (mat) =>
-      typeof mat === 'object' && mat !== null && #native in mat ? (mat as unknown as Mat).#native : undefined;
+    readMatHandle = (mat) => (typeof mat === 'object' && mat !== null && #native in mat ? mat.#native : undefined);
   }
 
   /** @internal Use Mat.fromBuffer / Mat.zeros / Mat.decode / toMat. */
@@ -175,12 +173,12 @@ export class Mat<D extends MatDType = MatDType> {
    * over `maxPixels`: LimitError. JPEG EXIF orientation is applied (except 'unchanged').
    */
   static async decode(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Promise<Mat> {
-    return new Mat(await withCallerStack(nativeImage.matDecodeAsync(...decodeArgs(data, options))));
+    return new Mat(await withCallerStack(native.matDecodeAsync(...decodeArgs(data, options))));
   }
 
   /** Synchronous twin of decode(). */
   static decodeSync(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Mat {
-    return new Mat(nativeImage.matDecode(...decodeArgs(data, options)));
+    return new Mat(native.matDecode(...decodeArgs(data, options)));
   }
 
   /**
@@ -285,7 +283,7 @@ export class Mat<D extends MatDType = MatDType> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
     const type = v.oneOf(v.optionsObject(options, 'options').type, THRESHOLD_TYPES, 'options.type', 'binary');
-    return new Mat<D>(await withCallerStack(nativeImage.thresholdAsync(matHandle(this), thresh, maxval, type)));
+    return new Mat<D>(await withCallerStack(native.thresholdAsync(matHandle(this), thresh, maxval, type)));
   }
 
   /** Synchronous twin of threshold(): a new Mat, or this Mat when `inPlace` (read-only rules apply). */

@@ -17,22 +17,12 @@ import {
 } from './files';
 import { preprocess, preprocessSync } from './preprocess';
 import type { PreprocessSpec } from './preprocess_spec';
-import { native } from './native';
+import { native, NativeModel, NativeTensor } from './binding';
 import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './session_options';
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
 import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
 import * as v from './validate';
-
-/** @internal */
-interface NativeModel {
-  run(feeds: string[], tensors: unknown[], outputs: string[], runOptions?: Buffer): Promise<unknown[]>;
-  runSync(feeds: string[], tensors: unknown[], outputs: string[], runOptions?: Buffer): unknown[];
-  operations(): GraphOperation[];
-  operationInputs(name: string): Array<{ name: string; type: string }>;
-  dispose(): void;
-  readonly disposed: boolean;
-}
 
 export interface LoadOptions extends SessionOptions {
   /** Run one batch of zeros through the default signature after loading (batch 1 for unknown dims). Default false. */
@@ -69,15 +59,6 @@ export type Outputs = Record<string, Tensor>;
 // Only this module creates Models: the constructor wants this token, so `new Model(...)`
 // from user code is an ArgumentError rather than a half-built object.
 const kCreate = Symbol('tfcv.Model.create');
-
-function loadedBinding() {
-  return native as unknown as {
-    loadSavedModel(dir: string, tags: string[], config: Buffer): Promise<{ model: NativeModel; metaGraphDef: Buffer }>;
-    loadSavedModelSync(dir: string, tags: string[], config: Buffer): { model: NativeModel; metaGraphDef: Buffer };
-    loadFrozenGraph(graph: Uint8Array, config: Buffer): Promise<{ model: NativeModel }>;
-    loadFrozenGraphSync(graph: Uint8Array, config: Buffer): { model: NativeModel };
-  };
-}
 
 export class Model {
   #native: NativeModel;
@@ -123,7 +104,7 @@ export class Model {
   /** Loads a SavedModel directory off the event loop. */
   static async loadSavedModel(dir: string, options?: SavedModelOptions): Promise<Model> {
     const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
-    const loaded = await withCallerStack(loadedBinding().loadSavedModel(dir, tags, config));
+    const loaded = await withCallerStack(native.loadSavedModel(dir, tags, config));
     const model = new Model(kCreate, loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
     if (warmup) await model.#warmup();
     return model;
@@ -132,7 +113,7 @@ export class Model {
   /** Synchronous twin of loadSavedModel(). */
   static loadSavedModelSync(dir: string, options?: SavedModelOptions): Model {
     const { tags, config, signature, warmup } = readSavedModelOptions(dir, options);
-    const loaded = loadedBinding().loadSavedModelSync(dir, tags, config);
+    const loaded = native.loadSavedModelSync(dir, tags, config);
     const model = new Model(kCreate, loaded.model, 'saved-model', decodeMetaGraph(loaded.metaGraphDef), signature);
     if (warmup) model.#warmupSync();
     return model;
@@ -142,7 +123,7 @@ export class Model {
   static async loadFrozenGraph(graph: string | Uint8Array, options?: LoadOptions): Promise<Model> {
     const { config, warmup } = readLoadOptions(options);
     const bytes = typeof graph === 'string' ? await readRegularFile(graph, 'graph') : graphBytes(graph);
-    const loaded = await withCallerStack(loadedBinding().loadFrozenGraph(bytes, config));
+    const loaded = await withCallerStack(native.loadFrozenGraph(bytes, config));
     const model = new Model(kCreate, loaded.model, 'frozen-graph', null, 'graph');
     if (warmup) await model.#warmup();
     return model;
@@ -152,13 +133,7 @@ export class Model {
   static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
     const { config, warmup } = readLoadOptions(options);
     const bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
-    const model = new Model(
-      kCreate,
-      loadedBinding().loadFrozenGraphSync(bytes, config).model,
-      'frozen-graph',
-      null,
-      'graph',
-    );
+    const model = new Model(kCreate, native.loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
     if (warmup) model.#warmupSync();
     return model;
   }
@@ -195,7 +170,7 @@ export class Model {
         ? { feeds, made: [] }
         : await preprocessFeeds(feeds, o.preprocess, (image) => preprocess(image, o.preprocess!));
     const prepared = withMade(fed, sig.inputs);
-    let pending: Promise<unknown[]>;
+    let pending: Promise<NativeTensor[]>;
     try {
       pending = this.#native.run(
         prepared.names,
@@ -209,7 +184,7 @@ export class Model {
     }
     // Temporaries stay pinned natively by the run; their JS handles can go now.
     for (const t of prepared.temporaries) t.dispose();
-    const collect = (handles: unknown[]) => toOutputs(outputKeys, handles);
+    const collect = (handles: NativeTensor[]) => toOutputs(outputKeys, handles);
     if (signal === undefined) return collect(await withCallerStack(pending));
     return new Promise<Outputs>((resolve, reject) => {
       let aborted = false;
@@ -389,10 +364,10 @@ function withMade(fed: PreprocessedFeeds, inputs: SignatureInfo['inputs']): Prep
   }
 }
 
-function toOutputs(keys: string[], handles: unknown[]): Outputs {
+function toOutputs(keys: string[], handles: NativeTensor[]): Outputs {
   const out: Outputs = {};
   keys.forEach((key, i) => {
-    out[key] = new Tensor(handles[i] as never);
+    out[key] = new Tensor(handles[i]);
   });
   return out;
 }

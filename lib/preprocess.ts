@@ -4,8 +4,7 @@
 import { withCallerStack } from './async_stack';
 import { ArgumentError } from './errors';
 import { Mat, matHandle } from './mat';
-import type { NativeMat } from './native';
-import { nativeImage } from './native_image';
+import { native, NativeMat } from './binding';
 import { PreprocessDType, PreprocessSpec, nativeSpec, resolveSpec } from './preprocess_spec';
 import { Tensor } from './tensor';
 import * as v from './validate';
@@ -40,7 +39,7 @@ export async function preprocess<D extends PreprocessDType = 'float32'>(
 ): Promise<Tensor<D>> {
   const list = inputs(images);
   const resolved = nativeSpec(resolveSpec(spec));
-  return new Tensor<D>(await withCallerStack(nativeImage.preprocessAsync(list, resolved)));
+  return new Tensor<D>(await withCallerStack(native.preprocessAsync(list, resolved)));
 }
 
 /** Synchronous twin of preprocess() (blocks the event loop for the decode and resize work). */
@@ -50,5 +49,5 @@ export function preprocessSync<D extends PreprocessDType = 'float32'>(
 ): Tensor<D> {
   const list = inputs(images);
   const resolved = nativeSpec(resolveSpec(spec));
-  return new Tensor<D>(nativeImage.preprocess(list, resolved));
+  return new Tensor<D>(native.preprocess(list, resolved));
 }

@@ -6,7 +6,7 @@ import { ArgumentError, DTypeError, ShapeError } from './errors';
 import { DEFAULT_MAX_PIXELS, MAX_MAX_PIXELS } from './mat';
 import * as a from './image_args';
 import type { Color, Interpolation } from './image_args';
-import type { NativePreprocessSpec } from './native_image';
+import type { NativePreprocessSpec } from './binding';
 import * as v from './validate';
 
 /** 'stretch' ignores the aspect ratio; 'letterbox' fits inside and pads with `fill`; 'center-crop' fills the target and crops the overflow. */

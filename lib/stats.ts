@@ -1,6 +1,6 @@
 // Process-wide counters (all threads): copies made by tfcv and bytes moved, zero-copy
 // conversions, native tensors and Mats alive, and native bytes reported to V8.
-import { native } from './native';
+import { native } from './binding';
 
 export interface Stats {
   /** Copies made (explicit copies and share/move fallbacks). */
@@ -17,7 +17,7 @@ export interface Stats {
 }
 
 export function stats(): Stats {
-  return native.stats() as unknown as Stats;
+  return native.stats();
 }
 
 export function versions(): { tensorflow: string; opencv: string; tfcv: string } {

@@ -15,7 +15,7 @@ import {
   viewAs,
 } from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
-import { NativeTensor, native } from './native';
+import { native, NativeTensor } from './binding';
 import * as v from './validate';
 
 export type ShareMode = 'copy' | 'share';
@@ -56,7 +56,7 @@ export class Tensor<D extends DType = DType> {
   #view: TypedArrayOf<D> | undefined;
 
   static {
-    readTensorHandle = (t) => (typeof t === 'object' && t !== null && #native in t ? (t as Tensor).#native : undefined);
+    readTensorHandle = (t) => (typeof t === 'object' && t !== null && #native in t ? t.#native : undefined);
   }
 
   /** @internal Use Tensor.from / Tensor.alloc / toTensor. */

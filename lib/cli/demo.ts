@@ -124,7 +124,7 @@ export async function demoCommand(o: DemoCommandOptions, io: CliIo): Promise<num
       states: result.states,
       perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
       skipped: [],
-      timing: result.timing as unknown as ResultsFile['timing'],
+      timing: result.timing,
     };
     const out = path.resolve(io.cwd, o.json);
     writeResultsFile(out, data);

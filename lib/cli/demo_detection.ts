@@ -56,7 +56,7 @@ export async function detectionDemo(
         detections: { boxes: box.length ? [box] : [], classes: box.length ? [KINDS.indexOf(s.kind)] : [] },
       };
     });
-    result = await evaluate(model, samples as never, [metric], {
+    result = await evaluate(model, samples, [metric], {
       batchSize,
       detection: {
         outputs: {

@@ -142,7 +142,7 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
   const progress = new ProgressDisplay(io.stderr, data.samples.length, o.progress);
   let result;
   try {
-    result = await evaluate(model, data.samples as never, [metric], {
+    result = await evaluate(model, data.samples, [metric], {
       batchSize: o.batchSize,
       signature: o.signature,
       channelOrder: o.channelOrder,
@@ -213,7 +213,7 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
       states: result.states,
       perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
       skipped: result.skipped.map((s) => ({ file: s.id, error: s.error })),
-      timing: result.timing as unknown as ResultsFile['timing'],
+      timing: result.timing,
     };
     writeResultsFile(resolve(o.json), file);
     io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);

@@ -64,7 +64,7 @@ export async function doctorCommand(io: CliIo): Promise<number> {
   try {
     // Loaded lazily: doctor reports a binary that fails to load instead of failing itself.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { native } = require('../native') as { native: { versions(): { tensorflow: string; opencv: string } } };
+    const { native } = require('../binding') as typeof import('../binding');
     versions = native.versions();
   } catch (e) {
     out('load', `FAILED: ${(e as Error).message}`);

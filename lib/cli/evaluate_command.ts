@@ -201,7 +201,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       states: result.states,
       perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
       skipped: skipped.map((s) => ({ file: s.id, error: s.error })),
-      timing: result.timing as unknown as ResultsFile['timing'],
+      timing: result.timing,
     };
     writeResultsFile(resolve(o.json), data);
     io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileErrorReason, readRegularFileSync } from '../files';
 import { Shard } from '../evaluate/shard';
+import type { StageTimes } from '../evaluate/stage_timer';
 import { Metric, MetricJSON, MetricResult } from '../metrics/metric';
 import { CliError } from './cli_error';
 
@@ -23,7 +24,7 @@ export interface ResultsFile {
   states: Record<string, MetricJSON>;
   perImage: Array<{ file: string; values: Record<string, number | null> }>;
   skipped: Array<{ file: string; error: string }>;
-  timing: { totalMs: number; imagesPerSecond: number; stages: Record<string, number> } | null;
+  timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes } | null;
 }
 
 export function writeResultsFile(file: string, data: ResultsFile): void {

@@ -3,7 +3,7 @@
 // kind of picture the bundled segnet was trained on.
 import { ArgumentError } from '../errors';
 import { Mat } from '../mat';
-import { native, NativeMat } from '../native';
+import { native } from '../binding';
 import * as v from '../validate';
 
 export type ShapeKind = 'circle' | 'ellipse' | 'square';
@@ -25,10 +25,6 @@ export interface SyntheticShapesOptions {
   seed?: number;
 }
 
-interface DemoBinding {
-  demoShapes(count: number, size: number, seed: number): Array<{ image: NativeMat; mask: NativeMat; kind: ShapeKind }>;
-}
-
 /** `count` images, kinds cycling circle, ellipse, square. The caller owns (and disposes) the Mats. */
 export function syntheticShapes(count: number, options?: SyntheticShapesOptions): SyntheticShape[] {
   v.integer(count, 'count', 0, 100000);
@@ -37,7 +33,7 @@ export function syntheticShapes(count: number, options?: SyntheticShapesOptions)
   const seed = o.seed === undefined ? 1 : v.integer(o.seed, 'options.seed', 0, 2 ** 32 - 1);
   if (count * size * size > 2 ** 31)
     throw new ArgumentError(`count x size: ${count} images of ${size}x${size} is too large for a demo set`);
-  return (native as unknown as DemoBinding).demoShapes(count, size, seed).map((s, i) => ({
+  return native.demoShapes(count, size, seed).map((s, i) => ({
     id: `shape-${String(i).padStart(3, '0')}-${s.kind}`,
     image: new Mat(s.image),
     mask: new Mat(s.mask),

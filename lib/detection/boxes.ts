@@ -1,5 +1,6 @@
 // Box layouts and the one reader of box arguments: a flat typed array or an array of
 // 4-number rows in one of the four usual layouts, checked and turned into xywh doubles.
+import { types } from 'node:util';
 import { ArgumentError, ShapeError } from '../errors';
 import * as v from '../validate';
 
@@ -109,10 +110,10 @@ export function readNumbers(
   check: (x: number) => boolean,
   expected: string,
 ): ArrayLike<number> {
-  if (!(ArrayBuffer.isView(value) && !(value instanceof DataView)) && !Array.isArray(value)) {
+  const list: ArrayLike<unknown> | null = Array.isArray(value) || types.isTypedArray(value) ? value : null;
+  if (list === null) {
     throw new ArgumentError(`${name}: expected a typed array or an array of ${expected}, got ${v.describe(value)}`);
   }
-  const list = value as unknown as ArrayLike<unknown>;
   if (list.length !== count)
     throw new ShapeError(`${name}: expected ${count} values (one per box), got ${list.length}`);
   for (let i = 0; i < count; i++) {

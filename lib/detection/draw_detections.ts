@@ -8,7 +8,7 @@ import * as a from '../image_args';
 import type { Color, OnShared } from '../image_args';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from './boxes';
-import { nativeDetection } from './native_detection';
+import { native } from '../binding';
 
 export interface DrawDetectionsOptions {
   /** Class id per box: picks the colour and the name in the tag. */
@@ -102,6 +102,6 @@ Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesIn
     if (scores !== null) parts.push(Number(scores[i]).toFixed(2));
     tags[i] = parts.length > 0 ? parts.join(' ') : null;
   }
-  nativeDetection.drawDetections(handle, xywh, tags, colors, thickness, fontScale, onShared);
+  native.drawDetections(handle, xywh, tags, colors, thickness, fontScale, onShared);
   return this;
 };

@@ -5,7 +5,7 @@ import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from './boxes';
-import { nativeDetection } from './native_detection';
+import { native } from '../binding';
 
 export interface NmsOptions {
   /** Suppress a box whose IoU with a kept, higher-scored box is above this. Default 0.5. */
@@ -56,7 +56,7 @@ export async function nms(
   options?: NmsOptions,
 ): Promise<Int32Array> {
   const args = nmsArgs(boxes, scores, options);
-  return withCallerStack(nativeDetection.detectionNmsAsync(...args));
+  return withCallerStack(native.detectionNmsAsync(...args));
 }
 
 /** Synchronous twin of nms(). */
@@ -65,5 +65,5 @@ export function nmsSync(
   scores: Float32Array | Float64Array | readonly number[],
   options?: NmsOptions,
 ): Int32Array {
-  return nativeDetection.detectionNms(...nmsArgs(boxes, scores, options));
+  return native.detectionNms(...nmsArgs(boxes, scores, options));
 }

@@ -12,7 +12,7 @@ import { MetricJSON, MetricResult, Metric } from '../metrics/metric';
 import { Model } from '../model';
 import { TensorSpec } from '../signature';
 import { Tensor } from '../tensor';
-import { DetectionOptions, evaluateDetection } from './evaluate_detection';
+import { DetectionOptions, DetectionSample, evaluateDetection } from './evaluate_detection';
 import { EvaluatePlan, planDetection, planEvaluation } from './plan';
 import { BatchPreparer, PreparedBatch, releasePrepared } from './prepare_batch';
 import { BatchReader } from './read_batch';
@@ -127,10 +127,11 @@ export interface EvaluateResult {
 /**
  * Runs `model` over `dataset` and feeds its outputs (and the samples' masks or labels) to
  * every metric. Metrics keep accumulating: pass fresh ones (or reset them) per evaluation.
+ * With `options.detection`, the samples are DetectionSamples (e.g. cocoDataset().samples).
  */
 export async function evaluate(
   model: Model,
-  dataset: Dataset,
+  dataset: Dataset | Iterable<DetectionSample> | AsyncIterable<DetectionSample>,
   metrics: readonly Metric[] | Record<string, Metric>,
   options?: EvaluateOptions,
 ): Promise<EvaluateResult> {

@@ -8,7 +8,7 @@ import { BOX_FORMATS, BoxFormat } from '../detection/boxes';
 import { boxesFromTensor } from '../detection/boxes_from_tensor';
 import { nmsSync } from '../detection/nms';
 import { Mat } from '../mat';
-import { DetectionPrediction, DetectionTruth } from '../metrics/mean_average_precision';
+import { DetectionPrediction, DetectionTruth, MeanAveragePrecision } from '../metrics/mean_average_precision';
 import { Metric, MetricJSON, MetricResult } from '../metrics/metric';
 import { Model } from '../model';
 import { preprocess } from '../preprocess';
@@ -175,11 +175,12 @@ export async function evaluateDetection(
   }
   if (d.onBatch !== undefined && typeof d.onBatch !== 'function')
     throw new ArgumentError(`options.detection.onBatch: expected a function, got ${v.describe(d.onBatch)}`);
-  metrics.forEach((m, i) => {
-    if (m.kind !== 'MeanAveragePrecision')
+  const boxMetrics = metrics.map((m, i) => {
+    if (!(m instanceof MeanAveragePrecision))
       throw new ArgumentError(
         `metrics[${i}]: detection evaluation feeds boxes; '${m.name}' (${m.kind}) measures masks or images`,
       );
+    return m;
   });
   const inputKeys = Object.keys(sig.inputs);
   if (inputKeys.length !== 1)
@@ -284,7 +285,14 @@ export async function evaluateDetection(
           decodeImage(out, outputs, i, { resize, source: { width: b.image.cols, height: b.image.rows }, target }, nms),
         );
         const values = await timer.time('metrics', () =>
-          Promise.all(metrics.map((m) => m.update(batch.map((b) => b.truth) as never, predictions as never))),
+          Promise.all(
+            boxMetrics.map((m) =>
+              m.update(
+                batch.map((b) => b.truth),
+                predictions,
+              ),
+            ),
+          ),
         );
         const byName: Record<string, number[]> = {};
         metrics.forEach((m, j) => (byName[m.name] = values[j]!));

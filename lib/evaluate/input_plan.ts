@@ -10,7 +10,7 @@ import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
 import { Feeds } from '../feeds';
 import { Mat, matHandle } from '../mat';
-import { nativeImage } from '../native_image';
+import { native } from '../binding';
 import { nativeSpec, resolveSpec } from '../preprocess_spec';
 import { TensorSpec } from '../signature';
 import { Tensor, tensorFromNative } from '../tensor';
@@ -78,6 +78,6 @@ export async function buildInput(
   if (recipe.dtype === 'float32') spec.divisor = recipe.divisor;
   spec.shrinkInterpolation = 'area';
   const handles = images.map((m, i) => matHandle(m, `images[${i}]`));
-  const tensor = tensorFromNative(await withCallerStack(nativeImage.preprocessAsync(handles, spec)));
+  const tensor = tensorFromNative(await withCallerStack(native.preprocessAsync(handles, spec)));
   return { feeds: { [recipe.key]: tensor }, tensor, height, width };
 }

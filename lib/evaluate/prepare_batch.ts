@@ -11,7 +11,7 @@ import { Tensor, tensorFromNative } from '../tensor';
 import type { SkippedSample } from './evaluate';
 import { buildInput } from './input_plan';
 import { LoadedSample } from './load_sample';
-import { evaluateNative } from './native_evaluate';
+import { native } from '../binding';
 import type { EvaluatePlan } from './plan';
 import { releaseLoaded } from './read_batch';
 
@@ -41,7 +41,7 @@ export function maskBatchSync(
   width: number,
 ): Tensor {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
-  return tensorFromNative(evaluateNative.evalMaskBatch(handles, { height, width, mode: plan.maskMode }));
+  return tensorFromNative(native.evalMaskBatch(handles, { height, width, mode: plan.maskMode }));
 }
 
 async function maskBatch(
@@ -51,7 +51,7 @@ async function maskBatch(
   width: number,
 ): Promise<Tensor> {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
-  return tensorFromNative(await evaluateNative.evalMaskBatchAsync(handles, { height, width, mode: plan.maskMode }));
+  return tensorFromNative(await native.evalMaskBatchAsync(handles, { height, width, mode: plan.maskMode }));
 }
 
 type BatchTruth = TruthKind | 'none';

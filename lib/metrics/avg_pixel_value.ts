@@ -4,7 +4,7 @@
 import * as v from '../validate';
 import { readBatch } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
-import { metricsNative } from './native_metrics';
+import { native } from '../binding';
 import * as opt from './options';
 
 export interface AvgPixelValueOptions {
@@ -39,8 +39,8 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     const batch = readBatch(yPred, 'yPred');
     return {
       count: batch.count,
-      sync: () => metricsNative.metricPixelSum(batch.handle),
-      async: () => metricsNative.metricPixelSumAsync(batch.handle),
+      sync: () => native.metricPixelSum(batch.handle),
+      async: () => native.metricPixelSumAsync(batch.handle),
     };
   }
 

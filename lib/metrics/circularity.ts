@@ -4,7 +4,7 @@
 // contourArea, arcLength).
 import { isFloat, readBatch } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
-import { metricsNative } from './native_metrics';
+import { native } from '../binding';
 import * as opt from './options';
 
 /** Native numbers per image: area, perimeter, circularity, threshold flag. */
@@ -65,8 +65,8 @@ export class Circularity extends Metric<CircularityResult> {
     };
     return {
       count: batch.count,
-      sync: () => checked(metricsNative.metricCircularity(batch.handle, t, mode)),
-      async: async () => checked(await metricsNative.metricCircularityAsync(batch.handle, t, mode)),
+      sync: () => checked(native.metricCircularity(batch.handle, t, mode)),
+      async: async () => checked(await native.metricCircularityAsync(batch.handle, t, mode)),
     };
   }
 

@@ -5,7 +5,7 @@
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { Batch, checkSameImages, isFloat, readBatch, sizeOf } from './inputs';
 import { Measurement, Metric, MetricResult, internalCall, matrixRows } from './metric';
-import { NativeConfusionOptions, metricsNative } from './native_metrics';
+import { native, NativeConfusionOptions } from '../binding';
 import * as opt from './options';
 
 export interface ConfusionOptions {
@@ -118,8 +118,8 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     };
     return {
       count: truth.count,
-      sync: () => metricsNative.metricConfusion(truth.handle, pred.handle, options),
-      async: () => metricsNative.metricConfusionAsync(truth.handle, pred.handle, options),
+      sync: () => native.metricConfusion(truth.handle, pred.handle, options),
+      async: () => native.metricConfusionAsync(truth.handle, pred.handle, options),
     };
   }
 

@@ -6,7 +6,7 @@ import { ArgumentError, DTypeError, DisposedError, ShapeError } from '../errors'
 import { Mat, matHandle } from '../mat';
 import { Tensor, tensorHandle } from '../tensor';
 import * as v from '../validate';
-import { NativeBatch } from './native_metrics';
+import { NativeBatch } from '../binding';
 
 /** A batch of images or masks: a Tensor ([N,H,W], [N,H,W,C], or one image [H,W]), a Mat, or Mats. */
 export type MetricInput = Tensor | Mat | readonly Mat[];

@@ -8,7 +8,7 @@
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from '../detection/boxes';
-import { NativeCocoPredictions, NativeCocoTruth, nativeDetection } from '../detection/native_detection';
+import { native, NativeCocoPredictions, NativeCocoTruth } from '../binding';
 import type { MetricInput, SampleWeight } from './inputs';
 import { Measurement, Metric, MetricJSON, MetricResult, TruthInput, registerMetricKind } from './metric';
 import { formatList, formatNumber } from './format_number';
@@ -250,8 +250,8 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     const predictions = packPredictions(predList, this.config.boxFormat);
     return {
       count: truthList.length,
-      sync: () => nativeDetection.cocoMatch(truth, predictions),
-      async: () => nativeDetection.cocoMatchAsync(truth, predictions),
+      sync: () => native.cocoMatch(truth, predictions),
+      async: () => native.cocoMatchAsync(truth, predictions),
     };
   }
 
@@ -280,7 +280,7 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   }
 
   result(): MeanAveragePrecisionResult {
-    const out = nativeDetection.cocoAccumulate(this.#records);
+    const out = native.cocoAccumulate(this.#records);
     const perClass: MeanAveragePrecisionResult['perClass'] = [];
     for (let at = 12; at + 13 <= out.length; at += 13) perClass.push({ classId: out[at]!, ...statsOf(out, at + 1) });
     const stats = statsOf(out, 0);
@@ -354,7 +354,7 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
       });
       return out;
     });
-    nativeDetection.cocoAccumulate(records); // rejects records that are not well formed, before they become state
+    native.cocoAccumulate(records); // rejects records that are not well formed, before they become state
     this.state = { images };
     this.#records = records;
   }

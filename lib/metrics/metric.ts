@@ -72,7 +72,9 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
 
   /** @internal */
   protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
-    if (typeof (this as unknown as { emptyState?: unknown }).emptyState !== 'function') {
+    // Typed code cannot get here, but JavaScript can construct Metric itself (Reflect.construct)
+    // or a subclass without the hooks: refuse it before anything calls them.
+    if (typeof this.emptyState !== 'function') {
       throw new ArgumentError(
         'Metric: an abstract class; construct one of its subclasses (MeanIoU, Dice, Circularity, ...)',
       );

@@ -13,7 +13,7 @@ import { Dice, DiceOptions } from './dice';
 import { isFloat, readBatch } from './inputs';
 import { IoUOptions, MeanIoU } from './mean_iou';
 import { Metric } from './metric';
-import { metricsNative } from './native_metrics';
+import { native } from '../binding';
 import * as opt from './options';
 
 /** One image: a Mat, or a Tensor [H,W], [H,W,C] (C = 1, 3 or 4), [1,H,W] or [1,H,W,C]. */
@@ -146,7 +146,7 @@ function fractionPlan(mask: unknown, options: ForegroundFractionOptions | undefi
 export async function foregroundFraction(mask: OneImage, options?: ForegroundFractionOptions): Promise<number> {
   const p = fractionPlan(mask, options);
   try {
-    return p.fraction(await metricsNative.metricPixelCountAsync(p.batch.handle, p.t, p.mode, 'mask'));
+    return p.fraction(await native.metricPixelCountAsync(p.batch.handle, p.t, p.mode, 'mask'));
   } finally {
     p.image.release();
   }
@@ -156,7 +156,7 @@ export async function foregroundFraction(mask: OneImage, options?: ForegroundFra
 export function foregroundFractionSync(mask: OneImage, options?: ForegroundFractionOptions): number {
   const p = fractionPlan(mask, options);
   try {
-    return p.fraction(metricsNative.metricPixelCount(p.batch.handle, p.t, p.mode, 'mask'));
+    return p.fraction(native.metricPixelCount(p.batch.handle, p.t, p.mode, 'mask'));
   } finally {
     p.image.release();
   }

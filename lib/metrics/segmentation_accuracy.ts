@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from '../errors';
 import * as v from '../validate';
 import { isFloat, readBatch, readLabels } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
-import { metricsNative } from './native_metrics';
+import { native } from '../binding';
 import * as opt from './options';
 
 export interface SegmentationAccuracyOptions {
@@ -86,13 +86,13 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
       count,
       sync: () =>
         join(
-          metricsNative.metricPixelCount(pred.handle, t, mode, 'yPred'),
-          truth ? metricsNative.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null,
+          native.metricPixelCount(pred.handle, t, mode, 'yPred'),
+          truth ? native.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null,
         ),
       async: async () => {
         const [p, tr] = await Promise.all([
-          metricsNative.metricPixelCountAsync(pred.handle, t, mode, 'yPred'),
-          truth ? metricsNative.metricPixelCountAsync(truth.handle, 0, 'quiet', 'yTrue') : Promise.resolve(null),
+          native.metricPixelCountAsync(pred.handle, t, mode, 'yPred'),
+          truth ? native.metricPixelCountAsync(truth.handle, 0, 'quiet', 'yTrue') : Promise.resolve(null),
         ]);
         return join(p, tr);
       },

@@ -4,7 +4,7 @@ import { withCallerStack } from '../async_stack';
 import type { Contours, Moments } from '../contours';
 import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
-import { nativeImage } from '../native_image';
+import { native } from '../binding';
 import * as v from '../validate';
 
 /** 'external': outer contours only; 'list': all, no hierarchy; 'ccomp': two levels; 'tree': the full nesting. */
@@ -62,35 +62,32 @@ function maskArg(options: MeanOptions | undefined) {
 
 Mat.prototype.findContours = async function findContours(this: Mat, options?: FindContoursOptions): Promise<Contours> {
   const handle = matHandle(this);
-  return withCallerStack(nativeImage.findContoursAsync(handle, ...contourArgs(options)));
+  return withCallerStack(native.findContoursAsync(handle, ...contourArgs(options)));
 };
 Mat.prototype.findContoursSync = function findContoursSync(this: Mat, options?: FindContoursOptions): Contours {
-  return nativeImage.findContours(matHandle(this), ...contourArgs(options));
+  return native.findContours(matHandle(this), ...contourArgs(options));
 };
 
 Mat.prototype.countNonZero = async function countNonZero(this: Mat): Promise<number> {
-  return withCallerStack(nativeImage.countNonZeroAsync(matHandle(this)));
+  return withCallerStack(native.countNonZeroAsync(matHandle(this)));
 };
 Mat.prototype.countNonZeroSync = function countNonZeroSync(this: Mat): number {
-  return nativeImage.countNonZero(matHandle(this));
+  return native.countNonZero(matHandle(this));
 };
 
 Mat.prototype.mean = async function mean(this: Mat, options?: MeanOptions): Promise<number[]> {
   const handle = matHandle(this);
-  return withCallerStack(nativeImage.meanAsync(handle, maskArg(options)));
+  return withCallerStack(native.meanAsync(handle, maskArg(options)));
 };
 Mat.prototype.meanSync = function meanSync(this: Mat, options?: MeanOptions): number[] {
-  return nativeImage.mean(matHandle(this), maskArg(options));
+  return native.mean(matHandle(this), maskArg(options));
 };
 
 Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: boolean }): Promise<Moments> {
   const handle = matHandle(this);
   const binary = v.optionsObject(options, 'options').binary === true;
-  return (await withCallerStack(nativeImage.momentsAsync(handle, binary))) as unknown as Moments;
+  return withCallerStack(native.momentsAsync(handle, binary));
 };
 Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
-  return nativeImage.moments(
-    matHandle(this),
-    v.optionsObject(options, 'options').binary === true,
-  ) as unknown as Moments;
+  return native.moments(matHandle(this), v.optionsObject(options, 'options').binary === true);
 };

@@ -6,7 +6,7 @@ import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
 import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
-import { nativeImage } from '../native_image';
+import { native } from '../binding';
 import * as v from '../validate';
 
 /** Formats tfcv encodes: 'jpeg' and 'webp' hold uint8; 'png' uint8 and uint16; 'tiff' also float32 / float64; 'bmp' uint8. */
@@ -85,12 +85,12 @@ function writeArgs(
 
 Mat.prototype.encode = async function encode(this: Mat, format: ImageFormat, options?: EncodeOptions): Promise<Buffer> {
   const [f, quality, compression] = encodeArgs(format, options);
-  return withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression));
+  return withCallerStack(native.encodeAsync(matHandle(this), f, quality, compression));
 };
 
 Mat.prototype.encodeSync = function encodeSync(this: Mat, format: ImageFormat, options?: EncodeOptions): Buffer {
   const [f, quality, compression] = encodeArgs(format, options);
-  return nativeImage.encode(matHandle(this), f, quality, compression);
+  return native.encode(matHandle(this), f, quality, compression);
 };
 
 Mat.prototype.write = async function write(this: Mat, path: string, options?: WriteOptions): Promise<void> {
@@ -98,11 +98,11 @@ Mat.prototype.write = async function write(this: Mat, path: string, options?: Wr
   await writeRegularFile(
     file,
     'path',
-    await withCallerStack(nativeImage.encodeAsync(matHandle(this), f, quality, compression)),
+    await withCallerStack(native.encodeAsync(matHandle(this), f, quality, compression)),
   );
 };
 
 Mat.prototype.writeSync = function writeSync(this: Mat, path: string, options?: WriteOptions): void {
   const [file, f, quality, compression] = writeArgs(path, options);
-  writeRegularFileSync(file, 'path', nativeImage.encode(matHandle(this), f, quality, compression));
+  writeRegularFileSync(file, 'path', native.encode(matHandle(this), f, quality, compression));
 };

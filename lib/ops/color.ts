@@ -7,6 +7,7 @@ import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
 import * as a from '../image_args';
 import type { Color } from '../image_args';
 import * as v from '../validate';
+import { native } from '../binding';
 import { defineMatOp } from './define';
 
 /** cv::cvtColor conversions by OpenCV's names; the source must have the channel count the name implies. */
@@ -163,29 +164,42 @@ function numbers(value: unknown, name: string, fallback: number): number[] {
   return v.arrayItems(value, name, 4).map((x, i) => v.finiteNumber(x, `${name}[${i}]`));
 }
 
-defineMatOp('cvtColor', (code: unknown) => {
-  if (code === undefined) throw new ArgumentError("code: expected a ColorConversion such as 'BGR2RGB', got undefined");
-  return [v.oneOf(code, COLOR_CONVERSIONS, 'code', 'BGR2RGB')];
-});
+defineMatOp(
+  'cvtColor',
+  (code: unknown): [ColorConversion] => {
+    if (code === undefined)
+      throw new ArgumentError("code: expected a ColorConversion such as 'BGR2RGB', got undefined");
+    return [v.oneOf(code, COLOR_CONVERSIONS, 'code', 'BGR2RGB')];
+  },
+  { sync: native.cvtColor, async: native.cvtColorAsync },
+);
 
-defineMatOp('convertTo', (dtype: unknown, options?: ConvertToOptions) => {
-  const o = v.optionsObject(options, 'options');
-  const perChannel = Array.isArray(o.scale) || Array.isArray(o.shift);
-  return [
-    dtypeArg(dtype, 'dtype'),
-    numbers(o.scale, 'options.scale', 1),
-    numbers(o.shift, 'options.shift', 0),
-    perChannel,
-  ];
-});
+defineMatOp(
+  'convertTo',
+  (dtype: unknown, options?: ConvertToOptions): [MatDType, number[], number[], boolean] => {
+    const o = v.optionsObject(options, 'options');
+    const perChannel = Array.isArray(o.scale) || Array.isArray(o.shift);
+    return [
+      dtypeArg(dtype, 'dtype'),
+      numbers(o.scale, 'options.scale', 1),
+      numbers(o.shift, 'options.shift', 0),
+      perChannel,
+    ];
+  },
+  { sync: native.convertTo, async: native.convertToAsync },
+);
 
-defineMatOp('normalize', (options?: NormalizeOptions) => {
-  const o = v.optionsObject(options, 'options');
-  const norm = v.oneOf(o.norm, ['minmax', 'l1', 'l2', 'inf'] as const, 'options.norm', 'minmax');
-  const alpha = o.alpha === undefined ? (norm === 'minmax' ? 0 : 1) : v.finiteNumber(o.alpha, 'options.alpha');
-  const beta = o.beta === undefined ? (norm === 'minmax' ? 1 : 0) : v.finiteNumber(o.beta, 'options.beta');
-  return [norm, alpha, beta, o.dtype === undefined ? undefined : dtypeArg(o.dtype, 'options.dtype')];
-});
+defineMatOp(
+  'normalize',
+  (options?: NormalizeOptions): [string, number, number, MatDType | undefined] => {
+    const o = v.optionsObject(options, 'options');
+    const norm = v.oneOf(o.norm, ['minmax', 'l1', 'l2', 'inf'] as const, 'options.norm', 'minmax');
+    const alpha = o.alpha === undefined ? (norm === 'minmax' ? 0 : 1) : v.finiteNumber(o.alpha, 'options.alpha');
+    const beta = o.beta === undefined ? (norm === 'minmax' ? 1 : 0) : v.finiteNumber(o.beta, 'options.beta');
+    return [norm, alpha, beta, o.dtype === undefined ? undefined : dtypeArg(o.dtype, 'options.dtype')];
+  },
+  { sync: native.normalize, async: native.normalizeAsync },
+);
 
 // One number (every channel) or one per channel; the count is checked natively against the
 // Mat's channels (ShapeError).
@@ -194,4 +208,11 @@ function bounds(value: unknown, name: string): number[] {
   return a.color(value, name);
 }
 
-defineMatOp('inRange', (lower: unknown, upper: unknown) => [bounds(lower, 'lower'), bounds(upper, 'upper')]);
+defineMatOp(
+  'inRange',
+  (lower: unknown, upper: unknown): [number[], number[]] => [bounds(lower, 'lower'), bounds(upper, 'upper')],
+  {
+    sync: native.inRange,
+    async: native.inRangeAsync,
+  },
+);

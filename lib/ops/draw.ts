@@ -6,7 +6,7 @@ import { withCallerStack } from '../async_stack';
 import { ArgumentError, DTypeError } from '../errors';
 import { Mat, Rect, matHandle } from '../mat';
 import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
-import { nativeImage } from '../native_image';
+import { native } from '../binding';
 import * as a from '../image_args';
 import type { Color, LineType, OnShared, Point } from '../image_args';
 import * as v from '../validate';
@@ -80,14 +80,7 @@ function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
 
 Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
   const s = stroke(options, true);
-  nativeImage.rectangle(
-    matHandle(this),
-    a.rect(rect, 'rect'),
-    a.color(color, 'color'),
-    s.thickness,
-    s.lineType,
-    s.onShared,
-  );
+  native.rectangle(matHandle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
@@ -100,7 +93,7 @@ Mat.prototype.circle = function circle(
 ) {
   const s = stroke(options, true);
   const r = v.integer(radius, 'radius', 0, 2 ** 24);
-  nativeImage.circle(
+  native.circle(
     matHandle(this),
     a.point(center, 'center'),
     r,
@@ -114,7 +107,7 @@ Mat.prototype.circle = function circle(
 
 Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Color, options?: StrokeOptions) {
   const s = stroke(options, false);
-  nativeImage.line(
+  native.line(
     matHandle(this),
     a.point(from, 'from'),
     a.point(to, 'to'),
@@ -145,7 +138,7 @@ Mat.prototype.drawContours = function drawContours(
     -1,
     Math.max(-1, list.length - 1),
   );
-  nativeImage.drawContours(matHandle(this), list, index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
+  native.drawContours(matHandle(this), list, index, a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
 
@@ -174,7 +167,7 @@ Mat.prototype.putText = function putText(
   if (!(fontScale > 0 && fontScale <= 100))
     throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
   const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false);
-  nativeImage.putText(
+  native.putText(
     matHandle(this),
     text,
     a.point(origin, 'origin'),
@@ -215,9 +208,7 @@ Mat.prototype.addWeighted = async function addWeighted(
   beta: number,
   options?: AddWeightedOptions,
 ) {
-  return new Mat(
-    await withCallerStack(nativeImage.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))),
-  );
+  return new Mat(await withCallerStack(native.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))));
 };
 
 Mat.prototype.addWeightedSync = function addWeightedSync(
@@ -227,5 +218,5 @@ Mat.prototype.addWeightedSync = function addWeightedSync(
   beta: number,
   options?: AddWeightedOptions,
 ) {
-  return new Mat(nativeImage.addWeighted(...weightedArgs(this, alpha, other, beta, options)));
+  return new Mat(native.addWeighted(...weightedArgs(this, alpha, other, beta, options)));
 };

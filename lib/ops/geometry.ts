@@ -6,7 +6,7 @@ import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
 import { Mat, Rect, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
-import { nativeImage } from '../native_image';
+import { native } from '../binding';
 import { defineMatOp } from './define';
 import * as a from '../image_args';
 import type { Color, Interpolation, Size } from '../image_args';
@@ -87,7 +87,7 @@ declare module '../mat' {
   }
 }
 
-function resizeArgs(target: unknown, options: ResizeOptions | undefined): unknown[] {
+function resizeArgs(target: unknown, options: ResizeOptions | undefined): [Size | null, number, number, string] {
   const interpolation = a.interpolation(
     v.optionsObject(options, 'options').interpolation,
     'options.interpolation',
@@ -103,7 +103,7 @@ function resizeArgs(target: unknown, options: ResizeOptions | undefined): unknow
   return [a.size(target, 'size'), 0, 0, interpolation];
 }
 
-function padArgs(padding: unknown, options: PadOptions | undefined): unknown[] {
+function padArgs(padding: unknown, options: PadOptions | undefined): [Padding, BorderType, number[]] {
   const n = (x: unknown, name: string) => v.integer(x, name, 0, 2 ** 31 - 1);
   let p: Padding;
   if (typeof padding === 'number') {
@@ -130,7 +130,7 @@ function padArgs(padding: unknown, options: PadOptions | undefined): unknown[] {
   return [p, border, a.color(o.value ?? 0, 'options.value')];
 }
 
-function letterboxArgs(size: unknown, options: LetterboxOptions | undefined): unknown[] {
+function letterboxArgs(size: unknown, options: LetterboxOptions | undefined): [Size, number[], string] {
   const o = v.optionsObject(options, 'options');
   return [
     a.size(size, 'size'),
@@ -139,23 +139,23 @@ function letterboxArgs(size: unknown, options: LetterboxOptions | undefined): un
   ];
 }
 
-function flipArgs(direction: unknown): unknown[] {
+function flipArgs(direction: unknown): [FlipDirection] {
   if (direction === undefined)
     throw new ArgumentError("direction: expected 'horizontal' | 'vertical' | 'both', got undefined");
   return [v.oneOf(direction, ['horizontal', 'vertical', 'both'] as const, 'direction', 'horizontal')];
 }
 
-function rotateArgs(degrees: unknown): unknown[] {
+function rotateArgs(degrees: unknown): [number] {
   if (degrees !== 90 && degrees !== 180 && degrees !== 270)
     throw new ArgumentError(`degrees: expected 90 | 180 | 270, got ${v.describe(degrees)}`);
   return [degrees];
 }
 
-defineMatOp('resize', resizeArgs);
-defineMatOp('pad', padArgs);
-defineMatOp('letterbox', letterboxArgs);
-defineMatOp('flip', flipArgs);
-defineMatOp('rotate', rotateArgs);
+defineMatOp('resize', resizeArgs, { sync: native.resize, async: native.resizeAsync });
+defineMatOp('pad', padArgs, { sync: native.pad, async: native.padAsync });
+defineMatOp('letterbox', letterboxArgs, { sync: native.letterbox, async: native.letterboxAsync });
+defineMatOp('flip', flipArgs, { sync: native.flip, async: native.flipAsync });
+defineMatOp('rotate', rotateArgs, { sync: native.rotate, async: native.rotateAsync });
 
 function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy' | 'view'] {
   return [
@@ -167,24 +167,24 @@ function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy
 Mat.prototype.crop = async function crop(this: Mat, rect: Rect, options?: CropOptions): Promise<Mat> {
   const [r, mode] = cropMode(rect, options);
   if (mode === 'view') return this.roi(r);
-  return new Mat(await withCallerStack(nativeImage.cropAsync(matHandle(this), r)));
+  return new Mat(await withCallerStack(native.cropAsync(matHandle(this), r)));
 };
 
 Mat.prototype.cropSync = function cropSync(this: Mat, rect: Rect, options?: CropOptions): Mat {
   const [r, mode] = cropMode(rect, options);
-  return mode === 'view' ? this.roi(r) : new Mat(nativeImage.crop(matHandle(this), r));
+  return mode === 'view' ? this.roi(r) : new Mat(native.crop(matHandle(this), r));
 };
 
 /** Where an image of size `source` lands when letterboxed into `target` (the same arithmetic as letterbox() and preprocess). */
 export function letterboxGeometry(source: Size, target: Size): LetterboxGeometry {
   const s = a.size(source, 'source'),
     t = a.size(target, 'target');
-  return nativeImage.letterboxGeometry(s.width, s.height, t.width, t.height);
+  return native.letterboxGeometry(s.width, s.height, t.width, t.height);
 }
 
 /** The region of an image of size `source` that preprocess's 'center-crop' resizes into `target`. */
 export function centerCropRect(source: Size, target: Size): Rect {
   const s = a.size(source, 'source'),
     t = a.size(target, 'target');
-  return nativeImage.centerCropRect(s.width, s.height, t.width, t.height);
+  return native.centerCropRect(s.width, s.height, t.width, t.height);
 }

@@ -1,21 +1,8 @@
 // One report picture: the image enlarged, predicted contours in red, true contours in
 // green, as PNG bytes (binding/demo/overlay.cc).
 import { Mat, matHandle } from '../mat';
-import { native, NativeMat, NativeTensor } from '../native';
+import { native } from '../binding';
 import { Tensor, tensorHandle } from '../tensor';
-
-interface OverlayBinding {
-  demoOverlayPng(
-    image: NativeMat,
-    imageIndex: number,
-    predicted: NativeTensor | NativeMat,
-    predictedIndex: number,
-    truth: NativeTensor | NativeMat | null,
-    truthIndex: number,
-    threshold: number,
-    scale: number,
-  ): Buffer;
-}
 
 /** @internal Image `image`; prediction `index` of a batch tensor; truth `index` of a class-id batch. */
 export function overlayPng(
@@ -26,7 +13,7 @@ export function overlayPng(
   threshold: number,
   scale: number,
 ): Buffer {
-  return (native as unknown as OverlayBinding).demoOverlayPng(
+  return native.demoOverlayPng(
     matHandle(image, 'image'),
     0,
     tensorHandle(predictions, 'predictions'),

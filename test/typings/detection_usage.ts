@@ -44,7 +44,7 @@ async function detectionUsage(): Promise<void> {
   const ap: number = r.ap + r.ap50 + r.perClass[0]!.ar100;
   const data = cocoDataset('instances.json', 'images', { shard: { index: 1, count: 2 } });
   const model = await loadSavedModel('detector');
-  const result = await evaluate(model, data.samples as never, [map], {
+  const result = await evaluate(model, data.samples, [map], {
     detection: {
       outputs: { boxes: 'detection_boxes', scores: 'detection_scores', format: 'yxyx' },
       resize: 'stretch',
