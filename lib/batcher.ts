@@ -573,7 +573,7 @@ export class Batcher {
         owners.push(p);
       }
     }
-    const result = await withCallerStack(native.preprocessRowsAsync(list, nativeSpec(input.image!), size));
+    const result = await withCallerStack(native.preprocessRows(list, nativeSpec(input.image!), size));
     result.failures.forEach((failure, i) => {
       const p = owners[i]!;
       if (failure === null || p.state !== 'running') return;

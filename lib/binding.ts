@@ -24,27 +24,14 @@ export interface Twin<Args extends unknown[], R> {
 }
 
 /**
- * How the two entry points of a twin are named natively. 'sync-plain': `x` runs inline and
- * `xAsync` returns a Promise (what ExportOp in binding/workers/op_job.h does today).
- * 'async-plain': `x` returns a Promise and `xSync` runs inline (the facade's rule, and the
- * model entry points' today).
+ * @internal Both entry points of every twin in T, named as ExportOp (binding/workers/op_job.h)
+ * names them, which is the facade's rule too: `x` returns a Promise (libuv pool), `xSync`
+ * runs inline.
  */
-type TwinNaming = 'sync-plain' | 'async-plain';
-
-/**
- * The naming of every ExportOp-style twin. Moving the native names to the facade's rule is
- * this one edit; the compiler then lists every call to rename.
- */
-type OpNaming = 'sync-plain';
-
-type SyncName<K extends string, N extends TwinNaming> = N extends 'sync-plain' ? K : `${K}Sync`;
-type AsyncName<K extends string, N extends TwinNaming> = N extends 'sync-plain' ? `${K}Async` : K;
-
-/** @internal Both entry points of every twin in T, under the names naming N gives them. */
-export type Twins<T, N extends TwinNaming = OpNaming> = {
-  [K in keyof T & string as SyncName<K, N>]: T[K] extends Twin<infer A, infer R> ? (...args: A) => R : never;
+export type Twins<T> = {
+  [K in keyof T & string]: T[K] extends Twin<infer A, infer R> ? (...args: A) => Promise<R> : never;
 } & {
-  [K in keyof T & string as AsyncName<K, N>]: T[K] extends Twin<infer A, infer R> ? (...args: A) => Promise<R> : never;
+  [K in keyof T & string as `${K}Sync`]: T[K] extends Twin<infer A, infer R> ? (...args: A) => R : never;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -87,13 +74,8 @@ export interface NativeMat {
   dispose(): void;
 }
 
-/** @internal An instance of NativeModel (binding/tf/model_wrap.cc); run has the model naming. */
-export interface NativeModel extends Twins<
-  {
-    run: Twin<[feeds: string[], tensors: NativeTensor[], outputs: string[], runOptions?: Buffer], NativeTensor[]>;
-  },
-  'async-plain'
-> {
+/** @internal An instance of NativeModel (binding/tf/model_wrap.cc); runs are modelRun below. */
+export interface NativeModel {
   operations(): GraphOperation[];
   operationInputs(name: string): Array<{ name: string; type: string }>;
   dispose(): void;
@@ -143,13 +125,15 @@ export interface NativeLoaded {
 }
 
 /** @internal */
-export interface ModelExports extends Twins<
-  {
-    loadSavedModel: Twin<[dir: string, tags: string[], config: Buffer], NativeLoaded>;
-    loadFrozenGraph: Twin<[graph: Uint8Array, config: Buffer], NativeLoaded>;
-  },
-  'async-plain'
-> {
+export interface ModelExports extends Twins<{
+  loadSavedModel: Twin<[dir: string, tags: string[], config: Buffer], NativeLoaded>;
+  loadFrozenGraph: Twin<[graph: Uint8Array, config: Buffer], NativeLoaded>;
+  /** The requested outputs; the model and the feeds stay pinned natively until the run ends. */
+  modelRun: Twin<
+    [model: NativeModel, feeds: string[], tensors: NativeTensor[], outputs: string[], runOptions?: Buffer],
+    NativeTensor[]
+  >;
+}> {
   NativeModel: NativeClass;
 }
 

@@ -97,7 +97,7 @@ export async function toTensor<D extends MatDType = MatDType>(
   options?: ToTensorOptions & { dtype?: D },
 ): Promise<Tensor<D>> {
   const { handle, nativeOptions, onCopy } = matToTensorOptions(mat, options);
-  const result = await withCallerStack(native.matToTensorAsync(handle, nativeOptions));
+  const result = await withCallerStack(native.matToTensor(handle, nativeOptions));
   report(nativeOptions.mode, result, onCopy);
   return new Tensor<D>(result.tensor);
 }
@@ -108,7 +108,7 @@ export function toTensorSync<D extends MatDType = MatDType>(
   options?: ToTensorOptions & { dtype?: D },
 ): Tensor<D> {
   const { handle, nativeOptions, onCopy } = matToTensorOptions(mat, options);
-  const result = native.matToTensor(handle, nativeOptions);
+  const result = native.matToTensorSync(handle, nativeOptions);
   report(nativeOptions.mode, result, onCopy);
   return new Tensor<D>(result.tensor);
 }
@@ -116,7 +116,7 @@ export function toTensorSync<D extends MatDType = MatDType>(
 /** Tensor ([H,W], [H,W,C] or [1,H,W,C]) -> Mat off the event loop. */
 export async function toMat(tensor: Tensor, options?: ToMatOptions): Promise<Mat> {
   const { handle, nativeOptions, onCopy } = tensorToMatOptions(tensor, options);
-  const result = await withCallerStack(native.tensorToMatAsync(handle, nativeOptions));
+  const result = await withCallerStack(native.tensorToMat(handle, nativeOptions));
   report(nativeOptions.mode, result, onCopy);
   return new Mat(result.mat);
 }
@@ -124,7 +124,7 @@ export async function toMat(tensor: Tensor, options?: ToMatOptions): Promise<Mat
 /** Synchronous twin of toMat(). */
 export function toMatSync(tensor: Tensor, options?: ToMatOptions): Mat {
   const { handle, nativeOptions, onCopy } = tensorToMatOptions(tensor, options);
-  const result = native.tensorToMat(handle, nativeOptions);
+  const result = native.tensorToMatSync(handle, nativeOptions);
   report(nativeOptions.mode, result, onCopy);
   return new Mat(result.mat);
 }

@@ -173,12 +173,12 @@ export class Mat<D extends MatDType = MatDType> {
    * over `maxPixels`: LimitError. JPEG EXIF orientation is applied (except 'unchanged').
    */
   static async decode(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Promise<Mat> {
-    return new Mat(await withCallerStack(native.matDecodeAsync(...decodeArgs(data, options))));
+    return new Mat(await withCallerStack(native.matDecode(...decodeArgs(data, options))));
   }
 
   /** Synchronous twin of decode(). */
   static decodeSync(data: ArrayBufferView | ArrayBuffer, options?: DecodeOptions): Mat {
-    return new Mat(native.matDecode(...decodeArgs(data, options)));
+    return new Mat(native.matDecodeSync(...decodeArgs(data, options)));
   }
 
   /**
@@ -283,7 +283,7 @@ export class Mat<D extends MatDType = MatDType> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
     const type = v.oneOf(v.optionsObject(options, 'options').type, THRESHOLD_TYPES, 'options.type', 'binary');
-    return new Mat<D>(await withCallerStack(native.thresholdAsync(matHandle(this), thresh, maxval, type)));
+    return new Mat<D>(await withCallerStack(native.threshold(matHandle(this), thresh, maxval, type)));
   }
 
   /** Synchronous twin of threshold(): a new Mat, or this Mat when `inPlace` (read-only rules apply). */

@@ -172,7 +172,8 @@ export class Model {
     const prepared = withMade(fed, sig.inputs);
     let pending: Promise<NativeTensor[]>;
     try {
-      pending = this.#native.run(
+      pending = native.modelRun(
+        this.#native,
         prepared.names,
         prepared.tensors.map((t) => tensorHandle(t)),
         outputNames,
@@ -221,7 +222,8 @@ export class Model {
     try {
       return toOutputs(
         outputKeys,
-        this.#native.runSync(
+        native.modelRunSync(
+          this.#native,
           prepared.names,
           prepared.tensors.map((t) => tensorHandle(t)),
           outputNames,

@@ -39,7 +39,7 @@ export async function preprocess<D extends PreprocessDType = 'float32'>(
 ): Promise<Tensor<D>> {
   const list = inputs(images);
   const resolved = nativeSpec(resolveSpec(spec));
-  return new Tensor<D>(await withCallerStack(native.preprocessAsync(list, resolved)));
+  return new Tensor<D>(await withCallerStack(native.preprocess(list, resolved)));
 }
 
 /** Synchronous twin of preprocess() (blocks the event loop for the decode and resize work). */
@@ -49,5 +49,5 @@ export function preprocessSync<D extends PreprocessDType = 'float32'>(
 ): Tensor<D> {
   const list = inputs(images);
   const resolved = nativeSpec(resolveSpec(spec));
-  return new Tensor<D>(native.preprocess(list, resolved));
+  return new Tensor<D>(native.preprocessSync(list, resolved));
 }

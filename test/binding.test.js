@@ -49,6 +49,28 @@ describe('lib/binding.ts', function () {
     assert.deepEqual(declared('NativeModel'), members(native.NativeModel));
   });
 
+  it('every sync/async pair follows the one naming rule: `name` is async, `nameSync` inline', () => {
+    const keys = Object.keys(native);
+    assert.deepEqual(
+      keys.filter((k) => /Async$/.test(k)),
+      [],
+    );
+    const twins = keys.filter((k) => /Sync$/.test(k));
+    assert.ok(twins.length >= 30, `${twins.length} twins`);
+    for (const k of twins) assert.equal(typeof native[k.slice(0, -4)], 'function', `${k} has no async twin`);
+  });
+
+  it('an async twin returns a Promise and its sync twin the value, from one prepare step', async () => {
+    const mat = native.matZeros(2, 3, 1, 'uint8');
+    const pending = native.countNonZero(mat);
+    assert.ok(pending instanceof Promise);
+    assert.equal(await pending, native.countNonZeroSync(mat));
+    // Argument errors come from the shared prepare step, thrown at the call by both twins.
+    for (const call of [() => native.countNonZero({}), () => native.countNonZeroSync({})])
+      assert.throws(call, (e) => e.code === 'ERR_TFCV_ARGUMENT' && /mat: expected a Mat/.test(e.message));
+    mat.dispose();
+  });
+
   it('what Binding declares callable is a function of the addon, and its one number a number', () => {
     for (const { name, typeofValue } of properties('Binding')) assert.equal(typeof native[name], typeofValue, name);
   });

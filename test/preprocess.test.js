@@ -338,19 +338,19 @@ describe('preprocess', () => {
         maxPixels: 1e6,
       };
       const calls = [
-        () => native.preprocess(),
-        () => native.preprocess([Buffer.alloc(1)], null),
-        () => native.preprocess('x', good),
-        () => native.preprocess([{}], good),
-        () => native.preprocess([Buffer.alloc(1)], { ...good, mean: [0] }),
-        () => native.preprocess([Buffer.alloc(1)], { ...good, std: [0, 1, 1] }),
-        () => native.preprocess([Buffer.alloc(1)], { ...good, channels: 2 }),
-        () => native.preprocess([Buffer.alloc(1)], { ...good, dtype: 'bool' }),
-        () => native.preprocess([Buffer.alloc(1)], { ...good, scale: 2 }),
-        () => native.preprocess(new Array(70000).fill(Buffer.alloc(1)), good),
+        () => native.preprocessSync(),
+        () => native.preprocessSync([Buffer.alloc(1)], null),
+        () => native.preprocessSync('x', good),
+        () => native.preprocessSync([{}], good),
+        () => native.preprocessSync([Buffer.alloc(1)], { ...good, mean: [0] }),
+        () => native.preprocessSync([Buffer.alloc(1)], { ...good, std: [0, 1, 1] }),
+        () => native.preprocessSync([Buffer.alloc(1)], { ...good, channels: 2 }),
+        () => native.preprocessSync([Buffer.alloc(1)], { ...good, dtype: 'bool' }),
+        () => native.preprocessSync([Buffer.alloc(1)], { ...good, scale: 2 }),
+        () => native.preprocessSync(new Array(70000).fill(Buffer.alloc(1)), good),
       ];
       for (const call of calls) assert.throws(call, (e) => e instanceof Error && typeof e.code === 'string');
-      await assert.rejects(native.preprocessAsync([Buffer.alloc(1)], good), (e) => e instanceof DecodeError);
+      await assert.rejects(native.preprocess([Buffer.alloc(1)], good), (e) => e instanceof DecodeError);
       await collect();
     });
   });

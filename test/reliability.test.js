@@ -455,11 +455,11 @@ describe('reliability (issue 10 reproducers)', function () {
       const fakeTensor = Object.create(raw.NativeTensor.prototype);
       const fakeMat = Object.create(raw.NativeMat.prototype);
       assert.throws(
-        () => raw.tensorToMat(fakeTensor, { mode: 'copy', fallback: 'copy' }),
+        () => raw.tensorToMatSync(fakeTensor, { mode: 'copy', fallback: 'copy' }),
         (e) => e instanceof tfcv.ArgumentError && /expected a Tensor/.test(e.message),
       );
       assert.throws(
-        () => raw.matToTensor(fakeMat, { mode: 'copy', fallback: 'copy', channelsFirst: false, batch: false }),
+        () => raw.matToTensorSync(fakeMat, { mode: 'copy', fallback: 'copy', channelsFirst: false, batch: false }),
         (e) => e instanceof tfcv.ArgumentError && /expected a Mat/.test(e.message),
       );
       // A Mat's prototype on a real NativeTensor, and the facade's classes on plain objects.
@@ -471,6 +471,43 @@ describe('reliability (issue 10 reproducers)', function () {
       assert.throws(() => Object.create(tfcv.Tensor.prototype).data, tfcv.ArgumentError);
       assert.throws(() => new tfcv.Tensor(fakeTensor).dtype, tfcv.ArgumentError);
       t.dispose();
+    });
+    it('the native handle classes share one base: not constructible from JS, tag-checked, typed on garbage', async () => {
+      const raw = require(tfcv.nativePath);
+      for (const [ctor, name] of [
+        [raw.NativeTensor, 'Tensor'],
+        [raw.NativeMat, 'Mat'],
+        [raw.NativeModel, 'Model'],
+      ]) {
+        assert.throws(
+          () => new ctor(),
+          (e) => e instanceof tfcv.ArgumentError && new RegExp(`^${name}: not constructible directly`).test(e.message),
+        );
+      }
+      assert.throws(
+        () => raw.isNative({}, 'bogus'),
+        (e) =>
+          e instanceof tfcv.ArgumentError && /kind: expected 'tensor' \| 'mat' \| 'model', got 'bogus'/.test(e.message),
+      );
+      const fakeModel = Object.create(raw.NativeModel.prototype);
+      for (const run of [raw.modelRun, raw.modelRunSync])
+        assert.throws(
+          () => run(fakeModel, [], [], []),
+          (e) => e instanceof tfcv.ArgumentError && /model: expected a Model/.test(e.message),
+        );
+      const handle = raw.matZeros(2, 2, 1, 'uint8');
+      assert.throws(() => handle.setTo('x', 'copy'), tfcv.ArgumentError);
+      assert.throws(
+        () => handle.setTo([1], 'sometimes'),
+        (e) => /onShared: expected 'throw' \| 'copy'/.test(e.message),
+      );
+      assert.throws(() => handle.roi('a', 0, 1, 1), tfcv.ArgumentError);
+      handle.dispose();
+      assert.equal(handle.disposed, true);
+      assert.throws(
+        () => handle.rows,
+        (e) => e instanceof tfcv.DisposedError && /mat: the Mat was disposed/.test(e.message),
+      );
     });
   });
 });

@@ -216,8 +216,8 @@ describe('Tensor', () => {
         () => native.tensorFromBytes('float32', [1e300], Buffer.alloc(4), 'copy', 'copy'),
         () => native.tensorAlloc(null, null),
         () => native.tensorFromStrings([2], [1, 2]),
-        () => native.matToTensor({}, {}),
-        () => native.tensorToMat(native.tensorAlloc('float32', [2, 2]), null),
+        () => native.matToTensorSync({}, {}),
+        () => native.tensorToMatSync(native.tensorAlloc('float32', [2, 2]), null),
       ];
       for (const call of calls) assert.throws(call, (e) => e instanceof Error && typeof e.code === 'string');
       // A method on a foreign receiver is stopped by V8's own signature check.

@@ -1,7 +1,7 @@
-// Native entry points of the bridge: matToTensor / tensorToMat, each sync and async. The
+// Native entry points of the bridge: matToTensor / tensorToMat, each async and sync (ExportOp). The
 // JS thread reads options, decides whether the source may be moved and, for 'move', takes
 // the source away from its JS handle at once; the conversion itself (bridge/mat_tensor)
-// runs inline or on the libuv pool with the source pinned by native refcounts.
+// runs on the libuv pool or inline with the source pinned by native refcounts.
 #include "bridge/convert_api.h"
 
 #include "bridge/mat_tensor.h"
@@ -9,7 +9,7 @@
 #include "common/js_args.h"
 #include "cv/mat_wrap.h"
 #include "tf/tensor_wrap.h"
-#include "workers/promise_worker.h"
+#include "workers/op_job.h"
 
 namespace tfcv {
 namespace {
@@ -54,26 +54,15 @@ Napi::Value WrapTensorResult(Napi::Env env, TensorResult& r) {
   return out;
 }
 
-Napi::Value MatToTensorSync(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    MatSource src = TakeMatSource(info);
-    TensorResult r = MatToTensor(src.mat, src.options);
-    return WrapTensorResult(info.Env(), r);
-  });
-}
-
-Napi::Value MatToTensorAsync(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    auto src = std::make_shared<MatSource>(TakeMatSource(info));
-    return PromiseWorker<TensorResult>::Start(
-        info.Env(), "tfcv.toTensor",
-        [src] {
-          TensorResult r = MatToTensor(src->mat, src->options);
-          src->mat.release();  // the worker's pin is no longer needed
-          return r;
-        },
-        WrapTensorResult);
-  });
+// matToTensor(mat, options)
+OpJob<TensorResult> PrepareMatToTensor(const Napi::CallbackInfo& info) {
+  auto src = std::make_shared<MatSource>(TakeMatSource(info));
+  return {[src] {
+            TensorResult r = MatToTensor(src->mat, src->options);
+            src->mat.release();  // the job's pin is no longer needed
+            return r;
+          },
+          WrapTensorResult};
 }
 
 struct TensorSource {
@@ -105,29 +94,17 @@ Napi::Value WrapMatResult(Napi::Env env, MatResult& r) {
   return out;
 }
 
-Napi::Value TensorToMatSync(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    TensorSource src = TakeTensorSource(info);
-    MatResult r = TensorToMat(src.tensor, src.options);
-    return WrapMatResult(info.Env(), r);
-  });
-}
-
-Napi::Value TensorToMatAsync(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    auto src = std::make_shared<TensorSource>(TakeTensorSource(info));
-    return PromiseWorker<MatResult>::Start(
-        info.Env(), "tfcv.toMat", [src] { return TensorToMat(src->tensor, src->options); }, WrapMatResult);
-  });
+// tensorToMat(tensor, options)
+OpJob<MatResult> PrepareTensorToMat(const Napi::CallbackInfo& info) {
+  auto src = std::make_shared<TensorSource>(TakeTensorSource(info));
+  return {[src] { return TensorToMat(src->tensor, src->options); }, WrapMatResult};
 }
 
 }  // namespace
 
 void RegisterConvertApi(Napi::Env env, Napi::Object exports) {
-  exports.Set("matToTensor", Napi::Function::New<MatToTensorSync>(env, "matToTensor"));
-  exports.Set("matToTensorAsync", Napi::Function::New<MatToTensorAsync>(env, "matToTensorAsync"));
-  exports.Set("tensorToMat", Napi::Function::New<TensorToMatSync>(env, "tensorToMat"));
-  exports.Set("tensorToMatAsync", Napi::Function::New<TensorToMatAsync>(env, "tensorToMatAsync"));
+  ExportOp(env, exports, "matToTensor", &PrepareMatToTensor);
+  ExportOp(env, exports, "tensorToMat", &PrepareTensorToMat);
 }
 
 }  // namespace tfcv

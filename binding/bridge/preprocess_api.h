@@ -1,4 +1,4 @@
-// Registers preprocess / preprocessAsync (bridge/preprocess_api.cc).
+// Registers preprocess / preprocessSync (bridge/preprocess_api.cc).
 #pragma once
 
 #include <napi.h>

@@ -1,5 +1,5 @@
 // Registration of the image operations on Mats (one file per family of operations).
-// Every operation is exported twice through ExportOp: `name` (sync) and `nameAsync`.
+// Every operation is exported twice through ExportOp: `name` (async) and `nameSync`.
 #pragma once
 
 #include <napi.h>

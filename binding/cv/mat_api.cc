@@ -1,5 +1,5 @@
 // Native entry points that create Mats from JS: from raw bytes (copy, or share with the JS
-// buffer pinned), zeros, and decoding an encoded image (sync and off the event loop).
+// buffer pinned), zeros, and decoding an encoded image (off the event loop and sync, ExportOp).
 #include "cv/mat_api.h"
 
 #include <cstring>
@@ -13,7 +13,7 @@
 #include "cv/foreign_allocator.h"
 #include "cv/image_decoder.h"
 #include "cv/mat_wrap.h"
-#include "workers/promise_worker.h"
+#include "workers/op_job.h"
 
 namespace tfcv {
 namespace {
@@ -76,7 +76,7 @@ Napi::Value MatZeros(const Napi::CallbackInfo& info) {
   });
 }
 
-// Reads (bytes, flags, maxPixels?, reduce?) of matDecode / matDecodeAsync.
+// Reads (bytes, flags, maxPixels?, reduce?) of matDecode.
 DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   DecodeRequest request;
   request.mode = ParseDecodeMode(info[1], "options.flags");
@@ -90,29 +90,16 @@ DecodeRequest DecodeArgs(const Napi::CallbackInfo& info) {
   return request;
 }
 
-// matDecode(bytes, flags, maxPixels?, reduce?) and matDecodeAsync(...), through
-// cv/image_decoder (limits, strict errors, TurboJPEG). The async form copies the encoded
-// bytes first (cheap next to decoding) so that nothing the caller does to its buffer
-// during the decode — overwrite, transfer, detach — can reach the worker.
-Napi::Value MatDecode(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    JsBytes bytes = ReadJsBytes(info[0], "data");
-    DecodeRequest request = DecodeArgs(info);
-    // Decoded in place: nothing else runs on the JS thread meanwhile.
-    return MatWrap::Wrap(info.Env(), DecodeImage(bytes.data, bytes.length, request, "data").mat);
-  });
-}
-
-Napi::Value MatDecodeAsync(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    JsBytes bytes = ReadJsBytes(info[0], "data");
-    DecodeRequest request = DecodeArgs(info);
-    auto encoded = std::make_shared<std::vector<uint8_t>>(bytes.data, bytes.data + bytes.length);
-    return PromiseWorker<cv::Mat>::Start(
-        info.Env(), "tfcv.decode",
-        [encoded, request] { return DecodeImage(encoded->data(), encoded->size(), request, "data").mat; },
-        [](Napi::Env env, cv::Mat& mat) -> Napi::Value { return MatWrap::Wrap(env, std::move(mat)); });
-  });
+// matDecode(bytes, flags, maxPixels?, reduce?), through cv/image_decoder (limits, strict
+// errors, TurboJPEG). The encoded bytes are copied first (cheap next to decoding) so that
+// nothing the caller does to its buffer during an async decode — overwrite, transfer,
+// detach — can reach the worker.
+OpJob<cv::Mat> PrepareDecode(const Napi::CallbackInfo& info) {
+  JsBytes bytes = ReadJsBytes(info[0], "data");
+  DecodeRequest request = DecodeArgs(info);
+  auto encoded = std::make_shared<std::vector<uint8_t>>(bytes.data, bytes.data + bytes.length);
+  return {[encoded, request] { return DecodeImage(encoded->data(), encoded->size(), request, "data").mat; },
+          [](Napi::Env env, cv::Mat& mat) -> Napi::Value { return MatWrap::Wrap(env, std::move(mat)); }};
 }
 
 }  // namespace
@@ -120,8 +107,7 @@ Napi::Value MatDecodeAsync(const Napi::CallbackInfo& info) {
 void RegisterMatApi(Napi::Env env, Napi::Object exports) {
   exports.Set("matFromBytes", Napi::Function::New<MatFromBytes>(env, "matFromBytes"));
   exports.Set("matZeros", Napi::Function::New<MatZeros>(env, "matZeros"));
-  exports.Set("matDecode", Napi::Function::New<MatDecode>(env, "matDecode"));
-  exports.Set("matDecodeAsync", Napi::Function::New<MatDecodeAsync>(env, "matDecodeAsync"));
+  ExportOp(env, exports, "matDecode", &PrepareDecode);
 }
 
 }  // namespace tfcv

@@ -1,5 +1,5 @@
 // Native entry points behind evaluate(): stacking the truth masks into a class-id tensor,
-// inline or on the libuv pool (the model's input comes from preprocess, bridge/). The
+// on the libuv pool or inline (ExportOp) (the model's input comes from preprocess, bridge/). The
 // Mats are pinned (their cv::Mat headers held) until the batch is built.
 #include "evaluate/evaluate_api.h"
 
@@ -11,7 +11,7 @@
 #include "cv/mat_wrap.h"
 #include "evaluate/mask_batch.h"
 #include "tf/tensor_wrap.h"
-#include "workers/promise_worker.h"
+#include "workers/op_job.h"
 
 namespace tfcv {
 namespace {
@@ -30,41 +30,24 @@ std::vector<cv::Mat> ReadMats(const Napi::Value& value, const std::string& argNa
   return mats;
 }
 
-Napi::Value WrapTensor(Napi::Env env, TensorRef& tensor) { return TensorWrap::Wrap(env, tensor, false); }
-
-template <typename Work>
-Napi::Value Run(const Napi::CallbackInfo& info, bool async, const char* name, Work work) {
-  if (!async) {
-    TensorRef tensor = work();
-    return WrapTensor(info.Env(), tensor);
-  }
-  return PromiseWorker<TensorRef>::Start(info.Env(), name, std::move(work), WrapTensor);
-}
-
 // evalMaskBatch(masks, { height, width, mode: 'binary'|'ids'|'auto' })
-template <bool Async>
-Napi::Value MaskBatch(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value {
-    auto masks = std::make_shared<std::vector<cv::Mat>>(ReadMats(info[0], "masks"));
-    Napi::Object o = ObjectArg(info[1], "spec");
-    MaskBatchSpec spec;
-    spec.height = IntArg(o.Get("height"), "spec.height", 1, 65536);
-    spec.width = IntArg(o.Get("width"), "spec.width", 1, 65536);
-    spec.mode = static_cast<MaskBatchMode>(ChoiceArg(o.Get("mode"), "spec.mode",
-                                                     {
-                                                         {"binary", static_cast<int>(MaskBatchMode::kBinary)},
-                                                         {"ids", static_cast<int>(MaskBatchMode::kIds)},
-                                                         {"auto", static_cast<int>(MaskBatchMode::kAuto)},
-                                                     }));
-    return Run(info, Async, "tfcv.evaluate.maskBatch", [masks, spec] { return MakeMaskBatch(*masks, spec); });
-  });
+OpJob<TensorRef> PrepareMaskBatch(const Napi::CallbackInfo& info) {
+  auto masks = std::make_shared<std::vector<cv::Mat>>(ReadMats(info[0], "masks"));
+  Napi::Object o = ObjectArg(info[1], "spec");
+  MaskBatchSpec spec;
+  spec.height = IntArg(o.Get("height"), "spec.height", 1, 65536);
+  spec.width = IntArg(o.Get("width"), "spec.width", 1, 65536);
+  spec.mode = ChoiceArg<MaskBatchMode>(
+      o.Get("mode"), "spec.mode",
+      {{"binary", MaskBatchMode::kBinary}, {"ids", MaskBatchMode::kIds}, {"auto", MaskBatchMode::kAuto}});
+  return {[masks, spec] { return MakeMaskBatch(*masks, spec); },
+          [](Napi::Env env, TensorRef& tensor) -> Napi::Value { return TensorWrap::Wrap(env, tensor, false); }};
 }
 
 }  // namespace
 
 void RegisterEvaluateApi(Napi::Env env, Napi::Object exports) {
-  exports.Set("evalMaskBatch", Napi::Function::New<MaskBatch<false>>(env, "evalMaskBatch"));
-  exports.Set("evalMaskBatchAsync", Napi::Function::New<MaskBatch<true>>(env, "evalMaskBatchAsync"));
+  ExportOp(env, exports, "evalMaskBatch", &PrepareMaskBatch);
 }
 
 }  // namespace tfcv

@@ -1,4 +1,4 @@
-// Registers the model-loading entry points and the NativeModel class.
+// Registers the model entry points (load, run: async and sync twins) and the NativeModel class.
 #pragma once
 
 #include <napi.h>

@@ -1,5 +1,6 @@
-// The JS-visible native Model: a handle (common/handle_wrap.h) on a ModelRef. Runs pin the model (and their input
-// tensors) natively, so dispose() takes effect for new calls at once and for the session
+// The JS-visible native Model: a handle (common/handle_wrap.h) on a ModelRef, with its
+// graph introspection. Runs (tf/model_api.cc, modelRun) pin the model and their input
+// tensors natively, so dispose() takes effect for new calls at once and for the session
 // when the last run in flight ends.
 #pragma once
 
@@ -21,18 +22,6 @@ class ModelWrap : public HandleWrap<ModelWrap, ModelRef> {
   explicit ModelWrap(const Napi::CallbackInfo& info) : HandleWrap(info) {}
 
  private:
-  struct RunJob {
-    ModelRef model;
-    std::vector<TF_Output> feeds;
-    std::vector<TensorRef> values;
-    std::vector<TF_Output> fetches;
-    std::string runOptions;
-  };
-  RunJob PrepareRun(const Napi::CallbackInfo& info);
-  static Napi::Value WrapOutputs(Napi::Env env, std::vector<TensorRef>& outputs);
-
-  Napi::Value Run(const Napi::CallbackInfo& info);
-  Napi::Value RunSync(const Napi::CallbackInfo& info);
   Napi::Value Operations(const Napi::CallbackInfo& info);
   Napi::Value OperationInputs(const Napi::CallbackInfo& info);
 };

@@ -1,8 +1,11 @@
-// One definition per native operation, two entry points: `name` runs inline on the JS
-// thread and `nameAsync` returns a Promise and runs the work on the libuv pool. A
-// `prepare` function reads and validates the JS arguments into plain values captured by
-// `work` (cv::Mat headers, TensorRefs: the inputs stay pinned until the job is gone), so
-// both twins share the same checks and the same OpenCV code and cannot drift apart.
+// The one way a native operation gets its sync/async twins: one definition, two entry
+// points, named as the facade names its methods: `name` returns a Promise and runs the
+// work on the libuv pool, `nameSync` runs it inline on the JS thread. A `prepare`
+// function reads and validates the JS arguments into plain values captured by `work`
+// (cv::Mat headers, TensorRefs, copies of JS bytes: the inputs stay pinned until the job
+// is gone), so both twins share the same checks and the same native code and cannot
+// drift apart. Operations on a native object (a Model's run) are ops too: the object is
+// their first argument, unwrapped by its type tag.
 #pragma once
 
 #include <napi.h>
@@ -27,27 +30,27 @@ using OpPrepare = OpJob<Result> (*)(const Napi::CallbackInfo&);
 
 template <typename Result>
 void ExportOp(Napi::Env env, Napi::Object exports, const std::string& name, OpPrepare<Result> prepare) {
+  const std::string syncName = name + "Sync";
   exports.Set(name, Napi::Function::New(
                         env,
-                        [prepare](const Napi::CallbackInfo& info) -> Napi::Value {
+                        [prepare, name](const Napi::CallbackInfo& info) -> Napi::Value {
                           return Guarded(info.Env(), [&]() -> Napi::Value {
                             OpJob<Result> job = prepare(info);
-                            Result result = job.work();
-                            return job.finish(info.Env(), result);
+                            return PromiseWorker<Result>::Start(info.Env(), name.c_str(), std::move(job.work),
+                                                                std::move(job.finish));
                           });
                         },
                         name));
-  const std::string asyncName = name + "Async";
-  exports.Set(asyncName, Napi::Function::New(
-                             env,
-                             [prepare, asyncName](const Napi::CallbackInfo& info) -> Napi::Value {
-                               return Guarded(info.Env(), [&]() -> Napi::Value {
-                                 OpJob<Result> job = prepare(info);
-                                 return PromiseWorker<Result>::Start(info.Env(), asyncName.c_str(), std::move(job.work),
-                                                                     std::move(job.finish));
-                               });
-                             },
-                             asyncName));
+  exports.Set(syncName, Napi::Function::New(
+                            env,
+                            [prepare](const Napi::CallbackInfo& info) -> Napi::Value {
+                              return Guarded(info.Env(), [&]() -> Napi::Value {
+                                OpJob<Result> job = prepare(info);
+                                Result result = job.work();
+                                return job.finish(info.Env(), result);
+                              });
+                            },
+                            syncName));
 }
 
 }  // namespace tfcv

@@ -56,7 +56,7 @@ export async function nms(
   options?: NmsOptions,
 ): Promise<Int32Array> {
   const args = nmsArgs(boxes, scores, options);
-  return withCallerStack(native.detectionNmsAsync(...args));
+  return withCallerStack(native.detectionNms(...args));
 }
 
 /** Synchronous twin of nms(). */
@@ -65,5 +65,5 @@ export function nmsSync(
   scores: Float32Array | Float64Array | readonly number[],
   options?: NmsOptions,
 ): Int32Array {
-  return native.detectionNms(...nmsArgs(boxes, scores, options));
+  return native.detectionNmsSync(...nmsArgs(boxes, scores, options));
 }

@@ -78,6 +78,6 @@ export async function buildInput(
   if (recipe.dtype === 'float32') spec.divisor = recipe.divisor;
   spec.shrinkInterpolation = 'area';
   const handles = images.map((m, i) => matHandle(m, `images[${i}]`));
-  const tensor = tensorFromNative(await withCallerStack(native.preprocessAsync(handles, spec)));
+  const tensor = tensorFromNative(await withCallerStack(native.preprocess(handles, spec)));
   return { feeds: { [recipe.key]: tensor }, tensor, height, width };
 }

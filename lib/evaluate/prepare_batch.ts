@@ -41,7 +41,7 @@ export function maskBatchSync(
   width: number,
 ): Tensor {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
-  return tensorFromNative(native.evalMaskBatch(handles, { height, width, mode: plan.maskMode }));
+  return tensorFromNative(native.evalMaskBatchSync(handles, { height, width, mode: plan.maskMode }));
 }
 
 async function maskBatch(
@@ -51,7 +51,7 @@ async function maskBatch(
   width: number,
 ): Promise<Tensor> {
   const handles = loaded.map((s, i) => matHandle(s.mask, `masks[${i}]`));
-  return tensorFromNative(await native.evalMaskBatchAsync(handles, { height, width, mode: plan.maskMode }));
+  return tensorFromNative(await native.evalMaskBatch(handles, { height, width, mode: plan.maskMode }));
 }
 
 type BatchTruth = TruthKind | 'none';

@@ -39,8 +39,8 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
     const batch = readBatch(yPred, 'yPred');
     return {
       count: batch.count,
-      sync: () => native.metricPixelSum(batch.handle),
-      async: () => native.metricPixelSumAsync(batch.handle),
+      sync: () => native.metricPixelSumSync(batch.handle),
+      async: () => native.metricPixelSum(batch.handle),
     };
   }
 

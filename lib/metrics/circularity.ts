@@ -65,8 +65,8 @@ export class Circularity extends Metric<CircularityResult> {
     };
     return {
       count: batch.count,
-      sync: () => checked(native.metricCircularity(batch.handle, t, mode)),
-      async: async () => checked(await native.metricCircularityAsync(batch.handle, t, mode)),
+      sync: () => checked(native.metricCircularitySync(batch.handle, t, mode)),
+      async: async () => checked(await native.metricCircularity(batch.handle, t, mode)),
     };
   }
 

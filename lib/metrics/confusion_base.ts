@@ -118,8 +118,8 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     };
     return {
       count: truth.count,
-      sync: () => native.metricConfusion(truth.handle, pred.handle, options),
-      async: () => native.metricConfusionAsync(truth.handle, pred.handle, options),
+      sync: () => native.metricConfusionSync(truth.handle, pred.handle, options),
+      async: () => native.metricConfusion(truth.handle, pred.handle, options),
     };
   }
 

@@ -250,8 +250,8 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     const predictions = packPredictions(predList, this.config.boxFormat);
     return {
       count: truthList.length,
-      sync: () => native.cocoMatch(truth, predictions),
-      async: () => native.cocoMatchAsync(truth, predictions),
+      sync: () => native.cocoMatchSync(truth, predictions),
+      async: () => native.cocoMatch(truth, predictions),
     };
   }
 

@@ -146,7 +146,7 @@ function fractionPlan(mask: unknown, options: ForegroundFractionOptions | undefi
 export async function foregroundFraction(mask: OneImage, options?: ForegroundFractionOptions): Promise<number> {
   const p = fractionPlan(mask, options);
   try {
-    return p.fraction(await native.metricPixelCountAsync(p.batch.handle, p.t, p.mode, 'mask'));
+    return p.fraction(await native.metricPixelCount(p.batch.handle, p.t, p.mode, 'mask'));
   } finally {
     p.image.release();
   }
@@ -156,7 +156,7 @@ export async function foregroundFraction(mask: OneImage, options?: ForegroundFra
 export function foregroundFractionSync(mask: OneImage, options?: ForegroundFractionOptions): number {
   const p = fractionPlan(mask, options);
   try {
-    return p.fraction(native.metricPixelCount(p.batch.handle, p.t, p.mode, 'mask'));
+    return p.fraction(native.metricPixelCountSync(p.batch.handle, p.t, p.mode, 'mask'));
   } finally {
     p.image.release();
   }

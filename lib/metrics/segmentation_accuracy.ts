@@ -86,13 +86,13 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
       count,
       sync: () =>
         join(
-          native.metricPixelCount(pred.handle, t, mode, 'yPred'),
-          truth ? native.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : null,
+          native.metricPixelCountSync(pred.handle, t, mode, 'yPred'),
+          truth ? native.metricPixelCountSync(truth.handle, 0, 'quiet', 'yTrue') : null,
         ),
       async: async () => {
         const [p, tr] = await Promise.all([
-          native.metricPixelCountAsync(pred.handle, t, mode, 'yPred'),
-          truth ? native.metricPixelCountAsync(truth.handle, 0, 'quiet', 'yTrue') : Promise.resolve(null),
+          native.metricPixelCount(pred.handle, t, mode, 'yPred'),
+          truth ? native.metricPixelCount(truth.handle, 0, 'quiet', 'yTrue') : Promise.resolve(null),
         ]);
         return join(p, tr);
       },

@@ -62,32 +62,32 @@ function maskArg(options: MeanOptions | undefined) {
 
 Mat.prototype.findContours = async function findContours(this: Mat, options?: FindContoursOptions): Promise<Contours> {
   const handle = matHandle(this);
-  return withCallerStack(native.findContoursAsync(handle, ...contourArgs(options)));
+  return withCallerStack(native.findContours(handle, ...contourArgs(options)));
 };
 Mat.prototype.findContoursSync = function findContoursSync(this: Mat, options?: FindContoursOptions): Contours {
-  return native.findContours(matHandle(this), ...contourArgs(options));
+  return native.findContoursSync(matHandle(this), ...contourArgs(options));
 };
 
 Mat.prototype.countNonZero = async function countNonZero(this: Mat): Promise<number> {
-  return withCallerStack(native.countNonZeroAsync(matHandle(this)));
+  return withCallerStack(native.countNonZero(matHandle(this)));
 };
 Mat.prototype.countNonZeroSync = function countNonZeroSync(this: Mat): number {
-  return native.countNonZero(matHandle(this));
+  return native.countNonZeroSync(matHandle(this));
 };
 
 Mat.prototype.mean = async function mean(this: Mat, options?: MeanOptions): Promise<number[]> {
   const handle = matHandle(this);
-  return withCallerStack(native.meanAsync(handle, maskArg(options)));
+  return withCallerStack(native.mean(handle, maskArg(options)));
 };
 Mat.prototype.meanSync = function meanSync(this: Mat, options?: MeanOptions): number[] {
-  return native.mean(matHandle(this), maskArg(options));
+  return native.meanSync(matHandle(this), maskArg(options));
 };
 
 Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: boolean }): Promise<Moments> {
   const handle = matHandle(this);
   const binary = v.optionsObject(options, 'options').binary === true;
-  return withCallerStack(native.momentsAsync(handle, binary));
+  return withCallerStack(native.moments(handle, binary));
 };
 Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
-  return native.moments(matHandle(this), v.optionsObject(options, 'options').binary === true);
+  return native.momentsSync(matHandle(this), v.optionsObject(options, 'options').binary === true);
 };

@@ -85,24 +85,20 @@ function writeArgs(
 
 Mat.prototype.encode = async function encode(this: Mat, format: ImageFormat, options?: EncodeOptions): Promise<Buffer> {
   const [f, quality, compression] = encodeArgs(format, options);
-  return withCallerStack(native.encodeAsync(matHandle(this), f, quality, compression));
+  return withCallerStack(native.encode(matHandle(this), f, quality, compression));
 };
 
 Mat.prototype.encodeSync = function encodeSync(this: Mat, format: ImageFormat, options?: EncodeOptions): Buffer {
   const [f, quality, compression] = encodeArgs(format, options);
-  return native.encode(matHandle(this), f, quality, compression);
+  return native.encodeSync(matHandle(this), f, quality, compression);
 };
 
 Mat.prototype.write = async function write(this: Mat, path: string, options?: WriteOptions): Promise<void> {
   const [file, f, quality, compression] = writeArgs(path, options);
-  await writeRegularFile(
-    file,
-    'path',
-    await withCallerStack(native.encodeAsync(matHandle(this), f, quality, compression)),
-  );
+  await writeRegularFile(file, 'path', await withCallerStack(native.encode(matHandle(this), f, quality, compression)));
 };
 
 Mat.prototype.writeSync = function writeSync(this: Mat, path: string, options?: WriteOptions): void {
   const [file, f, quality, compression] = writeArgs(path, options);
-  writeRegularFileSync(file, 'path', native.encode(matHandle(this), f, quality, compression));
+  writeRegularFileSync(file, 'path', native.encodeSync(matHandle(this), f, quality, compression));
 };

@@ -171,7 +171,7 @@ defineMatOp(
       throw new ArgumentError("code: expected a ColorConversion such as 'BGR2RGB', got undefined");
     return [v.oneOf(code, COLOR_CONVERSIONS, 'code', 'BGR2RGB')];
   },
-  { sync: native.cvtColor, async: native.cvtColorAsync },
+  { sync: native.cvtColorSync, async: native.cvtColor },
 );
 
 defineMatOp(
@@ -186,7 +186,7 @@ defineMatOp(
       perChannel,
     ];
   },
-  { sync: native.convertTo, async: native.convertToAsync },
+  { sync: native.convertToSync, async: native.convertTo },
 );
 
 defineMatOp(
@@ -198,7 +198,7 @@ defineMatOp(
     const beta = o.beta === undefined ? (norm === 'minmax' ? 1 : 0) : v.finiteNumber(o.beta, 'options.beta');
     return [norm, alpha, beta, o.dtype === undefined ? undefined : dtypeArg(o.dtype, 'options.dtype')];
   },
-  { sync: native.normalize, async: native.normalizeAsync },
+  { sync: native.normalizeSync, async: native.normalize },
 );
 
 // One number (every channel) or one per channel; the count is checked natively against the
@@ -212,7 +212,7 @@ defineMatOp(
   'inRange',
   (lower: unknown, upper: unknown): [number[], number[]] => [bounds(lower, 'lower'), bounds(upper, 'upper')],
   {
-    sync: native.inRange,
-    async: native.inRangeAsync,
+    sync: native.inRangeSync,
+    async: native.inRange,
   },
 );

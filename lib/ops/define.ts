@@ -10,7 +10,7 @@ type TwinMethod = { [K in keyof Mat & string]: `${K}Sync` extends keyof Mat ? K 
 
 /**
  * @internal `read` validates the method's arguments and returns the native ones (after the
- * Mat); `op` is the native twin, e.g. `{ sync: native.resize, async: native.resizeAsync }`.
+ * Mat); `op` is the native twin, e.g. `{ sync: native.resizeSync, async: native.resize }`.
  */
 export function defineMatOp<A extends unknown[]>(
   name: TwinMethod,

@@ -208,7 +208,7 @@ Mat.prototype.addWeighted = async function addWeighted(
   beta: number,
   options?: AddWeightedOptions,
 ) {
-  return new Mat(await withCallerStack(native.addWeightedAsync(...weightedArgs(this, alpha, other, beta, options))));
+  return new Mat(await withCallerStack(native.addWeighted(...weightedArgs(this, alpha, other, beta, options))));
 };
 
 Mat.prototype.addWeightedSync = function addWeightedSync(
@@ -218,5 +218,5 @@ Mat.prototype.addWeightedSync = function addWeightedSync(
   beta: number,
   options?: AddWeightedOptions,
 ) {
-  return new Mat(native.addWeighted(...weightedArgs(this, alpha, other, beta, options)));
+  return new Mat(native.addWeightedSync(...weightedArgs(this, alpha, other, beta, options)));
 };

@@ -151,11 +151,11 @@ function rotateArgs(degrees: unknown): [number] {
   return [degrees];
 }
 
-defineMatOp('resize', resizeArgs, { sync: native.resize, async: native.resizeAsync });
-defineMatOp('pad', padArgs, { sync: native.pad, async: native.padAsync });
-defineMatOp('letterbox', letterboxArgs, { sync: native.letterbox, async: native.letterboxAsync });
-defineMatOp('flip', flipArgs, { sync: native.flip, async: native.flipAsync });
-defineMatOp('rotate', rotateArgs, { sync: native.rotate, async: native.rotateAsync });
+defineMatOp('resize', resizeArgs, { sync: native.resizeSync, async: native.resize });
+defineMatOp('pad', padArgs, { sync: native.padSync, async: native.pad });
+defineMatOp('letterbox', letterboxArgs, { sync: native.letterboxSync, async: native.letterbox });
+defineMatOp('flip', flipArgs, { sync: native.flipSync, async: native.flip });
+defineMatOp('rotate', rotateArgs, { sync: native.rotateSync, async: native.rotate });
 
 function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy' | 'view'] {
   return [
@@ -167,12 +167,12 @@ function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy
 Mat.prototype.crop = async function crop(this: Mat, rect: Rect, options?: CropOptions): Promise<Mat> {
   const [r, mode] = cropMode(rect, options);
   if (mode === 'view') return this.roi(r);
-  return new Mat(await withCallerStack(native.cropAsync(matHandle(this), r)));
+  return new Mat(await withCallerStack(native.crop(matHandle(this), r)));
 };
 
 Mat.prototype.cropSync = function cropSync(this: Mat, rect: Rect, options?: CropOptions): Mat {
   const [r, mode] = cropMode(rect, options);
-  return mode === 'view' ? this.roi(r) : new Mat(native.crop(matHandle(this), r));
+  return mode === 'view' ? this.roi(r) : new Mat(native.cropSync(matHandle(this), r));
 };
 
 /** Where an image of size `source` lands when letterboxed into `target` (the same arithmetic as letterbox() and preprocess). */
