@@ -89,12 +89,12 @@ int ThresholdTypeArg(const Napi::Value& value, const std::string& name) {
 }
 
 int ThicknessArg(const Napi::Value& value, const std::string& name) {
-  if (value.IsString() && value.As<Napi::String>().Utf8Value() == "filled") return cv::FILLED;
+  if (value.IsString()) return ChoiceArg(value, name, {{"filled", cv::FILLED}});
   return IntArg(value, name, 1, 1000);
 }
 
 int LineTypeArg(const Napi::Value& value, const std::string& name) {
-  if (value.IsString() && value.As<Napi::String>().Utf8Value() == "aa") return cv::LINE_AA;
+  if (value.IsString()) return ChoiceArg(value, name, {{"aa", cv::LINE_AA}});
   int t = IntArg(value, name, 4, 8);
   if (t != 4 && t != 8) Fail(ErrorKind::kArgument, name + ": expected 4 | 8 | 'aa', got " + std::to_string(t));
   return t;

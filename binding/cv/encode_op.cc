@@ -17,20 +17,21 @@ namespace {
 struct Format {
   const char* name;
   const char* extension;
-  bool sixteenBit;  // also holds uint16
-  bool floats;      // also holds float32 / float64
+  bool sixteenBit;       // also holds uint16
+  bool floats;           // also holds float32 / float64
+  int qualityParam;      // the IMWRITE_ parameter options.quality sets, or -1
+  int compressionParam;  // the IMWRITE_ parameter options.compression sets, or -1
 };
 
-const Format kFormats[] = {
-    {"jpeg", ".jpg", false, false},  {"png", ".png", true, false},  {"bmp", ".bmp", false, false},
-    {"webp", ".webp", false, false}, {"tiff", ".tiff", true, true},
-};
+const Format kJpeg{"jpeg", ".jpg", false, false, cv::IMWRITE_JPEG_QUALITY, -1};
+const Format kPng{"png", ".png", true, false, -1, cv::IMWRITE_PNG_COMPRESSION};
+const Format kBmp{"bmp", ".bmp", false, false, -1, -1};
+const Format kWebp{"webp", ".webp", false, false, cv::IMWRITE_WEBP_QUALITY, -1};
+const Format kTiff{"tiff", ".tiff", true, true, -1, -1};
 
 const Format& FormatArg(const Napi::Value& value) {
-  std::string s = StringArg(value, "format");
-  for (const Format& f : kFormats)
-    if (s == f.name) return f;
-  Fail(ErrorKind::kArgument, "format: expected 'jpeg' | 'png' | 'bmp' | 'webp' | 'tiff', got '" + s + "'");
+  return *ChoiceArg<const Format*>(
+      value, "format", {{"jpeg", &kJpeg}, {"png", &kPng}, {"bmp", &kBmp}, {"webp", &kWebp}, {"tiff", &kTiff}});
 }
 
 OpJob<std::vector<uchar>> PrepareEncode(const Napi::CallbackInfo& info) {
@@ -46,19 +47,16 @@ OpJob<std::vector<uchar>> PrepareEncode(const Napi::CallbackInfo& info) {
   std::vector<int> params;
   if (!info[2].IsUndefined()) {
     int quality = IntArg(info[2], "options.quality", 1, 100);
-    if (std::string(format.name) == "jpeg")
-      params = {cv::IMWRITE_JPEG_QUALITY, quality};
-    else if (std::string(format.name) == "webp")
-      params = {cv::IMWRITE_WEBP_QUALITY, quality};
-    else
+    if (format.qualityParam < 0)
       Fail(ErrorKind::kArgument,
            "options.quality: only for 'jpeg' and 'webp', got format '" + std::string(format.name) + "'");
+    params = {format.qualityParam, quality};
   }
   if (!info[3].IsUndefined()) {
     int level = IntArg(info[3], "options.compression", 0, 9);
-    if (std::string(format.name) != "png")
+    if (format.compressionParam < 0)
       Fail(ErrorKind::kArgument, "options.compression: only for 'png', got format '" + std::string(format.name) + "'");
-    params = {cv::IMWRITE_PNG_COMPRESSION, level};
+    params = {format.compressionParam, level};
   }
   const char* extension = format.extension;
   const char* name = format.name;
