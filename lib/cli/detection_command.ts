@@ -17,12 +17,11 @@ import { MeanAveragePrecision, MeanAveragePrecisionResult } from '../metrics/mea
 import { Model } from '../model';
 import { ResizeMode } from '../preprocess_spec';
 import { HtmlReport } from '../report/html_report';
-import { versions } from '../stats';
 import { CliError, EXIT_OK, usageError } from './cli_error';
 import { CliIo } from './io';
 import { ProgressDisplay } from './progress';
 import { formatNumber, tableRows } from './results_table';
-import { ResultsFile, writeResultsFile } from './results_file';
+import { printSkipped, printTiming, writeEvaluationResults } from './evaluation_output';
 
 export interface DetectionCommandOptions {
   model: string;
@@ -189,34 +188,11 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
       );
     }
   }
-  const t = result.timing;
-  io.stdout.write(
-    `\n${(t.totalMs / 1000).toFixed(2)} s, ${t.imagesPerSecond.toFixed(1)} images/s; busy time per stage: ` +
-      `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
-  );
-  if (result.skipped.length > 0)
-    io.stderr.write(
-      `skipped ${result.skipped.length} file(s):\n${result.skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`,
-    );
+  printTiming(io, result.timing);
+  printSkipped(io, result.skipped);
   if (o.json !== undefined) {
-    const file: ResultsFile = {
-      tfcv: versions().tfcv,
-      command: 'evaluate',
-      model: modelDir,
-      signature: o.signature ?? null,
-      output: o.boxes,
-      images: resolve(o.images),
-      masks: null,
-      shards: shard ? [shard] : [],
-      count: result.images,
-      results: result.metrics,
-      states: result.states,
-      perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
-      skipped: result.skipped.map((s) => ({ file: s.id, error: s.error })),
-      timing: result.timing,
-    };
-    writeResultsFile(resolve(o.json), file);
-    io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);
+    const source = { model: modelDir, signature: o.signature ?? null, output: o.boxes, images: resolve(o.images) };
+    writeEvaluationResults(io, resolve(o.json), { ...source, masks: null, shard }, result, result.skipped);
   }
   if (report) {
     try {

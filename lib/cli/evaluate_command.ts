@@ -12,13 +12,12 @@ import { EmptyPolicy } from '../metrics/options';
 import { Metric } from '../metrics/metric';
 import { Model } from '../model';
 import { HtmlReport } from '../report/html_report';
-import { versions } from '../stats';
 import { CliError, EXIT_OK, usageError } from './cli_error';
 import { DetectionCommandOptions, detectionCommand } from './detection_command';
 import { CliIo } from './io';
 import { ProgressDisplay } from './progress';
 import { renderTable, tableRows } from './results_table';
-import { ResultsFile, writeResultsFile } from './results_file';
+import { printSkipped, printTiming, writeEvaluationResults } from './evaluation_output';
 
 export interface EvaluateCommandOptions extends Partial<Omit<DetectionCommandOptions, keyof EvaluateCommonOptions>> {
   model: string;
@@ -176,35 +175,11 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   );
   const rows = tableRows(result.metrics, result.states);
   io.stdout.write(renderTable(rows));
-  const t = result.timing;
-  io.stdout.write(
-    `\n${(t.totalMs / 1000).toFixed(2)} s, ${t.imagesPerSecond.toFixed(1)} images/s; busy time per stage: ` +
-      `decode ${t.stages.decode.toFixed(0)} ms, preprocess ${t.stages.preprocess.toFixed(0)} ms, run ${t.stages.run.toFixed(0)} ms, metrics ${t.stages.metrics.toFixed(0)} ms\n`,
-  );
-  if (skipped.length > 0) {
-    io.stderr.write(
-      `skipped ${skipped.length} file${skipped.length > 1 ? 's' : ''}:\n${skipped.map((s) => `  ${s.id}: ${s.error}`).join('\n')}\n`,
-    );
-  }
+  printTiming(io, result.timing);
+  printSkipped(io, skipped);
   if (o.json !== undefined) {
-    const data: ResultsFile = {
-      tfcv: versions().tfcv,
-      command: 'evaluate',
-      model: modelDir,
-      signature: o.signature ?? null,
-      output: result.output,
-      images: imagesDir,
-      masks: masksDir ?? null,
-      shards: shard ? [shard] : [],
-      count: result.images,
-      results: result.metrics,
-      states: result.states,
-      perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
-      skipped: skipped.map((s) => ({ file: s.id, error: s.error })),
-      timing: result.timing,
-    };
-    writeResultsFile(resolve(o.json), data);
-    io.stdout.write(`wrote ${path.relative(io.cwd, resolve(o.json))}\n`);
+    const source = { model: modelDir, signature: o.signature ?? null, output: result.output, images: imagesDir };
+    writeEvaluationResults(io, resolve(o.json), { ...source, masks: masksDir ?? null, shard }, result, skipped);
   }
   if (report) {
     let file: string;
