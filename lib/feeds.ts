@@ -12,6 +12,7 @@ import { toTensorSync } from './convert';
 import { TensorSpec } from './signature';
 import { Tensor } from './tensor';
 import * as v from './validate';
+import { TwinSteps, driveAsync, driveSync } from './twin_steps';
 
 /** A typed array (or string array) with its shape. */
 export interface ArrayFeed {
@@ -183,26 +184,20 @@ export interface PreprocessedFeeds {
   made: Tensor[];
 }
 
-/**
- * @internal Applies run's `preprocess` spec to every Mat / encoded-image feed (one image
- * each, batch 1) with `make` (preprocess or preprocessSync).
- */
-export async function preprocessFeeds(
-  feeds: Feeds,
-  spec: unknown,
-  make: (image: Mat | Uint8Array) => Tensor | Promise<Tensor>,
-): Promise<PreprocessedFeeds> {
+// The body both twins below run (lib/twin_steps.ts): yields each image feed, receives its tensor.
+function* feedSteps(feeds: Feeds, spec: unknown): TwinSteps<Mat | Uint8Array, Tensor, PreprocessedFeeds> {
   const keys = imageKeysFor(feeds, spec);
   const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
   try {
     for (const key of keys) {
+      let tensor: Tensor;
       try {
-        const tensor = await make((feeds as Record<string, Mat | Uint8Array>)[key]!);
-        out.made.push(tensor);
-        out.feeds[key] = tensor;
+        tensor = yield (feeds as Record<string, Mat | Uint8Array>)[key]!;
       } catch (error) {
         throw named(key, error);
       }
+      out.made.push(tensor);
+      out.feeds[key] = tensor;
     }
   } catch (error) {
     for (const t of out.made) t.dispose();
@@ -211,27 +206,23 @@ export async function preprocessFeeds(
   return out;
 }
 
-/** @internal Synchronous twin of preprocessFeeds. */
+/**
+ * @internal Applies run's `preprocess` spec to every Mat / encoded-image feed (one image
+ * each, batch 1) with `make` (preprocess), one image after the other.
+ */
+export function preprocessFeeds(
+  feeds: Feeds,
+  spec: unknown,
+  make: (image: Mat | Uint8Array) => Promise<Tensor>,
+): Promise<PreprocessedFeeds> {
+  return driveAsync(feedSteps(feeds, spec), make);
+}
+
+/** @internal Synchronous twin of preprocessFeeds (`make`: preprocessSync). */
 export function preprocessFeedsSync(
   feeds: Feeds,
   spec: unknown,
   make: (image: Mat | Uint8Array) => Tensor,
 ): PreprocessedFeeds {
-  const keys = imageKeysFor(feeds, spec);
-  const out: PreprocessedFeeds = { feeds: { ...feeds }, made: [] };
-  try {
-    for (const key of keys) {
-      try {
-        const tensor = make((feeds as Record<string, Mat | Uint8Array>)[key]!);
-        out.made.push(tensor);
-        out.feeds[key] = tensor;
-      } catch (error) {
-        throw named(key, error);
-      }
-    }
-  } catch (error) {
-    for (const t of out.made) t.dispose();
-    throw error;
-  }
-  return out;
+  return driveSync(feedSteps(feeds, spec), make);
 }
