@@ -5,6 +5,8 @@
 // the INFO level is filtered (TF_CPP_MIN_LOG_LEVEL >= 1; lib/native.ts sets 2 unless the user
 // chose), then hands Node-API registration to the core. Load errors come back through
 // dlerror() and are thrown with the loader's own text. Only libc: it must load anywhere.
+// In a worker_thread, process.env is a copy, so lib/native.ts's default never reaches the
+// process environment TensorFlow reads: the front sets the same default there, once.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <node_api.h>
@@ -22,6 +24,12 @@ using RegisterFn = napi_value (*)(napi_env, napi_value);
 std::mutex g_mutex;
 void* g_core = nullptr;
 std::string g_error;
+
+// tfcv's default log level (errors only) in the process environment, unless the user set
+// one there. Runs before libtensorflow is loaded, so no TensorFlow thread reads the
+// environment meanwhile. On the main thread lib/native.ts has already set it (process.env
+// writes through); only a first load inside a worker_thread gets here with it unset.
+void DefaultLogLevel() { setenv("TF_CPP_MIN_LOG_LEVEL", "2", 0); }
 
 bool InfoLogsFiltered() {
   const char* level = getenv("TF_CPP_MIN_LOG_LEVEL");
@@ -42,6 +50,7 @@ void LoadCore() {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_core != nullptr) return;
   const std::string path = CorePath();
+  DefaultLogLevel();
   int saved = -1;
   if (InfoLogsFiltered()) {
     fflush(stderr);

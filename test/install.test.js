@@ -31,6 +31,28 @@ describe('install: quiet by default, tfcv doctor', () => {
     assert.match(verbose.stderr, /oneDNN/);
   });
 
+  it('a first load inside a worker_thread is quiet too (its process.env is only a copy)', () => {
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker(\`
+        const tfcv = require(\${JSON.stringify(${JSON.stringify(root)})});
+        const model = tfcv.loadSavedModelSync(\${JSON.stringify(${JSON.stringify(path.join(root, 'test/fixtures/models/segnet'))})});
+        const image = tfcv.Tensor.from(new Float32Array(64 * 64 * 3), { shape: [1, 64, 64, 3] });
+        model.runSync({ image });
+        require('node:worker_threads').parentPort.postMessage(process.env.TF_CPP_MIN_LOG_LEVEL);
+      \`, { eval: true });
+      w.on('message', (level) => console.log('worker level', level));
+    `;
+    const quiet = run(['-e', script], { TF_CPP_MIN_LOG_LEVEL: undefined });
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(quiet.stdout, /worker level 2/);
+    assert.equal(quiet.stderr, '');
+    // The user's level in the process environment still wins: the same load is verbose at 0.
+    const verbose = run(['-e', script], { TF_CPP_MIN_LOG_LEVEL: '0' });
+    assert.equal(verbose.status, 0, verbose.stderr);
+    assert.match(verbose.stderr, /oneDNN|Reading SavedModel/);
+  });
+
   it("a TensorFlow error still carries TensorFlow's own text", async () => {
     await assert.rejects(tfcv.loadSavedModel(path.join(root, 'test/fixtures/images')), (e) => {
       assert.match(e.message, /SavedModel|saved_model|Could not find/i);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lint step: the C++ of binding/ and bench/native/ is formatted by clang-format (.clang-format
+// Lint step: the C++ of binding/, loader/ and bench/native/ is formatted by clang-format (.clang-format
 // at the root). `--fix` rewrites the files instead of checking them.
 'use strict';
 const fs = require('node:fs');
@@ -20,7 +20,7 @@ function* sources(dir) {
   }
 }
 
-const files = [...sources(path.join(root, 'binding')), ...sources(path.join(root, 'bench', 'native'))];
+const files = ['binding', 'loader', path.join('bench', 'native')].flatMap((dir) => [...sources(path.join(root, dir))]);
 const args = fix ? ['-i', ...files] : ['--dry-run', '--Werror', ...files];
 const result = spawnSync('clang-format', args, { stdio: 'inherit' });
 if (result.error) {
