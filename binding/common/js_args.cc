@@ -35,6 +35,14 @@ Napi::Object ObjectArg(const Napi::Value& v, const std::string& name) {
   return v.As<Napi::Object>();
 }
 
+std::vector<std::string> StringListArg(const Napi::Value& v, const std::string& name) {
+  if (!v.IsArray()) Fail(ErrorKind::kArgument, name + ": expected an array of strings");
+  Napi::Array a = v.As<Napi::Array>();
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(StringArg(a.Get(i), name + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 const DType& DTypeArg(const Napi::Value& v, const std::string& name) {
   std::string s = StringArg(v, name);
   const DType* d = DTypeByName(s);

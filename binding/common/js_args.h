@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/shape.h"
 #include "common/dtype.h"
@@ -20,6 +21,8 @@ double NumberArg(const Napi::Value& v, const std::string& name);
 int IntArg(const Napi::Value& v, const std::string& name, int min, int max);
 bool BoolArg(const Napi::Value& v, const std::string& name);
 Napi::Object ObjectArg(const Napi::Value& v, const std::string& name);
+// An array of strings; an element that is not one is named as `name[i]`.
+std::vector<std::string> StringListArg(const Napi::Value& v, const std::string& name);
 const DType& DTypeArg(const Napi::Value& v, const std::string& name);
 Shape ShapeArg(const Napi::Value& v, const std::string& name);
 

@@ -34,10 +34,7 @@ struct LoadResult {
 SavedModelRequest ReadSavedModelRequest(const Napi::CallbackInfo& info) {
   SavedModelRequest r;
   r.dir = StringArg(info[0], "dir");
-  if (!info[1].IsArray()) Fail(ErrorKind::kArgument, "options.tags: expected an array of strings");
-  Napi::Array tags = info[1].As<Napi::Array>();
-  for (uint32_t i = 0; i < tags.Length(); ++i)
-    r.tags.push_back(StringArg(tags.Get(i), "options.tags[" + std::to_string(i) + "]"));
+  r.tags = StringListArg(info[1], "options.tags");
   r.config = OptionalBytes(info[2], "config");
   return r;
 }
@@ -68,14 +65,6 @@ OpJob<LoadResult> PrepareLoadFrozenGraph(const Napi::CallbackInfo& info) {
   return {[graph, config] { return LoadResult{ModelCore::LoadFrozenGraph(*graph, *config), ""}; }, WrapLoad};
 }
 
-std::vector<std::string> StringList(const Napi::Value& v, const std::string& name) {
-  if (!v.IsArray()) Fail(ErrorKind::kArgument, name + ": expected an array of strings");
-  Napi::Array a = v.As<Napi::Array>();
-  std::vector<std::string> out;
-  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(StringArg(a.Get(i), name + "[" + std::to_string(i) + "]"));
-  return out;
-}
-
 // What a run pins: the model and its input tensors, until TensorFlow is done with them.
 struct RunRequest {
   ModelRef model;
@@ -97,11 +86,11 @@ Napi::Value WrapOutputs(Napi::Env env, std::vector<TensorRef>& outputs) {
 OpJob<std::vector<TensorRef>> PrepareModelRun(const Napi::CallbackInfo& info) {
   auto req = std::make_shared<RunRequest>();
   req->model = ModelWrap::FromValue(info[0], "model").Ref("model");
-  std::vector<std::string> feedNames = StringList(info[1], "feeds");
+  std::vector<std::string> feedNames = StringListArg(info[1], "feeds");
   if (!info[2].IsArray()) Fail(ErrorKind::kArgument, "feeds: expected an array of Tensors");
   Napi::Array tensors = info[2].As<Napi::Array>();
   if (tensors.Length() != feedNames.size()) Fail(ErrorKind::kArgument, "feeds: names and tensors differ in length");
-  std::vector<std::string> fetchNames = StringList(info[3], "outputs");
+  std::vector<std::string> fetchNames = StringListArg(info[3], "outputs");
   for (size_t i = 0; i < feedNames.size(); ++i) {
     const std::string label = "feed '" + feedNames[i] + "'";
     req->feeds.push_back(req->model->Resolve(feedNames[i], label));
