@@ -6,9 +6,11 @@
 'use strict';
 const client = require('prom-client');
 
-/** A counter whose value is read from `read()` at scrape time (a monotonic source). */
-function readCounter(registry, name, help, read, labelNames = []) {
-  return new client.Counter({
+// A metric whose value is read from `read()` at scrape time: a number, or one number per
+// value of its single label. `put` is how the metric takes a value (inc for a Counter fed
+// from a monotonic source, set for a Gauge).
+function readMetric(Metric, put, registry, name, help, read, labelNames = []) {
+  return new Metric({
     name,
     help,
     labelNames,
@@ -16,26 +18,14 @@ function readCounter(registry, name, help, read, labelNames = []) {
     collect() {
       this.reset();
       const value = read();
-      if (typeof value === 'number') this.inc(value);
-      else for (const [label, v] of Object.entries(value)) this.inc({ [labelNames[0]]: label }, v);
+      if (typeof value === 'number') put(this, value);
+      else for (const [label, v] of Object.entries(value)) put(this, { [labelNames[0]]: label }, v);
     },
   });
 }
 
-function readGauge(registry, name, help, read, labelNames = []) {
-  return new client.Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      const value = read();
-      if (typeof value === 'number') this.set(value);
-      else for (const [label, v] of Object.entries(value)) this.set({ [labelNames[0]]: label }, v);
-    },
-  });
-}
+const readCounter = (...args) => readMetric(client.Counter, (m, ...value) => m.inc(...value), ...args);
+const readGauge = (...args) => readMetric(client.Gauge, (m, ...value) => m.set(...value), ...args);
 
 /**
  * state: { inFlight(), uploads(), batcher() -> Batcher | null }.

@@ -191,8 +191,15 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
   printTiming(io, result.timing);
   printSkipped(io, result.skipped);
   if (o.json !== undefined) {
-    const source = { model: modelDir, signature: o.signature ?? null, output: o.boxes, images: resolve(o.images) };
-    writeEvaluationResults(io, resolve(o.json), { ...source, masks: null, shard }, result, result.skipped);
+    const source = {
+      model: modelDir,
+      signature: o.signature ?? null,
+      output: o.boxes,
+      images: resolve(o.images),
+      masks: null,
+      shard,
+    };
+    writeEvaluationResults(io, resolve(o.json), source, result, result.skipped);
   }
   if (report) {
     try {

@@ -178,8 +178,15 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   printTiming(io, result.timing);
   printSkipped(io, skipped);
   if (o.json !== undefined) {
-    const source = { model: modelDir, signature: o.signature ?? null, output: result.output, images: imagesDir };
-    writeEvaluationResults(io, resolve(o.json), { ...source, masks: masksDir ?? null, shard }, result, skipped);
+    const source = {
+      model: modelDir,
+      signature: o.signature ?? null,
+      output: result.output,
+      images: imagesDir,
+      masks: masksDir ?? null,
+      shard,
+    };
+    writeEvaluationResults(io, resolve(o.json), source, result, skipped);
   }
   if (report) {
     let file: string;
