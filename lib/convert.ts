@@ -39,10 +39,8 @@ function readCommon(options: ConversionOptions | undefined) {
   const o = v.optionsObject(options, 'options');
   const mode = v.oneOf(o.mode, MODES, 'options.mode', 'copy');
   const fallback = v.oneOf(o.fallback, ['copy', 'throw'] as const, 'options.fallback', 'copy');
-  if (o.onCopy !== undefined && typeof o.onCopy !== 'function') {
-    throw new TypeError(`options.onCopy: expected a function, got ${v.describe(o.onCopy)}`);
-  }
-  return { mode, fallback, onCopy: o.onCopy, o };
+  const onCopy = v.optionalFunction<NonNullable<ConversionOptions['onCopy']>>(o.onCopy, 'options.onCopy');
+  return { mode, fallback, onCopy, o };
 }
 
 function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
