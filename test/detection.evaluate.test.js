@@ -118,6 +118,7 @@ describe('detection evaluation', () => {
     assert.equal(auto.code, 0, auto.stderr);
     assert.match(auto.stdout, /evaluated \(shard 2\/3 of 24 images\)/);
     const explicit = await cli(cocoArgs(['--shard', '2/3', '--json', path.join(dir, 'explicit.json')]));
+    assert.equal(explicit.code, 0, explicit.stderr);
     const read = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).results;
     assert.deepEqual(read('auto.json'), read('explicit.json'));
     const missing = await run(cocoArgs(['--shard', 'auto']), {});
