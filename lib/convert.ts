@@ -1,4 +1,4 @@
-// The bridge between Mat and Tensor, with explicit ownership (DESIGN.md): 'copy' (default),
+// The bridge between Mat and Tensor, with explicit ownership (docs/design.md, "Ownership"): 'copy' (default),
 // 'share' (zero-copy; the new object keeps the old owner alive; a Mat over tensor memory is
 // read-only) and 'move' (ownership handed over; the source is disposed at once). A share or
 // move that cannot be honoured falls back to a copy (reported through `onCopy` and
