@@ -4,6 +4,7 @@
 // The addon is loaded lazily so a broken install is described, not crashed on.
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeOneDnn, oneDnn } from '../onednn';
 import { CliError } from './cli_error';
 import { CliIo } from './io';
 import { packageRoot } from './setup_command';
@@ -80,6 +81,7 @@ export async function doctorCommand(io: CliIo): Promise<number> {
     'OpenCV',
     `${versions.opencv} ${cvFiles.length ? `system, shared: ${cvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`,
   );
+  out('oneDNN', describeOneDnn(oneDnn()));
   out('status', 'ok');
   return 0;
 }
