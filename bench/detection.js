@@ -14,6 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const tfcv = require('../dist');
+const setup = require('./lib/setup');
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name, fallback) => {
@@ -141,14 +142,6 @@ async function tfcvMap(data, sync) {
   return { ms: performance.now() - t0, stats: r.stats };
 }
 
-function findPython() {
-  const python = path.join(process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv'), 'venv/bin/python');
-  for (const p of [python, 'python3']) {
-    if (spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0) return p;
-  }
-  return null;
-}
-
 function runPython(python, args) {
   const r = spawnSync(python, [path.join(__dirname, 'python/detection_baselines.py'), ...args.map(String)], {
     encoding: 'utf8',
@@ -165,6 +158,9 @@ function buildCpp() {
   const stale =
     !fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(source, 'nms_baseline.cc')).mtimeMs;
   if (stale) {
+    // cv::dnn::NMSBoxes lives in OpenCV's dnn module, which tfcv itself does not need.
+    const dnn = setup.aptPackages(['libopencv-dnn-dev']);
+    if (dnn.error) return { error: `the C++ baseline needs OpenCV's dnn module: ${dnn.error}` };
     for (const args of [
       ['-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release'],
       ['--build', build],
@@ -172,7 +168,12 @@ function buildCpp() {
       const r = spawnSync('cmake', args, { encoding: 'utf8' });
       if (r.status !== 0)
         return {
-          error: `the C++ baseline did not build (needs libopencv-dnn-dev): ${(r.stderr || '').trim().split('\n').pop()}`,
+          error: `the C++ baseline did not build (cmake ${args[0]} exit ${r.status}): ${(r.stderr || '')
+            .trim()
+            .split('\n')
+            .filter((l) => /error|Error|not found/.test(l))
+            .slice(0, 2)
+            .join(' ')}`,
         };
     }
   }
@@ -209,7 +210,9 @@ async function main() {
     writeCoco(images, json);
     const data = typed(images);
     const nmsInput = makeNmsInput(dir);
-    const python = findPython();
+    // The bench venv (scripts/fixtures/setup_venv.sh) brings numpy, cv2 and pycocotools.
+    const venv = setup.python();
+    const python = venv.python ?? null;
     const cpp = buildCpp();
     const ms = {
       tfcvAsync: [],
@@ -244,7 +247,7 @@ async function main() {
             values.faster = py['faster-coco-eval'].stats;
           } else notes.faster = py['faster-coco-eval']?.error;
         }
-      } else notes.python = 'no Python with numpy (scripts/fixtures/setup_venv.sh)';
+      } else if (!python) notes.python = venv.error;
 
       for (let p = 0; p < NMS_PASSES; p++) {
         let t0 = performance.now();

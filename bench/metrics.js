@@ -16,6 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const tfcv = require('../dist');
+const setup = require('./lib/setup');
 const { native } = require('../dist/native');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -139,18 +140,6 @@ function cppRound(cpp, files) {
   cpp.values = { circularity: out.circularity_mean, meanIoU: out.mean_iou };
 }
 
-function findPython() {
-  const candidates = [
-    path.join(process.env.TFCV_CACHE || path.join(os.homedir(), '.cache/tfcv'), 'venv/bin/python'),
-    'python3',
-  ];
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import cv2, numpy'], { encoding: 'utf8' });
-    if (r.status === 0) return { python };
-  }
-  return { error: 'n/a: no Python with cv2 and numpy (run scripts/fixtures/setup_venv.sh for the fixture venv)' };
-}
-
 /** One Python pass of the cv2 loop and the NumPy loop; Keras (seconds per pass) in the first round only. */
 function pythonRound(py, files, round) {
   if (py.error) return;
@@ -218,7 +207,8 @@ async function main() {
       ms: {},
     };
     const cppState = buildCpp();
-    const found = findPython();
+    // The bench venv (scripts/fixtures/setup_venv.sh) brings cv2, numpy and TensorFlow (Keras).
+    const found = setup.python();
     const pyState = found.error
       ? found
       : { python: found.python, ms: { circularity: [], numpyMeanIoU: [], kerasMeanIoU: [] } };
