@@ -22,6 +22,7 @@ import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './sessio
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
 import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
+import { optionKeys, OptionKeys } from './option_keys';
 import * as v from './validate';
 
 export interface LoadOptions extends SessionOptions {
@@ -55,6 +56,17 @@ export interface RunOptions {
 }
 
 export type Outputs = Record<string, Tensor>;
+
+const sessionTable = { intraOpThreads: true, interOpThreads: true, xla: true, warmup: true } as const;
+const LOAD_FROZEN_KEYS = optionKeys<LoadOptions>('loadFrozenGraph', sessionTable);
+const LOAD_SAVED_KEYS = optionKeys<SavedModelOptions>('loadSavedModel', {
+  ...sessionTable,
+  tags: true,
+  signature: true,
+});
+const runTable = { outputs: true, signature: true, timeoutMs: true, preprocess: true } as const;
+const RUN_KEYS = optionKeys<RunOptions>('model.run', { ...runTable, signal: true });
+const RUN_SYNC_KEYS = optionKeys<Omit<RunOptions, 'signal'>>('model.runSync', runTable);
 
 // Only this module creates Models: the constructor wants this token, so `new Model(...)`
 // from user code is an ArgumentError rather than a half-built object.
@@ -159,7 +171,7 @@ export class Model {
 
   /** Runs the model on the libuv pool. Resolves with the requested outputs, owned by the caller. */
   async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, RUN_KEYS);
     const signal = o.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
@@ -212,7 +224,7 @@ export class Model {
 
   /** Runs the model on the calling thread (blocks the event loop; for scripts). */
   runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, RUN_SYNC_KEYS);
     const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
     const fed: PreprocessedFeeds =
       o.preprocess === undefined
@@ -380,8 +392,8 @@ function graphBytes(graph: unknown): Uint8Array {
   return graph;
 }
 
-function readLoadOptions(options: LoadOptions | undefined) {
-  const o = v.optionsObject(options, 'options');
+function readLoadOptions(options: LoadOptions | undefined, keys: OptionKeys<LoadOptions> = LOAD_FROZEN_KEYS) {
+  const o = v.optionsObject(options, keys);
   if (o.warmup !== undefined && typeof o.warmup !== 'boolean')
     throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
   return { config: encodeSessionOptions(o), warmup: o.warmup === true };
@@ -427,7 +439,7 @@ function readSavedModelOptions(dir: string, options: SavedModelOptions | undefin
   if (typeof dir !== 'string' || dir.length === 0)
     throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
   checkSavedModelFiles(dir);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, LOAD_SAVED_KEYS);
   const tags = o.tags ?? ['serve'];
   if (
     !Array.isArray(tags) ||
@@ -438,7 +450,7 @@ function readSavedModelOptions(dir: string, options: SavedModelOptions | undefin
   const signature = o.signature ?? 'serving_default';
   if (typeof signature !== 'string')
     throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
-  return { tags, signature, ...readLoadOptions(o) };
+  return { tags, signature, ...readLoadOptions(o, LOAD_SAVED_KEYS) };
 }
 
 export const loadSavedModel = Model.loadSavedModel;

@@ -4,6 +4,7 @@ import { ArgumentError, DisposedError } from '../errors';
 import { Metric } from '../metrics/metric';
 import { Model } from '../model';
 import { TensorSpec } from '../signature';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import type { EvaluateOptions } from './evaluate';
 import { InputRecipe, defaultRecipe } from './input_plan';
@@ -78,12 +79,30 @@ function iterate(dataset: unknown): { iterator: Iterator<Sample> | AsyncIterator
   throw new ArgumentError(`dataset: expected an iterable or async iterable of samples, got ${v.describe(dataset)}`);
 }
 
+/** @internal The keys of evaluate()'s options. */
+export const EVALUATE_KEYS = optionKeys<EvaluateOptions>('evaluate', {
+  batchSize: true,
+  concurrency: true,
+  signature: true,
+  output: true,
+  preprocess: true,
+  channelOrder: true,
+  pixelDivisor: true,
+  masks: true,
+  onError: true,
+  onProgress: true,
+  onBatch: true,
+  signal: true,
+  total: true,
+  detection: true,
+});
+
 /**
  * @internal A detection evaluation's arguments (options.detection given), checked as
  * planEvaluation checks them, for evaluate_detection.ts; null for a segmentation evaluation.
  */
 export function planDetection(model: unknown, dataset: unknown, metrics: unknown, options: unknown) {
-  const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
+  const o = v.optionsObject(options as EvaluateOptions | undefined, EVALUATE_KEYS);
   if (o.detection === undefined) return null;
   const c = planCommon(model, metrics, o);
   const total =
@@ -107,7 +126,7 @@ export function planDetection(model: unknown, dataset: unknown, metrics: unknown
 
 /** @internal evaluate()'s arguments, checked in the order the errors are documented. */
 export function planEvaluation(model: unknown, dataset: unknown, metrics: unknown, options: unknown): EvaluatePlan {
-  const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
+  const o = v.optionsObject(options as EvaluateOptions | undefined, EVALUATE_KEYS);
   const { model: m, ...common } = planCommon(model, metrics, o);
   return planSegmentation(m, dataset, o, common);
 }

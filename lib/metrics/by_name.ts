@@ -1,6 +1,7 @@
 // Metrics by their kebab-case names ('mean-iou', 'circularity', ...), for configuration files
 // and the tfcv command: one place that maps a name and a few shared settings to a metric.
 import { ArgumentError } from '../errors';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { AvgPixelValue } from './avg_pixel_value';
 import { BinaryAccuracy } from './binary_accuracy';
@@ -60,9 +61,17 @@ export interface MetricSettings {
   minPixels?: number;
 }
 
+const SETTINGS_KEYS = optionKeys<MetricSettings>('metricByName', {
+  numClasses: true,
+  threshold: true,
+  ignoreClass: true,
+  emptyPolicy: true,
+  minPixels: true,
+});
+
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
 export function metricByName(name: MetricName, options?: MetricSettings): Metric {
-  const settings = v.optionsObject(options, 'settings');
+  const settings = v.optionsObject(options, SETTINGS_KEYS, 'settings');
   const k = settings.numClasses ?? 2;
   const pixel = {
     ignoreClass: settings.ignoreClass ?? null,

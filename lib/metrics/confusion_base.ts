@@ -6,6 +6,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { Batch, checkSameImages, isFloat, readBatch, sizeOf } from './inputs';
 import { Measurement, Metric, MetricResult, internalCall, matrixRows } from './metric';
 import { native, NativeConfusionOptions } from '../binding';
+import type { KeyTable } from '../option_keys';
 import * as opt from './options';
 
 export interface ConfusionOptions {
@@ -74,7 +75,15 @@ function badPredictions(value: unknown): never {
   );
 }
 
-export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold', 'masks'] as const;
+/** @internal The keys of ConfusionOptions, which the confusion metrics' options extend. */
+export const CONFUSION_SETTINGS_TABLE: KeyTable<Omit<ConfusionOptions, 'name'>> = {
+  ignoreClass: true,
+  predictions: true,
+  threshold: true,
+  masks: true,
+};
+/** @internal */
+export const CONFUSION_TABLE: KeyTable<ConfusionOptions> = { ...CONFUSION_SETTINGS_TABLE, name: true };
 
 /** The base of the pixel-classification metrics: a confusion matrix over pixels, read in different ways. */
 export abstract class ConfusionMetric<TResult extends MetricResult> extends Metric<TResult> {

@@ -7,6 +7,7 @@ import { isFloat, readBatch, readLabels } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { optionKeys } from '../option_keys';
 
 export interface SegmentationAccuracyOptions {
   /**
@@ -20,6 +21,12 @@ export interface SegmentationAccuracyOptions {
   minPixels?: number;
   name?: string;
 }
+
+const KEYS = optionKeys<SegmentationAccuracyOptions>('new SegmentationAccuracy', {
+  threshold: true,
+  minPixels: true,
+  name: true,
+});
 
 export interface SegmentationAccuracyResult extends MetricResult {
   /** correct / total (NaN before any sample). */
@@ -44,7 +51,7 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   declare readonly config: Readonly<{ threshold: opt.Threshold; minPixels: number }>;
 
   constructor(options?: SegmentationAccuracyOptions) {
-    const o = opt.metricOptions(options, ['threshold', 'minPixels']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'segmentation-accuracy', {
       threshold: opt.threshold(o.threshold, 'options.threshold', 'auto'),
       minPixels: o.minPixels === undefined ? 500 : v.integer(o.minPixels, 'options.minPixels', 0),
