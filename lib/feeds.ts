@@ -63,11 +63,11 @@ function checkAgainstSpec(key: string, spec: TensorSpec, tensor: Tensor): void {
  */
 export type FeedCaller = 'run' | 'batcher';
 
-function preprocessFix(key: string, caller: FeedCaller): string {
-  const spec = `specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })`;
-  return caller === 'batcher'
-    ? `model.batcher({ preprocess: { scale: 1 / 255, ... } }) (the batcher's own option), then batcher.run({ ${key}: bytes })`
-    : `run({ ${key}: bytes }, { preprocess: ${spec} })`;
+function preprocessFix(key: string, caller: FeedCaller, feed: 'bytes' | 'mat'): string {
+  if (caller === 'batcher')
+    return `model.batcher({ preprocess: { scale: 1 / 255, ... } }) (the batcher's own option), then batcher.run({ ${key}: ${feed} })`;
+  const spec = feed === 'mat' ? 'spec' : `specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })`;
+  return `run({ ${key}: ${feed} }, { preprocess: ${spec} })`;
 }
 
 function matFeed(key: string, spec: TensorSpec, mat: Mat, caller: FeedCaller): Tensor {
@@ -85,7 +85,7 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat, caller: FeedCaller): T
     throw new DTypeError(
       `input '${key}': expected ${describeSpec(spec)}, got a ${mat.dtype} Mat (${mat.rows}x${mat.cols}, ${mat.channels} channels); ` +
         `tfcv does not guess the scale, channel order or normalisation of a Mat feed. Use preprocess(images, specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })), ` +
-        `toTensor(mat, { dtype, layout }) after cvtColor / convertTo with explicit options, or ${preprocessFix(key, caller).replace('bytes', 'mat')}`,
+        `toTensor(mat, { dtype, layout }) after cvtColor / convertTo with explicit options, or ${preprocessFix(key, caller, 'mat')}`,
     );
   }
   return toTensorSync(mat, { layout, dtype: dtype as 'float32', mode: 'share' });
@@ -134,7 +134,7 @@ export function prepareFeeds(
         prepared.temporaries.push(tensor);
       } else if (v.isBinary(feed)) {
         throw new ArgumentError(
-          `input '${key}': encoded image bytes need a preprocess spec: ${preprocessFix(key, caller)}, ` +
+          `input '${key}': encoded image bytes need a preprocess spec: ${preprocessFix(key, caller, 'bytes')}, ` +
             `or pass a Tensor / { data, shape } (got ${v.describe(feed)})`,
         );
       } else if (feed !== null && typeof feed === 'object' && 'data' in feed && 'shape' in feed) {

@@ -21,6 +21,8 @@ export interface EvaluatePlan {
   inputs: Record<string, TensorSpec>;
   /** The output key fed to the metrics. */
   output: string;
+  /** Multiplies the output before the metrics (1: as is). */
+  predictionScale: number;
   /** The default input building, or null when options.preprocess builds the feeds. */
   recipe: InputRecipe | null;
   preprocess: EvaluateOptions['preprocess'];
@@ -68,6 +70,17 @@ function chooseOutput(outputs: Record<string, TensorSpec>, requested: unknown): 
   return oneChannel ?? keys[0]!;
 }
 
+function readPredictionScale(value: unknown, output: string, spec: TensorSpec): number {
+  if (value === undefined) return 1;
+  const scale = v.finiteNumber(value, 'options.predictionScale');
+  if (!(scale > 0)) throw new ArgumentError(`options.predictionScale: expected a number > 0, got ${scale}`);
+  if (scale !== 1 && spec.dtype !== 'float32' && spec.dtype !== 'float64')
+    throw new ArgumentError(
+      `options.predictionScale: scales float outputs (probabilities); output '${output}' is ${spec.dtype}, whose values the metrics read as they are`,
+    );
+  return scale;
+}
+
 function iterate(dataset: unknown): { iterator: Iterator<Sample> | AsyncIterator<Sample>; size: number | null } {
   if (dataset !== null && typeof dataset === 'object') {
     const asyncIt = (dataset as AsyncIterable<Sample>)[Symbol.asyncIterator];
@@ -88,6 +101,7 @@ export const EVALUATE_KEYS = optionKeys<EvaluateOptions>('evaluate', {
   preprocess: true,
   channelOrder: true,
   pixelDivisor: true,
+  predictionScale: true,
   masks: true,
   onError: true,
   onProgress: true,
@@ -168,6 +182,7 @@ function planSegmentation(
     );
   }
   const output = chooseOutput(sig.outputs, o.output);
+  const predictionScale = readPredictionScale(o.predictionScale, output, sig.outputs[output]!);
   const recipe = o.preprocess ? null : defaultRecipe(sig.inputs, channelOrder, divisor);
   const { iterator, size } = iterate(dataset);
   const total = o.total !== undefined ? v.integer(o.total, 'options.total', 0) : size;
@@ -181,6 +196,7 @@ function planSegmentation(
     signatureKey,
     inputs: sig.inputs,
     output,
+    predictionScale,
     recipe,
     preprocess: o.preprocess,
     onProgress: o.onProgress,

@@ -61,6 +61,24 @@ export interface MetricSettings {
   minPixels?: number;
 }
 
+const PIXEL_SETTINGS = ['numClasses', 'threshold', 'ignoreClass'] as const;
+
+/** The settings each metric reads (metricByName ignores the others, which other metrics read). */
+export const METRIC_SETTING_KEYS: Readonly<Record<MetricName, readonly (keyof MetricSettings)[]>> = {
+  circularity: ['threshold', 'emptyPolicy'],
+  'segmentation-accuracy': ['threshold', 'minPixels'],
+  'avg-pixel-value': [],
+  'mean-iou': PIXEL_SETTINGS,
+  iou: PIXEL_SETTINGS,
+  dice: PIXEL_SETTINGS,
+  'pixel-accuracy': PIXEL_SETTINGS,
+  'binary-accuracy': ['threshold', 'ignoreClass'],
+  precision: PIXEL_SETTINGS,
+  recall: PIXEL_SETTINGS,
+  'confusion-matrix': PIXEL_SETTINGS,
+  'mean-average-precision': [],
+};
+
 const SETTINGS_KEYS = optionKeys<MetricSettings>('metricByName', {
   numClasses: true,
   threshold: true,

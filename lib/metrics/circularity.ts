@@ -6,6 +6,7 @@ import { isFloat, readBatch } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { checkThreshold } from './threshold_convention';
 import { optionKeys } from '../option_keys';
 
 /** Native numbers per image: area, perimeter, circularity, threshold flag. */
@@ -60,6 +61,7 @@ export class Circularity extends Metric<CircularityResult> {
     const batch = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : this.config.threshold;
     const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
+    if (mode === 'given') checkThreshold(this.kind, t, batch, yPred);
     const checked = (raw: Float64Array) => {
       for (let i = 0; i < batch.count; i++) {
         if (raw[i * STRIDE + 3] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(this, this.kind, t, `yPred[${i}]`);

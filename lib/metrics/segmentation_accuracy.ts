@@ -7,6 +7,7 @@ import { isFloat, readBatch, readLabels } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { checkMinPixels, checkThreshold } from './threshold_convention';
 import { optionKeys } from '../option_keys';
 
 export interface SegmentationAccuracyOptions {
@@ -70,8 +71,11 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     const pred = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(pred.dtype) ? 0.5 : 100) : this.config.threshold;
     const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
+    if (mode === 'given') checkThreshold(this.kind, t, pred, yPred);
+    checkMinPixels(this.config.minPixels, pred, 'yPred');
     const labels = readLabels(yTrue, 'yTrue');
     const truth = labels === null ? readBatch(yTrue, 'yTrue') : null;
+    if (truth !== null) checkMinPixels(this.config.minPixels, truth, 'yTrue');
     const count = labels?.length ?? truth!.count;
     if (count !== pred.count) {
       throw new ShapeError(
