@@ -134,7 +134,12 @@ export class Model {
   /** Loads a frozen GraphDef (a file path or its bytes) off the event loop. Inputs and outputs are keyed by tensor name ('input:0'). */
   static async loadFrozenGraph(graph: string | Uint8Array, options?: LoadOptions): Promise<Model> {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? await readRegularFile(graph, 'graph') : graphBytes(graph);
+    const bytes =
+      typeof graph === 'string'
+        ? await readRegularFile(graph, 'graph').catch((error: unknown) => {
+            throw explainGraphPath(error, graph);
+          })
+        : graphBytes(graph);
     const loaded = await withCallerStack(native.loadFrozenGraph(bytes, config));
     const model = new Model(kCreate, loaded.model, 'frozen-graph', null, 'graph');
     if (warmup) await model.#warmup();
@@ -144,7 +149,12 @@ export class Model {
   /** Synchronous twin of loadFrozenGraph(). */
   static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
+    } catch (error) {
+      throw explainGraphPath(error, graph);
+    }
     const model = new Model(kCreate, native.loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
     if (warmup) model.#warmupSync();
     return model;
@@ -386,6 +396,17 @@ function toOutputs(keys: string[], handles: NativeTensor[]): Outputs {
   return out;
 }
 
+// What a wrong frozen-graph path was expected to be (and the SavedModel case named).
+function explainGraphPath(error: unknown, graph: unknown): unknown {
+  if (error instanceof ArgumentError && typeof graph === 'string') {
+    const savedModel = ['saved_model.pb', 'saved_model.pbtxt'].some((f) => fs.existsSync(path.join(graph, f)));
+    error.message += savedModel
+      ? '; that is a SavedModel directory: load it with loadSavedModel(dir)'
+      : '; loadFrozenGraph expects a frozen GraphDef file (.pb), or its bytes';
+  }
+  return error;
+}
+
 function graphBytes(graph: unknown): Uint8Array {
   if (!(graph instanceof Uint8Array))
     throw new ArgumentError(`graph: expected a file path or the GraphDef bytes, got ${v.describe(graph)}`);
@@ -403,7 +424,17 @@ function readLoadOptions(options: LoadOptions | undefined, keys: OptionKeys<Load
 // a link to /dev/zero would block a thread (and the load) forever. So the directory and
 // the files TensorFlow will open are checked to be what they should be, before loading.
 function checkSavedModelFiles(dir: string): void {
-  requireDirectorySync(dir, 'dir');
+  try {
+    requireDirectorySync(dir, 'dir');
+  } catch (error) {
+    if (error instanceof ArgumentError) {
+      const pb = /\.pbt?x?t?$/i.test(dir) && fs.existsSync(dir);
+      error.message +=
+        '; loadSavedModel expects a SavedModel directory (a folder holding saved_model.pb and variables/)' +
+        (pb ? ': for a frozen GraphDef file use loadFrozenGraph(file)' : '');
+    }
+    throw error;
+  }
   const graph = ['saved_model.pb', 'saved_model.pbtxt'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (graph === undefined)
     throw new ArgumentError(

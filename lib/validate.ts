@@ -13,11 +13,19 @@ export function describe(value: unknown): string {
       const ctor = (value as object).constructor as unknown;
       return typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
     }
-    if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+    if (typeof value === 'string') return `'${shortString(value)}'`;
     return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
   } catch {
     return typeof value;
   }
+}
+
+/**
+ * A string for a message: whole up to 300 characters (file paths are shown in full, their
+ * distinguishing tail included); longer ones keep their head and their tail around '…'.
+ */
+export function shortString(value: string): string {
+  return value.length <= 300 ? value : `${value.slice(0, 100)}…${value.slice(-150)} (${value.length} characters)`;
 }
 
 /** Dims for messages ("[1,224,224,3]") without calling anything on the elements. */
