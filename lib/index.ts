@@ -82,4 +82,6 @@ export type { FolderDataset, FolderDatasetOptions } from './evaluate/folder_data
 export { parseShard, selectShard, shardFromJobEnv } from './evaluate/shard';
 export type { Shard } from './evaluate/shard';
 export { syntheticShapes } from './demo/synthetic_shapes';
+export { models } from './models';
+export type { BundledModel, BundledTensor } from './models';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';
