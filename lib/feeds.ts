@@ -58,8 +58,8 @@ function checkAgainstSpec(key: string, spec: TensorSpec, tensor: Tensor): void {
 // A Mat becomes [1,H,W,C] for a rank-4 input (NCHW when the spec's dim 1 is the channel
 // count and its last dim is not), [H,W,C] otherwise. Its dtype must be the input's.
 /**
- * @internal Where the preprocess spec of an image feed goes: run's options, or (for a
- * batcher, whose run takes no spec) the batcher's own options.
+ * Where the preprocess spec of an image feed goes: run's options, or (for a batcher, whose
+ * run takes no spec) the batcher's own options.
  */
 export type FeedCaller = 'run' | 'batcher';
 
