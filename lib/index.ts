@@ -43,6 +43,8 @@ export * from './ops/analysis';
 export * from './ops/draw';
 export * from './contours';
 export * from './detection/index';
+export { topK, softmax } from './classification/top_k';
+export type { TopKOptions, ClassScore, ScoresInput } from './classification/top_k';
 export { preprocess, preprocessSync } from './preprocess';
 export type { ImageInput } from './preprocess';
 export { specFromSignature } from './preprocess_spec';

@@ -172,6 +172,8 @@ describe('options: every public options object is checked against its declared k
     'nms(options)': (k) => tfcv.nms([[0, 0, 2, 2]], [1], { [k]: 1 }),
     'nmsSync(options)': (k) => tfcv.nmsSync([[0, 0, 2, 2]], [1], { [k]: 1 }),
     'boxesFromTensor(options)': (k) => tfcv.boxesFromTensor(new Float32Array(4), { format: 'xywh', [k]: 1 }),
+    'topK(options)': (k) => tfcv.topK([0.1, 0.9], { [k]: 1 }),
+    'softmax(options)': (k) => tfcv.softmax([0.1, 0.9], { [k]: 1 }),
     'new Circularity(options)': (k) => new tfcv.Circularity({ [k]: 1 }),
     'new SegmentationAccuracy(options)': (k) => new tfcv.SegmentationAccuracy({ [k]: 1 }),
     'new AvgPixelValue(options)': (k) => new tfcv.AvgPixelValue({ [k]: 1 }),

@@ -81,6 +81,24 @@ describe('thresholds that cannot separate the data are refused', function () {
         await assert.rejects(metric.update(truth, p), tfcv.ArgumentError);
         assert.equal(metric.result().images ?? metric.result().total, 0, 'nothing was counted');
       }
+      // The pixel metrics reading one-channel probabilities too.
+      const truth = tfcv.Tensor.from(new Uint8Array(24 * 64 * 64), { shape: [24, 64, 64] });
+      for (const metric of [new tfcv.BinaryAccuracy({ threshold: 100 }), new tfcv.MeanIoU(2, { threshold: 127 })]) {
+        assert.throws(() => metric.updateSync(truth, p), /options\.threshold: \d+ cannot separate yPred/);
+      }
+      assert.doesNotThrow(() => new tfcv.BinaryAccuracy({ threshold: 0.5 }).updateSync(truth, p));
+      // And the one-shot measurements of one probability map.
+      const one = tfcv.Tensor.from(p.data.slice(0, 64 * 64), { shape: [64, 64] });
+      assert.throws(
+        () => tfcv.foregroundFractionSync(one, { threshold: 100 }),
+        /options\.threshold: 100 cannot separate mask/,
+      );
+      assert.throws(
+        () => tfcv.circularitySync(one, { threshold: 127 }),
+        /options\.threshold: 127 cannot separate yPred/,
+      );
+      one.dispose();
+      truth.dispose();
       // The same data on the scale the threshold was written for is measured.
       const scaled = tfcv.Tensor.from(
         Float32Array.from(p.data, (x) => x * 255),

@@ -8,6 +8,7 @@ import { Measurement, Metric, MetricResult, internalCall, matrixRows } from './m
 import { native, NativeConfusionOptions } from '../binding';
 import type { KeyTable } from '../option_keys';
 import * as opt from './options';
+import { checkThreshold } from './threshold_convention';
 
 export interface ConfusionOptions {
   /** True class ids equal to this are left out (Keras' ignore_class). Default: none. */
@@ -118,10 +119,13 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     if (truth.count > 0 && sizeOf(truth, 0)[2] !== 1) {
       throw new ShapeError(`yTrue: class ids need one channel, got ${sizeOf(truth, 0)[2]}`);
     }
+    const prediction = this.#predictionKind(pred);
+    if (prediction === 'probability' && isFloat(pred.dtype))
+      checkThreshold(this.kind, this.config.threshold, pred, yPred);
     const options: NativeConfusionOptions = {
       numClasses: this.config.numClasses,
       ignoreClass: this.config.ignoreClass,
-      prediction: this.#predictionKind(pred),
+      prediction,
       threshold: this.config.threshold,
       masks: this.config.masks,
     };

@@ -17,6 +17,7 @@ import { native } from '../binding';
 import * as opt from './options';
 import { optionKeys, OptionKeys } from '../option_keys';
 import { CONFUSION_SETTINGS_TABLE } from './confusion_base';
+import { checkThreshold } from './threshold_convention';
 
 /** One image: a Mat, or a Tensor [H,W], [H,W,C] (C = 1, 3 or 4), [1,H,W] or [1,H,W,C]. */
 export type OneImage = Mat | Tensor;
@@ -147,6 +148,14 @@ function fractionPlan(mask: unknown, options: ForegroundFractionOptions | undefi
   const batch = readBatch(image.batch, 'mask');
   const t = threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : threshold;
   const mode: opt.ThresholdMode = threshold === 'auto' ? 'auto' : 'given';
+  if (mode === 'given') {
+    try {
+      checkThreshold('foregroundFraction', t, batch, image.batch, 'mask');
+    } catch (error) {
+      image.release();
+      throw error;
+    }
+  }
   const [rows, cols] = batch.sizes[0]!;
   const fraction = (raw: Float64Array) => {
     if (raw[1] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(ONE_SHOT_WARNINGS, 'foregroundFraction', t, 'mask');

@@ -39,7 +39,7 @@ function valueRange(value: unknown): { min: number; max: number } | null {
  * float predictions all in [0, 1] with a threshold >= 1 or < 0; integer images with values
  * above 1 (0..255, not 0/1 masks) with a fractional threshold in (0, 1).
  */
-export function checkThreshold(owner: string, threshold: number, batch: Batch, value: unknown): void {
+export function checkThreshold(owner: string, threshold: number, batch: Batch, value: unknown, name = 'yPred'): void {
   if (batch.dtype === 'float16') return; // no number view to scan; the native kernels take it as is
   if (isFloat(batch.dtype)) {
     if (threshold < 1 && threshold >= 0) return;
@@ -47,7 +47,7 @@ export function checkThreshold(owner: string, threshold: number, batch: Batch, v
     if (range === null || range.min < 0 || range.max > 1) return;
     const side = threshold >= 1 ? 'below' : 'above';
     throw new ArgumentError(
-      `options.threshold: ${threshold} cannot separate yPred: its values are float probabilities in [0, 1] ` +
+      `options.threshold: ${threshold} cannot separate ${name}: its values are float probabilities in [0, 1] ` +
         `(seen ${round(range.min)}..${round(range.max)}), so every pixel is ${side} the threshold and ${owner} ` +
         `would measure a constant mask. ` +
         (threshold >= 1 && threshold <= 255
@@ -61,7 +61,7 @@ export function checkThreshold(owner: string, threshold: number, batch: Batch, v
   const range = valueRange(value);
   if (range === null || range.max <= 1) return; // 0/1 masks: a fraction separates them
   throw new ArgumentError(
-    `options.threshold: ${threshold} is a probability threshold, but yPred holds ${batch.dtype} values on a 0..${batch.dtype === 'uint8' ? 255 : 'max'} ` +
+    `options.threshold: ${threshold} is a probability threshold, but ${name} holds ${batch.dtype} values on a 0..${batch.dtype === 'uint8' ? 255 : 'max'} ` +
       `scale (seen up to ${range.max}): it would count every non-zero pixel as foreground. State it on the image's scale: ` +
       `${Math.round(threshold * 255)} on 0..255 masks (${threshold} x 255), or 'auto' (127 for 0..255 images, 0 for 0/1 masks)`,
   );
