@@ -15,6 +15,7 @@ import { native } from './binding';
 import { PreprocessSpec, ResolvedPreprocessSpec, nativeSpec, specFromSignature } from './preprocess_spec';
 import { TensorSpec } from './signature';
 import { Tensor, tensorHandle } from './tensor';
+import { BATCHER_KEYS, BATCHER_PREPROCESS_KEYS, BATCH_RUN_KEYS } from './batcher_options';
 import * as v from './validate';
 
 export interface BatcherOptions {
@@ -125,7 +126,7 @@ export class Batcher {
   constructor(model: Model, options?: BatcherOptions) {
     if (!Model.isModel(model))
       throw new ArgumentError(`model: expected a Model (use model.batcher()), got ${v.describe(model)}`);
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, BATCHER_KEYS);
     if (model.disposed) throw new DisposedError('model.batcher: the model was disposed');
     this.#model = model;
     if (o.signature !== undefined && typeof o.signature !== 'string')
@@ -185,6 +186,7 @@ export class Batcher {
         `options.preprocess: expected a partial preprocess spec, got ${v.describe(o.preprocess)}`,
       );
     }
+    if (o.preprocess !== undefined) v.optionsObject(o.preprocess, BATCHER_PREPROCESS_KEYS, 'options.preprocess');
     this.#inputs = Object.entries(inputs).map(([key, spec]) => {
       if (spec.shape !== null && (spec.shape.length === 0 || spec.shape[0]! >= 0)) {
         throw new ShapeError(
@@ -258,7 +260,7 @@ export class Batcher {
   ): void {
     try {
       if (this.#closing) throw new DisposedError('batcher.run: the batcher is closed');
-      const o = v.optionsObject(options, 'options');
+      const o = v.optionsObject(options, BATCH_RUN_KEYS);
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal))
         throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
@@ -360,7 +362,7 @@ export class Batcher {
         if (feed !== undefined) tensorFeeds[input.key] = feed as Feed;
       }
     }
-    const prepared = prepareFeeds(tensorFeeds, tensorInputs);
+    const prepared = prepareFeeds(tensorFeeds, tensorInputs, 'batcher');
     try {
       let rows = -1;
       const keyParts: string[] = [];

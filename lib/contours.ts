@@ -5,6 +5,7 @@
 import { ArgumentError } from './errors';
 import type { Rect } from './mat';
 import { native } from './binding';
+import { optionKeys } from './option_keys';
 import * as v from './validate';
 
 /** Contour points: x0, y0, x1, y1, ... */
@@ -69,14 +70,27 @@ function nonEmpty(value: unknown, name = 'points'): ContourPoints {
   return p;
 }
 
+export interface ContourAreaOptions {
+  /** Signed by orientation. Default false. */
+  oriented?: boolean;
+}
+
+export interface ArcLengthOptions {
+  /** A closed polygon (default true) or an open polyline. */
+  closed?: boolean;
+}
+
+const AREA_KEYS = optionKeys<ContourAreaOptions>('contourArea', { oriented: true });
+const ARC_KEYS = optionKeys<ArcLengthOptions>('arcLength', { closed: true });
+
 /** cv::contourArea: the polygon's area (signed by orientation when `oriented`). */
-export function contourArea(contour: ContourPoints, options?: { oriented?: boolean }): number {
-  return native.contourArea(points(contour), v.optionsObject(options, 'options').oriented === true);
+export function contourArea(contour: ContourPoints, options?: ContourAreaOptions): number {
+  return native.contourArea(points(contour), v.optionsObject(options, AREA_KEYS).oriented === true);
 }
 
 /** cv::arcLength: the perimeter (closed, the default) or the polyline's length. */
-export function arcLength(contour: ContourPoints, options?: { closed?: boolean }): number {
-  return native.arcLength(points(contour), v.optionsObject(options, 'options').closed !== false);
+export function arcLength(contour: ContourPoints, options?: ArcLengthOptions): number {
+  return native.arcLength(points(contour), v.optionsObject(options, ARC_KEYS).closed !== false);
 }
 
 /** cv::boundingRect: the smallest upright rectangle holding every point. */

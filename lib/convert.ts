@@ -9,6 +9,7 @@ import { DTypeError, ShapeError } from './errors';
 import { Mat, matHandle } from './mat';
 import { native, NativeMatToTensorOptions } from './binding';
 import { Tensor, tensorHandle } from './tensor';
+import { optionKeys, OptionKeys } from './option_keys';
 import * as v from './validate';
 
 export type TransferMode = 'copy' | 'share' | 'move';
@@ -35,8 +36,12 @@ export type ToMatOptions = ConversionOptions;
 const MODES: readonly TransferMode[] = ['copy', 'share', 'move'];
 const LAYOUTS: readonly TensorLayout[] = ['HWC', 'CHW', 'NHWC', 'NCHW'];
 
-function readCommon(options: ConversionOptions | undefined) {
-  const o = v.optionsObject(options, 'options');
+const conversionTable = { mode: true, fallback: true, onCopy: true } as const;
+const TO_TENSOR_KEYS = optionKeys<ToTensorOptions>('toTensor', { ...conversionTable, dtype: true, layout: true });
+const TO_MAT_KEYS = optionKeys<ToMatOptions>('toMat', conversionTable);
+
+function readCommon(options: ConversionOptions | undefined, keys: OptionKeys<ConversionOptions>) {
+  const o = v.optionsObject(options, keys);
   const mode = v.oneOf(o.mode, MODES, 'options.mode', 'copy');
   const fallback = v.oneOf(o.fallback, ['copy', 'throw'] as const, 'options.fallback', 'copy');
   const onCopy = v.optionalFunction<NonNullable<ConversionOptions['onCopy']>>(o.onCopy, 'options.onCopy');
@@ -44,7 +49,7 @@ function readCommon(options: ConversionOptions | undefined) {
 }
 
 function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
-  const { mode, fallback, onCopy, o } = readCommon(options);
+  const { mode, fallback, onCopy, o } = readCommon(options, TO_TENSOR_KEYS);
   const layout = v.oneOf((o as ToTensorOptions).layout, LAYOUTS, 'options.layout', 'HWC');
   const dtype = (o as ToTensorOptions).dtype;
   if (dtype !== undefined && !isMatDType(dtype)) {
@@ -64,7 +69,7 @@ function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {
 }
 
 function tensorToMatOptions(tensor: Tensor, options: ToMatOptions | undefined) {
-  const { mode, fallback, onCopy } = readCommon(options);
+  const { mode, fallback, onCopy } = readCommon(options, TO_MAT_KEYS);
   const handle = tensorHandle(tensor);
   // Checked here so that a wrong dtype or layout never reaches native code.
   const dtype = handle.dtype;

@@ -57,7 +57,20 @@ function checkAgainstSpec(key: string, spec: TensorSpec, tensor: Tensor): void {
 
 // A Mat becomes [1,H,W,C] for a rank-4 input (NCHW when the spec's dim 1 is the channel
 // count and its last dim is not), [H,W,C] otherwise. Its dtype must be the input's.
-function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
+/**
+ * Where the preprocess spec of an image feed goes: run's options, or (for a batcher, whose
+ * run takes no spec) the batcher's own options.
+ */
+export type FeedCaller = 'run' | 'batcher';
+
+function preprocessFix(key: string, caller: FeedCaller, feed: 'bytes' | 'mat'): string {
+  if (caller === 'batcher')
+    return `model.batcher({ preprocess: { scale: 1 / 255, ... } }) (the batcher's own option), then batcher.run({ ${key}: ${feed} })`;
+  const spec = feed === 'mat' ? 'spec' : `specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })`;
+  return `run({ ${key}: ${feed} }, { preprocess: ${spec} })`;
+}
+
+function matFeed(key: string, spec: TensorSpec, mat: Mat, caller: FeedCaller): Tensor {
   const shape = spec.shape;
   const nchw = shape !== null && shape.length === 4 && shape[1] === mat.channels && shape[3] !== mat.channels;
   const layout = shape !== null && shape.length === 4 ? (nchw ? 'NCHW' : 'NHWC') : 'HWC';
@@ -72,7 +85,7 @@ function matFeed(key: string, spec: TensorSpec, mat: Mat): Tensor {
     throw new DTypeError(
       `input '${key}': expected ${describeSpec(spec)}, got a ${mat.dtype} Mat (${mat.rows}x${mat.cols}, ${mat.channels} channels); ` +
         `tfcv does not guess the scale, channel order or normalisation of a Mat feed. Use preprocess(images, specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... })), ` +
-        `toTensor(mat, { dtype, layout }) after cvtColor / convertTo with explicit options, or run({ ${key}: mat }, { preprocess: spec })`,
+        `toTensor(mat, { dtype, layout }) after cvtColor / convertTo with explicit options, or ${preprocessFix(key, caller, 'mat')}`,
     );
   }
   return toTensorSync(mat, { layout, dtype: dtype as 'float32', mode: 'share' });
@@ -100,7 +113,11 @@ export function checkFeedKeys(feeds: unknown, expected: readonly string[]): void
   }
 }
 
-export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): PreparedFeeds {
+export function prepareFeeds(
+  feeds: Feeds,
+  inputs: Record<string, TensorSpec>,
+  caller: FeedCaller = 'run',
+): PreparedFeeds {
   const expected = Object.keys(inputs);
   checkFeedKeys(feeds, expected);
   const prepared: PreparedFeeds = { names: [], tensors: [], temporaries: [] };
@@ -113,11 +130,11 @@ export function prepareFeeds(feeds: Feeds, inputs: Record<string, TensorSpec>): 
       if (feed instanceof Tensor) {
         tensor = feed;
       } else if (feed instanceof Mat) {
-        tensor = matFeed(key, spec, feed);
+        tensor = matFeed(key, spec, feed, caller);
         prepared.temporaries.push(tensor);
       } else if (v.isBinary(feed)) {
         throw new ArgumentError(
-          `input '${key}': encoded image bytes need a preprocess spec: run({ ${key}: bytes }, { preprocess: specFromSignature(model.inputs().${key}, { scale: 1 / 255, ... }) }), ` +
+          `input '${key}': encoded image bytes need a preprocess spec: ${preprocessFix(key, caller, 'bytes')}, ` +
             `or pass a Tensor / { data, shape } (got ${v.describe(feed)})`,
         );
       } else if (feed !== null && typeof feed === 'object' && 'data' in feed && 'shape' in feed) {

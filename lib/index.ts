@@ -44,6 +44,8 @@ export * from './ops/analysis';
 export * from './ops/draw';
 export * from './contours';
 export * from './detection/index';
+export { topK, softmax } from './classification/top_k';
+export type { TopKOptions, ClassScore, ScoresInput } from './classification/top_k';
 export { preprocess, preprocessSync } from './preprocess';
 export type { ImageInput } from './preprocess';
 export { specFromSignature } from './preprocess_spec';
@@ -83,4 +85,6 @@ export type { FolderDataset, FolderDatasetOptions } from './evaluate/folder_data
 export { parseShard, selectShard, shardFromJobEnv } from './evaluate/shard';
 export type { Shard } from './evaluate/shard';
 export { syntheticShapes } from './demo/synthetic_shapes';
+export { models } from './models';
+export type { BundledModel, BundledTensor } from './models';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';

@@ -3,6 +3,7 @@
 // decoded images, preprocess batches, conversions): over it, a LimitError before any
 // allocation. Decoding has its own per-call pixel limit (DecodeOptions.maxPixels).
 import { native } from './binding';
+import { optionKeys } from './option_keys';
 import * as v from './validate';
 
 export interface Limits {
@@ -13,6 +14,8 @@ export interface Limits {
 /** The default allocation limit: 4 GiB. */
 export const DEFAULT_MAX_ALLOCATION_BYTES = 2 ** 32;
 
+const LIMITS_KEYS = optionKeys<Limits>('setLimits', { maxAllocationBytes: true });
+
 /** The current limits. */
 export function limits(): Limits {
   return { maxAllocationBytes: native.maxAllocationBytes() };
@@ -20,7 +23,7 @@ export function limits(): Limits {
 
 /** Changes limits for the whole process (every worker thread included); returns the new limits. */
 export function setLimits(options: Partial<Limits>): Limits {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, LIMITS_KEYS);
   if (o.maxAllocationBytes !== undefined) {
     native.setMaxAllocationBytes(
       v.integer(o.maxAllocationBytes, 'options.maxAllocationBytes', 0, Number.MAX_SAFE_INTEGER),

@@ -6,6 +6,7 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { MatDType, TypedArrayOf, checkArrayMatches, isMatDType, viewAs } from './dtype';
 import { ArgumentError, DTypeError } from './errors';
 import { native, NativeMat } from './binding';
+import { optionKeys } from './option_keys';
 import * as v from './validate';
 import { withCallerStack } from './async_stack';
 import { readRegularFile, readRegularFileSync } from './files';
@@ -49,8 +50,33 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 /** The largest decode limit one may set (OpenCV's own cap): 2^30 pixels. */
 export const MAX_MAX_PIXELS = 2 ** 30;
 
+/** Mat.zeros's options. */
+export interface ZerosOptions<D extends MatDType = MatDType> {
+  /** Default 1. */
+  channels?: number;
+  /** Default 'uint8'. */
+  dtype?: D;
+}
+
+const FROM_BUFFER_KEYS = optionKeys<MatFromBufferOptions>('Mat.fromBuffer', {
+  rows: true,
+  cols: true,
+  channels: true,
+  dtype: true,
+  mode: true,
+});
+const ZEROS_KEYS = optionKeys<ZerosOptions>('Mat.zeros', { channels: true, dtype: true });
+const DECODE_KEYS = optionKeys<DecodeOptions>('Mat.decode', { flags: true, maxPixels: true, reduce: true });
+const SET_TO_KEYS = optionKeys<InPlaceOptions>('mat.setTo', { onShared: true });
+const THRESHOLD_KEYS = optionKeys<ThresholdOptions>('mat.threshold', { type: true });
+const THRESHOLD_SYNC_KEYS = optionKeys<ThresholdSyncOptions>('mat.thresholdSync', {
+  type: true,
+  onShared: true,
+  inPlace: true,
+});
+
 function decodeOptions(options: DecodeOptions | undefined): [DecodeFlags, number, number] {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, DECODE_KEYS);
   const flags = v.oneOf(o.flags, ['color', 'grayscale', 'unchanged'] as const, 'options.flags', 'color');
   const maxPixels =
     o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : v.integer(o.maxPixels, 'options.maxPixels', 1, MAX_MAX_PIXELS);
@@ -137,6 +163,7 @@ export class Mat<D extends MatDType = MatDType> {
     if (options === undefined || options === null || typeof options !== 'object') {
       throw new ArgumentError(`options: expected { rows, cols, channels?, dtype?, mode? }, got ${v.describe(options)}`);
     }
+    v.optionsObject(options, FROM_BUFFER_KEYS);
     const rows = v.integer(options.rows, 'options.rows', 1, 2 ** 31 - 1);
     const cols = v.integer(options.cols, 'options.cols', 1, 2 ** 31 - 1);
     const channels = v.integer(options.channels ?? 1, 'options.channels', 1, 512);
@@ -152,14 +179,10 @@ export class Mat<D extends MatDType = MatDType> {
   }
 
   /** A Mat of zeros. */
-  static zeros<D extends MatDType = 'uint8'>(
-    rows: number,
-    cols: number,
-    options: { channels?: number; dtype?: D } = {},
-  ): Mat<D> {
+  static zeros<D extends MatDType = 'uint8'>(rows: number, cols: number, options: ZerosOptions<D> = {}): Mat<D> {
     v.integer(rows, 'rows', 1, 2 ** 31 - 1);
     v.integer(cols, 'cols', 1, 2 ** 31 - 1);
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, ZEROS_KEYS);
     const channels = v.integer(o.channels ?? 1, 'options.channels', 1, 512);
     const dtype = o.dtype ?? 'uint8';
     if (!isMatDType(dtype)) throw new DTypeError(`options.dtype: expected a Mat dtype, got ${v.describe(dtype)}`);
@@ -269,7 +292,7 @@ export class Mat<D extends MatDType = MatDType> {
     for (let i = 0; i < values.length; i++) v.finiteNumber(values[i], `value[${i}]`); // holes included
     const scalar = typeof value === 'number' ? [value, value, value, value] : values;
     const onShared = v.oneOf(
-      v.optionsObject(options, 'options').onShared,
+      v.optionsObject(options, SET_TO_KEYS).onShared,
       ['throw', 'copy'] as const,
       'options.onShared',
       'throw',
@@ -282,7 +305,7 @@ export class Mat<D extends MatDType = MatDType> {
   async threshold(thresh: number, maxval: number, options?: ThresholdOptions): Promise<Mat<D>> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
-    const type = v.oneOf(v.optionsObject(options, 'options').type, THRESHOLD_TYPES, 'options.type', 'binary');
+    const type = v.oneOf(v.optionsObject(options, THRESHOLD_KEYS).type, THRESHOLD_TYPES, 'options.type', 'binary');
     return new Mat<D>(await withCallerStack(native.threshold(matHandle(this), thresh, maxval, type)));
   }
 
@@ -290,7 +313,7 @@ export class Mat<D extends MatDType = MatDType> {
   thresholdSync(thresh: number, maxval: number, options?: ThresholdSyncOptions): Mat<D> {
     v.finiteNumber(thresh, 'thresh');
     v.finiteNumber(maxval, 'maxval');
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, THRESHOLD_SYNC_KEYS);
     const type = v.oneOf(o.type, THRESHOLD_TYPES, 'options.type', 'binary');
     const onShared = v.oneOf(o.onShared, ['throw', 'copy'] as const, 'options.onShared', 'throw');
     const inPlace = o.inPlace === true;

@@ -22,6 +22,7 @@ import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './sessio
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
 import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
+import { optionKeys, OptionKeys } from './option_keys';
 import * as v from './validate';
 
 export interface LoadOptions extends SessionOptions {
@@ -55,6 +56,17 @@ export interface RunOptions {
 }
 
 export type Outputs = Record<string, Tensor>;
+
+const sessionTable = { intraOpThreads: true, interOpThreads: true, xla: true, warmup: true } as const;
+const LOAD_FROZEN_KEYS = optionKeys<LoadOptions>('loadFrozenGraph', sessionTable);
+const LOAD_SAVED_KEYS = optionKeys<SavedModelOptions>('loadSavedModel', {
+  ...sessionTable,
+  tags: true,
+  signature: true,
+});
+const runTable = { outputs: true, signature: true, timeoutMs: true, preprocess: true } as const;
+const RUN_KEYS = optionKeys<RunOptions>('model.run', { ...runTable, signal: true });
+const RUN_SYNC_KEYS = optionKeys<Omit<RunOptions, 'signal'>>('model.runSync', runTable);
 
 // Only this module creates Models: the constructor wants this token, so `new Model(...)`
 // from user code is an ArgumentError rather than a half-built object.
@@ -122,7 +134,12 @@ export class Model {
   /** Loads a frozen GraphDef (a file path or its bytes) off the event loop. Inputs and outputs are keyed by tensor name ('input:0'). */
   static async loadFrozenGraph(graph: string | Uint8Array, options?: LoadOptions): Promise<Model> {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? await readRegularFile(graph, 'graph') : graphBytes(graph);
+    const bytes =
+      typeof graph === 'string'
+        ? await readRegularFile(graph, 'graph').catch((error: unknown) => {
+            throw explainGraphPath(error, graph);
+          })
+        : graphBytes(graph);
     const loaded = await withCallerStack(native.loadFrozenGraph(bytes, config));
     const model = new Model(kCreate, loaded.model, 'frozen-graph', null, 'graph');
     if (warmup) await model.#warmup();
@@ -132,7 +149,12 @@ export class Model {
   /** Synchronous twin of loadFrozenGraph(). */
   static loadFrozenGraphSync(graph: string | Uint8Array, options?: LoadOptions): Model {
     const { config, warmup } = readLoadOptions(options);
-    const bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof graph === 'string' ? readRegularFileSync(graph, 'graph') : graphBytes(graph);
+    } catch (error) {
+      throw explainGraphPath(error, graph);
+    }
     const model = new Model(kCreate, native.loadFrozenGraphSync(bytes, config).model, 'frozen-graph', null, 'graph');
     if (warmup) model.#warmupSync();
     return model;
@@ -159,7 +181,7 @@ export class Model {
 
   /** Runs the model on the libuv pool. Resolves with the requested outputs, owned by the caller. */
   async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, RUN_KEYS);
     const signal = o.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
@@ -212,7 +234,7 @@ export class Model {
 
   /** Runs the model on the calling thread (blocks the event loop; for scripts). */
   runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, RUN_SYNC_KEYS);
     const { sig, outputKeys, outputNames, runOptions } = this.#plan(o);
     const fed: PreprocessedFeeds =
       o.preprocess === undefined
@@ -374,14 +396,25 @@ function toOutputs(keys: string[], handles: NativeTensor[]): Outputs {
   return out;
 }
 
+// What a wrong frozen-graph path was expected to be (and the SavedModel case named).
+function explainGraphPath(error: unknown, graph: unknown): unknown {
+  if (error instanceof ArgumentError && typeof graph === 'string') {
+    const savedModel = ['saved_model.pb', 'saved_model.pbtxt'].some((f) => fs.existsSync(path.join(graph, f)));
+    error.message += savedModel
+      ? '; that is a SavedModel directory: load it with loadSavedModel(dir)'
+      : '; loadFrozenGraph expects a frozen GraphDef file (.pb), or its bytes';
+  }
+  return error;
+}
+
 function graphBytes(graph: unknown): Uint8Array {
   if (!(graph instanceof Uint8Array))
     throw new ArgumentError(`graph: expected a file path or the GraphDef bytes, got ${v.describe(graph)}`);
   return graph;
 }
 
-function readLoadOptions(options: LoadOptions | undefined) {
-  const o = v.optionsObject(options, 'options');
+function readLoadOptions(options: LoadOptions | undefined, keys: OptionKeys<LoadOptions> = LOAD_FROZEN_KEYS) {
+  const o = v.optionsObject(options, keys);
   if (o.warmup !== undefined && typeof o.warmup !== 'boolean')
     throw new ArgumentError(`options.warmup: expected a boolean, got ${v.describe(o.warmup)}`);
   return { config: encodeSessionOptions(o), warmup: o.warmup === true };
@@ -391,7 +424,17 @@ function readLoadOptions(options: LoadOptions | undefined) {
 // a link to /dev/zero would block a thread (and the load) forever. So the directory and
 // the files TensorFlow will open are checked to be what they should be, before loading.
 function checkSavedModelFiles(dir: string): void {
-  requireDirectorySync(dir, 'dir');
+  try {
+    requireDirectorySync(dir, 'dir');
+  } catch (error) {
+    if (error instanceof ArgumentError) {
+      const pb = /\.pbt?x?t?$/i.test(dir) && fs.existsSync(dir);
+      error.message +=
+        '; loadSavedModel expects a SavedModel directory (a folder holding saved_model.pb and variables/)' +
+        (pb ? ': for a frozen GraphDef file use loadFrozenGraph(file)' : '');
+    }
+    throw error;
+  }
   const graph = ['saved_model.pb', 'saved_model.pbtxt'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (graph === undefined)
     throw new ArgumentError(
@@ -427,7 +470,7 @@ function readSavedModelOptions(dir: string, options: SavedModelOptions | undefin
   if (typeof dir !== 'string' || dir.length === 0)
     throw new ArgumentError(`dir: expected a SavedModel directory path, got ${v.describe(dir)}`);
   checkSavedModelFiles(dir);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, LOAD_SAVED_KEYS);
   const tags = o.tags ?? ['serve'];
   if (
     !Array.isArray(tags) ||
@@ -438,7 +481,7 @@ function readSavedModelOptions(dir: string, options: SavedModelOptions | undefin
   const signature = o.signature ?? 'serving_default';
   if (typeof signature !== 'string')
     throw new ArgumentError(`options.signature: expected a string, got ${v.describe(signature)}`);
-  return { tags, signature, ...readLoadOptions(o) };
+  return { tags, signature, ...readLoadOptions(o, LOAD_SAVED_KEYS) };
 }
 
 export const loadSavedModel = Model.loadSavedModel;

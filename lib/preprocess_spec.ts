@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PIXELS, MAX_MAX_PIXELS } from './mat';
 import * as a from './image_args';
 import type { Color, Interpolation } from './image_args';
 import type { NativePreprocessSpec } from './binding';
+import { PREPROCESS_KEYS, SPEC_OVERRIDES_KEYS } from './preprocess_keys';
 import * as v from './validate';
 
 /** 'stretch' ignores the aspect ratio; 'letterbox' fits inside and pads with `fill`; 'center-crop' fills the target and crops the overflow. */
@@ -70,6 +71,7 @@ export function resolveSpec(spec: PreprocessSpec | undefined): ResolvedPreproces
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new ArgumentError(`spec: expected { width, height, ... }, got ${v.describe(spec)}`);
   }
+  v.optionsObject(spec, PREPROCESS_KEYS, 'spec');
   const width = v.integer(spec.width, 'spec.width', 1, 2 ** 31 - 1);
   const height = v.integer(spec.height, 'spec.height', 1, 2 ** 31 - 1);
   if (width * height > 2 ** 30) throw new ArgumentError(`spec: ${width}x${height} is over the limit of 2^30 pixels`);
@@ -133,7 +135,7 @@ export function specFromSignature<D extends PreprocessDType = PreprocessDType>(
 ): ResolvedPreprocessSpec<D> {
   if (input === null || typeof input !== 'object')
     throw new ArgumentError(`input: expected { dtype, shape }, got ${v.describe(input)}`);
-  const o = v.optionsObject(overrides, 'overrides');
+  const o = v.optionsObject(overrides, SPEC_OVERRIDES_KEYS, 'overrides');
   const shape = input.shape;
   if (
     !Array.isArray(shape) ||

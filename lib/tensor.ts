@@ -16,6 +16,7 @@ import {
 } from './dtype';
 import { ArgumentError, DTypeError, ShapeError } from './errors';
 import { native, NativeTensor } from './binding';
+import { optionKeys } from './option_keys';
 import * as v from './validate';
 
 export type ShareMode = 'copy' | 'share';
@@ -38,6 +39,13 @@ export interface TensorFromOptions {
    */
   onUnaligned?: 'copy' | 'throw';
 }
+
+const FROM_KEYS = optionKeys<TensorFromOptions>('Tensor.from', {
+  shape: true,
+  dtype: true,
+  mode: true,
+  onUnaligned: true,
+});
 
 export type TensorData =
   | ArrayBufferView
@@ -74,7 +82,7 @@ export class Tensor<D extends DType = DType> {
    * array (dtype string).
    */
   static from<D extends DType = DType>(data: TensorData, options?: TensorFromOptions & { dtype?: D }): Tensor<D> {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, FROM_KEYS);
     const mode = v.oneOf(o.mode, ['copy', 'share'] as const, 'options.mode', 'copy');
     const onUnaligned = v.oneOf(o.onUnaligned, ['copy', 'throw'] as const, 'options.onUnaligned', 'copy');
     if (o.dtype !== undefined && !isDType(o.dtype))

@@ -1,6 +1,7 @@
 // Argument checks shared by the facade: they run before any native work and produce the
 // messages users see ("options.mode: expected 'copy' | 'share', got 'shared'").
 import { ArgumentError, ShapeError } from './errors';
+import { checkKeys, OptionKeys } from './option_keys';
 
 /** A short, safe description of any value for messages: never throws (Proxies, throwing getters, Symbols). */
 export function describe(value: unknown): string {
@@ -12,11 +13,19 @@ export function describe(value: unknown): string {
       const ctor = (value as object).constructor as unknown;
       return typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
     }
-    if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+    if (typeof value === 'string') return `'${shortString(value)}'`;
     return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
   } catch {
     return typeof value;
   }
+}
+
+/**
+ * A string for a message: whole up to 300 characters (file paths are shown in full, their
+ * distinguishing tail included); longer ones keep their head and their tail around '…'.
+ */
+export function shortString(value: string): string {
+  return value.length <= 300 ? value : `${value.slice(0, 100)}…${value.slice(-150)} (${value.length} characters)`;
 }
 
 /** Dims for messages ("[1,224,224,3]") without calling anything on the elements. */
@@ -35,11 +44,20 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], n
   throw new ArgumentError(`${name}: expected ${allowed.map((a) => `'${a}'`).join(' | ')}, got ${describe(value)}`);
 }
 
-export function optionsObject<T extends object>(value: T | undefined, name: string): Partial<T> {
+/**
+ * An options argument: undefined (no options) or a plain object whose own keys are all
+ * declared in `keys` (lib/option_keys.ts); anything else is an ArgumentError naming it.
+ */
+export function optionsObject<T extends object>(
+  value: T | undefined,
+  keys: OptionKeys<object>,
+  name = 'options',
+): Partial<T> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ArgumentError(`${name}: expected an options object, got ${describe(value)}`);
+    throw new ArgumentError(`${name}: expected an options object for ${keys.owner}, got ${describe(value)}`);
   }
+  checkKeys(value, keys, name);
   return value;
 }
 

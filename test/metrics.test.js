@@ -672,7 +672,11 @@ describe('metrics', () => {
       wide.data.fill(0.25);
       wide.data[4000 + 10 * 100 + 37] = NaN; // image 1, row 10, col 37: inside the vectorised part of a row
       throwsTyped(() => new Circularity().updateSync(null, wide), ArgumentError, /yPred\[1\]: NaN at row 10, col 37/);
-      throwsTyped(() => new SegmentationAccuracy().updateSync([0], nan), ArgumentError, /yPred\[0\]: NaN/);
+      throwsTyped(
+        () => new SegmentationAccuracy({ minPixels: 1 }).updateSync([0], nan),
+        ArgumentError,
+        /yPred\[0\]: NaN/,
+      );
       throwsTyped(() => new AvgPixelValue().updateSync(null, nan), ArgumentError, /yPred\[0\]: NaN at row 0, col 1/);
       throwsTyped(
         () =>

@@ -18,6 +18,7 @@ import { CliIo } from './io';
 import { ProgressDisplay } from './progress';
 import { renderTable, tableRows } from './results_table';
 import { printSkipped, printTiming, writeEvaluationResults } from './evaluation_output';
+import type { MetricSpec } from './options';
 
 export interface EvaluateCommandOptions extends Partial<Omit<DetectionCommandOptions, keyof EvaluateCommonOptions>> {
   model: string;
@@ -26,6 +27,10 @@ export interface EvaluateCommandOptions extends Partial<Omit<DetectionCommandOpt
   signature?: string;
   output?: string;
   metrics?: MetricName[];
+  /** --metric name:key=value,... (repeatable): metrics with their own settings. */
+  metric?: MetricSpec[];
+  /** --prediction-scale: the output is multiplied by it before the metrics. */
+  predictionScale?: number;
   numClasses: number;
   threshold?: number;
   ignoreClass?: number;
@@ -69,20 +74,28 @@ export function defaultMetricNames(hasMasks: boolean): MetricName[] {
 export function buildMetrics(
   names: readonly MetricName[],
   o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>,
+  specs: readonly MetricSpec[] = [],
 ): Metric[] {
-  try {
-    return names.map((name) =>
-      metricByName(name, {
-        numClasses: o.numClasses,
-        threshold: o.threshold,
-        ignoreClass: o.ignoreClass ?? null,
-        emptyPolicy: o.emptyPolicy,
-        minPixels: o.minPixels,
-      }),
-    );
-  } catch (error) {
-    throw usageError((error as Error).message);
-  }
+  const shared = {
+    numClasses: o.numClasses,
+    threshold: o.threshold,
+    ignoreClass: o.ignoreClass ?? null,
+    emptyPolicy: o.emptyPolicy,
+    minPixels: o.minPixels,
+  };
+  const twice = specs.find((s) => names.includes(s.name));
+  if (twice) throw usageError(`${twice.name} is in --metrics and in --metric: name it once`);
+  const build = (name: MetricName, own: MetricSpec['settings'], flag: string) => {
+    try {
+      return metricByName(name, { ...shared, ...own });
+    } catch (error) {
+      throw usageError(`${flag}: ${(error as Error).message}`);
+    }
+  };
+  return [
+    ...names.map((name) => build(name, {}, '--metrics')),
+    ...specs.map((s) => build(s.name, s.settings, `--metric ${s.name}`)),
+  ];
 }
 
 /** @internal The threshold drawn in report overlays for a batch's predictions. */
@@ -106,8 +119,8 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       throw usageError((error as Error).message);
     }
   }
-  const names = o.metrics ?? defaultMetricNames(o.masks !== undefined);
-  const metrics = buildMetrics(names, o);
+  const names = o.metrics ?? (o.metric === undefined ? defaultMetricNames(o.masks !== undefined) : []);
+  const metrics = buildMetrics(names, o, o.metric);
   const needsMasks = metrics.filter((m) => m.usesTruth);
   if (o.masks === undefined && needsMasks.length > 0) {
     throw usageError(
@@ -156,6 +169,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       masks: o.maskMode,
       channelOrder: o.channelOrder,
       pixelDivisor: o.divisor,
+      predictionScale: o.predictionScale,
       onError: o.keepGoing ? 'skip' : 'throw',
       onProgress: (p) => progress.update(p),
       onBatch: report ? (batch) => report.addBatch(batch, overlayThreshold(batch, o.threshold)) : undefined,
@@ -195,7 +209,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
         'tfcv evaluate',
         `${result.images} images from ${imagesDir}${shardNote}, model ${modelDir}`,
         rows,
-        names.includes('mean-iou') ? 'mean-iou' : null,
+        metrics.some((m) => m.name === 'mean-iou') ? 'mean-iou' : null,
       );
     } catch (error) {
       throw new CliError(`cannot write the report to ${report.dir}: ${(error as Error).message}`);

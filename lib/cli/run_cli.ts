@@ -9,7 +9,7 @@ import { EvaluateCommandOptions, evaluateCommand } from './evaluate_command';
 import { CliIo } from './io';
 import { addMaintenanceCommands } from './maintenance_cli';
 import { mergeCommand } from './merge_command';
-import { integerOption, metricListOption, numberOption, positiveNumberOption } from './options';
+import { integerOption, metricListOption, metricSpecOption, numberOption, positiveNumberOption } from './options';
 
 function program(io: CliIo, done: (code: number) => void): Command {
   const root = new Command('tfcv')
@@ -35,6 +35,16 @@ function program(io: CliIo, done: (code: number) => void): Command {
       '--metrics <list>',
       'comma-separated: circularity, segmentation-accuracy, avg-pixel-value, mean-iou, iou, dice, pixel-accuracy, binary-accuracy, precision, recall, confusion-matrix',
       metricListOption,
+    )
+    .option(
+      '--metric <name:key=value,...>',
+      'a metric with its own settings, repeatable: e.g. --metric circularity:threshold=127 --metric segmentation-accuracy:threshold=100,min-pixels=500 (settings: threshold, min-pixels, empty-policy, num-classes, ignore-class, as the metric reads them)',
+      metricSpecOption,
+    )
+    .option(
+      '--prediction-scale <s>',
+      "multiply the model's (float) output by s before the metrics: 255 states thresholds on the 0..255 scale of masks for a model giving probabilities in [0, 1]",
+      positiveNumberOption,
     )
     .option('--num-classes <n>', 'classes of the masks', integerOption(1, 4096), 2)
     .option('--threshold <t>', 'probability threshold of one-channel predictions (default 0.5)', numberOption)

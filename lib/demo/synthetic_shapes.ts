@@ -4,6 +4,7 @@
 import { ArgumentError } from '../errors';
 import { Mat } from '../mat';
 import { native } from '../binding';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 
 export type ShapeKind = 'circle' | 'ellipse' | 'square';
@@ -25,10 +26,12 @@ export interface SyntheticShapesOptions {
   seed?: number;
 }
 
+const SYNTHETIC_KEYS = optionKeys<SyntheticShapesOptions>('syntheticShapes', { size: true, seed: true });
+
 /** `count` images, kinds cycling circle, ellipse, square. The caller owns (and disposes) the Mats. */
 export function syntheticShapes(count: number, options?: SyntheticShapesOptions): SyntheticShape[] {
   v.integer(count, 'count', 0, 100000);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, SYNTHETIC_KEYS);
   const size = o.size === undefined ? 64 : v.integer(o.size, 'options.size', 32, 4096);
   const seed = o.seed === undefined ? 1 : v.integer(o.seed, 'options.seed', 0, 2 ** 32 - 1);
   if (count * size * size > 2 ** 31)

@@ -11,6 +11,7 @@ import { Tensor } from '../tensor';
 import { centerCropRect, letterboxGeometry } from '../ops/geometry';
 import type { LetterboxGeometry } from '../ops/geometry';
 import type { PreprocessSpec, ResizeMode } from '../preprocess_spec';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, writeXywh } from './boxes';
 
@@ -41,6 +42,15 @@ export interface BoxesFromTensorOptions {
   /** Name used in error messages. Default 'tensor'. */
   name?: string;
 }
+
+const BOXES_KEYS = optionKeys<BoxesFromTensorOptions>('boxesFromTensor', {
+  format: true,
+  normalized: true,
+  geometry: true,
+  imageSize: true,
+  batchIndex: true,
+  name: true,
+});
 
 /** Where model-input pixels go in the source: source = offset + model * factor, per axis. */
 interface Mapping {
@@ -143,7 +153,7 @@ export function boxesFromTensor(
 ): Float32Array {
   if (options === undefined)
     throw new ArgumentError("options: required ({ format: 'yxyx' | 'xyxy' | 'xywh' | 'cxcywh', ... })");
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, BOXES_KEYS);
   const name = o.name === undefined ? 'tensor' : String(o.name);
   if (o.format === undefined)
     throw new ArgumentError(`options.format: required, one of ${BOX_FORMATS.map((f) => `'${f}'`).join(' | ')}`);

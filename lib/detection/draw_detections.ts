@@ -6,6 +6,7 @@ import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import * as a from '../image_args';
 import type { Color, OnShared } from '../image_args';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from './boxes';
 import { native } from '../binding';
@@ -62,11 +63,22 @@ const PALETTE: readonly number[][] = [
   [229, 218, 158],
 ];
 
+const DRAW_DETECTIONS_KEYS = optionKeys<DrawDetectionsOptions>('mat.drawDetections', {
+  labels: true,
+  scores: true,
+  classNames: true,
+  colors: true,
+  thickness: true,
+  fontScale: true,
+  format: true,
+  onShared: true,
+});
+
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
 Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesInput, options?: DrawDetectionsOptions) {
   const handle = matHandle(this);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, DRAW_DETECTIONS_KEYS);
   const xywh = readBoxes(boxes, 'boxes', v.oneOf(o.format, BOX_FORMATS, 'options.format', 'xywh'));
   const n = xywh.length / 4;
   const labels = o.labels === undefined ? null : readNumbers(o.labels, 'options.labels', n, INT32, 'an int32 class id');

@@ -3,6 +3,7 @@
 // off the event loop or inline.
 import { withCallerStack } from '../async_stack';
 import { ArgumentError } from '../errors';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from './boxes';
 import { native } from '../binding';
@@ -22,10 +23,19 @@ export interface NmsOptions {
   format?: BoxFormat;
 }
 
+const NMS_KEYS = optionKeys<NmsOptions>('nms', {
+  iouThreshold: true,
+  scoreThreshold: true,
+  topK: true,
+  eta: true,
+  classes: true,
+  format: true,
+});
+
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
 function nmsArgs(boxes: unknown, scores: unknown, options: NmsOptions | undefined) {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, NMS_KEYS);
   const format = v.oneOf(o.format, BOX_FORMATS, 'options.format', 'xywh');
   const xywh = readBoxes(boxes, 'boxes', format);
   const n = xywh.length / 4;

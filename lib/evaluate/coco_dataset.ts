@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArgumentError } from '../errors';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { DetectionSample } from './evaluate_detection';
 import { Shard } from './shard';
@@ -32,13 +33,15 @@ export interface CocoDatasetOptions {
   shard?: Shard | null;
 }
 
+const COCO_KEYS = optionKeys<CocoDatasetOptions>('cocoDataset', { shard: true });
+
 /** Reads a COCO annotations file; image paths are `file_name` under `imagesDir`. */
 export function cocoDataset(annotationsFile: string, imagesDir: string, options?: CocoDatasetOptions): CocoDataset {
   if (typeof annotationsFile !== 'string')
     throw new ArgumentError(`annotationsFile: expected a path, got ${v.describe(annotationsFile)}`);
   if (typeof imagesDir !== 'string')
     throw new ArgumentError(`imagesDir: expected a directory, got ${v.describe(imagesDir)}`);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, COCO_KEYS);
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(annotationsFile, 'utf8'));

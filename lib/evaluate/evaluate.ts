@@ -74,6 +74,13 @@ export interface EvaluateOptions {
   /** Default preprocessing of float inputs: pixel / pixelDivisor. Default 255. */
   pixelDivisor?: number;
   /**
+   * The scale the metrics (and onBatch) see the output on: every value is multiplied by it
+   * (in float32) first. Default 1. E.g. 255 for probabilities in [0, 1] measured with
+   * thresholds written for 0..255 masks (circularity's 127, segmentation accuracy's 100).
+   * Only for float outputs.
+   */
+  predictionScale?: number;
+  /**
    * Truth masks: 'auto' (default: a mask holding only 0 and 255 is binary, any other keeps its
    * values as class ids, which the metrics check against numClasses / ignoreClass, naming
    * values that fit neither), 'binary' (non-zero is class 1, whatever the values) or 'ids'

@@ -14,6 +14,7 @@ import { Model } from '../model';
 import { preprocess } from '../preprocess';
 import { ResizeMode, specFromSignature } from '../preprocess_spec';
 import { Tensor } from '../tensor';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { loadSample } from './load_sample';
 import { StageTimer, StageTimes } from './stage_timer';
@@ -43,12 +44,20 @@ export interface DetectionOutputs {
   classOffset?: number;
 }
 
+/** evaluate()'s non-maximum suppression per class (options.detection.nms). */
+export interface DetectionNmsOptions {
+  /** Default 0.5. */
+  iouThreshold?: number;
+  /** Default 0.05. */
+  scoreThreshold?: number;
+}
+
 export interface DetectionOptions {
   outputs: DetectionOutputs;
   /** How images are fitted to the model input. Default 'stretch'. */
   resize?: ResizeMode;
   /** Non-maximum suppression per class before scoring, or false for none. Default { iouThreshold: 0.5, scoreThreshold: 0.05 }. */
-  nms?: { iouThreshold?: number; scoreThreshold?: number } | false;
+  nms?: DetectionNmsOptions | false;
   /** Called per batch with the images, truth and final predictions (source pixels), e.g. to draw them. */
   onBatch?: (batch: DetectionBatch) => void | Promise<void>;
 }
@@ -93,6 +102,25 @@ export interface DetectionEvaluateResult {
   timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes };
 }
 
+const DETECTION_KEYS = optionKeys<DetectionOptions>('evaluate (options.detection)', {
+  outputs: true,
+  resize: true,
+  nms: true,
+  onBatch: true,
+});
+const OUTPUTS_KEYS = optionKeys<DetectionOutputs>('evaluate (options.detection.outputs)', {
+  boxes: true,
+  scores: true,
+  classes: true,
+  format: true,
+  normalized: true,
+  classOffset: true,
+});
+const NMS_KEYS = optionKeys<DetectionNmsOptions>('evaluate (options.detection.nms)', {
+  iouThreshold: true,
+  scoreThreshold: true,
+});
+
 function readOutputs(
   value: unknown,
   available: string[],
@@ -101,7 +129,7 @@ function readOutputs(
     throw new ArgumentError(
       `options.detection.outputs: expected { boxes, scores, classes?, format?, normalized? }, got ${v.describe(value)}`,
     );
-  const o = value as Partial<DetectionOutputs>;
+  const o = v.optionsObject(value as DetectionOutputs, OUTPUTS_KEYS, 'options.detection.outputs');
   const name = (x: unknown, key: string) => {
     if (typeof x !== 'string' || !available.includes(x))
       throw new ArgumentError(
@@ -146,7 +174,7 @@ export async function evaluateDetection(
 ): Promise<DetectionEvaluateResult> {
   if (detection === null || typeof detection !== 'object')
     throw new ArgumentError(`options.detection: expected { outputs, resize?, nms? }, got ${v.describe(detection)}`);
-  const d = detection as Partial<DetectionOptions>;
+  const d = v.optionsObject(detection as DetectionOptions, DETECTION_KEYS, 'options.detection');
   const signatureKey = run.signature ?? model.defaultSignature;
   const sig = model.signatures[signatureKey];
   if (sig === undefined)
@@ -163,7 +191,7 @@ export async function evaluateDetection(
   let nms: { iouThreshold: number; scoreThreshold: number } | null = { iouThreshold: 0.5, scoreThreshold: 0.05 };
   if (d.nms === false) nms = null;
   else if (d.nms !== undefined) {
-    const n = v.optionsObject(d.nms, 'options.detection.nms');
+    const n = v.optionsObject(d.nms, NMS_KEYS, 'options.detection.nms');
     nms = {
       iouThreshold:
         n.iouThreshold === undefined ? 0.5 : v.finiteNumber(n.iouThreshold, 'options.detection.nms.iouThreshold'),

@@ -11,6 +11,8 @@ import { ArgumentError } from '../errors';
 import { regularFileProblem } from '../files';
 import { Sample } from './sample';
 import { Shard, selectShard } from './shard';
+import { optionKeys } from '../option_keys';
+import * as v from '../validate';
 
 export const IMAGE_EXTENSIONS: readonly string[] = [
   '.png',
@@ -61,10 +63,13 @@ function imageFiles(dir: string, what: string): string[] {
 
 const stem = (file: string) => file.slice(0, file.length - path.extname(file).length);
 
+const FOLDER_KEYS = optionKeys<FolderDatasetOptions>('folderDataset', { masksDir: true, shard: true });
+
 /** Lists `imagesDir` (and `masksDir`) into samples; see the file header for the rules. */
-export function folderDataset(imagesDir: string, options: FolderDatasetOptions = {}): FolderDataset {
+export function folderDataset(imagesDir: string, opts?: FolderDatasetOptions): FolderDataset {
   if (typeof imagesDir !== 'string' || imagesDir.length === 0)
     throw new ArgumentError('imagesDir: expected a directory path');
+  const options = v.optionsObject(opts, FOLDER_KEYS);
   const images = imageFiles(imagesDir, 'images directory');
   if (images.length === 0) {
     throw new ArgumentError(`images directory ${imagesDir}: no image files (${IMAGE_EXTENSIONS.join(', ')})`);

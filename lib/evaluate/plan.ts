@@ -4,6 +4,7 @@ import { ArgumentError, DisposedError } from '../errors';
 import { Metric } from '../metrics/metric';
 import { Model } from '../model';
 import { TensorSpec } from '../signature';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import type { EvaluateOptions } from './evaluate';
 import { InputRecipe, defaultRecipe } from './input_plan';
@@ -20,6 +21,8 @@ export interface EvaluatePlan {
   inputs: Record<string, TensorSpec>;
   /** The output key fed to the metrics. */
   output: string;
+  /** Multiplies the output before the metrics (1: as is). */
+  predictionScale: number;
   /** The default input building, or null when options.preprocess builds the feeds. */
   recipe: InputRecipe | null;
   preprocess: EvaluateOptions['preprocess'];
@@ -67,6 +70,17 @@ function chooseOutput(outputs: Record<string, TensorSpec>, requested: unknown): 
   return oneChannel ?? keys[0]!;
 }
 
+function readPredictionScale(value: unknown, output: string, spec: TensorSpec): number {
+  if (value === undefined) return 1;
+  const scale = v.finiteNumber(value, 'options.predictionScale');
+  if (!(scale > 0)) throw new ArgumentError(`options.predictionScale: expected a number > 0, got ${scale}`);
+  if (scale !== 1 && spec.dtype !== 'float32' && spec.dtype !== 'float64')
+    throw new ArgumentError(
+      `options.predictionScale: scales float outputs (probabilities); output '${output}' is ${spec.dtype}, whose values the metrics read as they are`,
+    );
+  return scale;
+}
+
 function iterate(dataset: unknown): { iterator: Iterator<Sample> | AsyncIterator<Sample>; size: number | null } {
   if (dataset !== null && typeof dataset === 'object') {
     const asyncIt = (dataset as AsyncIterable<Sample>)[Symbol.asyncIterator];
@@ -78,12 +92,31 @@ function iterate(dataset: unknown): { iterator: Iterator<Sample> | AsyncIterator
   throw new ArgumentError(`dataset: expected an iterable or async iterable of samples, got ${v.describe(dataset)}`);
 }
 
+/** @internal The keys of evaluate()'s options. */
+export const EVALUATE_KEYS = optionKeys<EvaluateOptions>('evaluate', {
+  batchSize: true,
+  concurrency: true,
+  signature: true,
+  output: true,
+  preprocess: true,
+  channelOrder: true,
+  pixelDivisor: true,
+  predictionScale: true,
+  masks: true,
+  onError: true,
+  onProgress: true,
+  onBatch: true,
+  signal: true,
+  total: true,
+  detection: true,
+});
+
 /**
  * @internal A detection evaluation's arguments (options.detection given), checked as
  * planEvaluation checks them, for evaluate_detection.ts; null for a segmentation evaluation.
  */
 export function planDetection(model: unknown, dataset: unknown, metrics: unknown, options: unknown) {
-  const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
+  const o = v.optionsObject(options as EvaluateOptions | undefined, EVALUATE_KEYS);
   if (o.detection === undefined) return null;
   const c = planCommon(model, metrics, o);
   const total =
@@ -107,7 +140,7 @@ export function planDetection(model: unknown, dataset: unknown, metrics: unknown
 
 /** @internal evaluate()'s arguments, checked in the order the errors are documented. */
 export function planEvaluation(model: unknown, dataset: unknown, metrics: unknown, options: unknown): EvaluatePlan {
-  const o = v.optionsObject(options as EvaluateOptions | undefined, 'options');
+  const o = v.optionsObject(options as EvaluateOptions | undefined, EVALUATE_KEYS);
   const { model: m, ...common } = planCommon(model, metrics, o);
   return planSegmentation(m, dataset, o, common);
 }
@@ -149,6 +182,7 @@ function planSegmentation(
     );
   }
   const output = chooseOutput(sig.outputs, o.output);
+  const predictionScale = readPredictionScale(o.predictionScale, output, sig.outputs[output]!);
   const recipe = o.preprocess ? null : defaultRecipe(sig.inputs, channelOrder, divisor);
   const { iterator, size } = iterate(dataset);
   const total = o.total !== undefined ? v.integer(o.total, 'options.total', 0) : size;
@@ -162,6 +196,7 @@ function planSegmentation(
     signatureKey,
     inputs: sig.inputs,
     output,
+    predictionScale,
     recipe,
     preprocess: o.preprocess,
     onProgress: o.onProgress,

@@ -3,6 +3,7 @@
 // metric the batch, record each sample's values and show the batch to onBatch while its
 // tensors are alive.
 import { AbortError } from '../errors';
+import type { Tensor } from '../tensor';
 import type { Metric } from '../metrics/metric';
 import type { EvaluateResult } from './evaluate';
 import type { EvaluatePlan } from './plan';
@@ -12,6 +13,13 @@ import { StageTimer } from './stage_timer';
 /** @internal */
 export function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError('evaluate: aborted');
+}
+
+// The output is the run's own tensor (nobody else sees it): scaled where it lies. Float32
+// products are rounded to float32 as numpy's float32 multiplication rounds them.
+function scaleInPlace(tensor: Tensor, scale: number): void {
+  const data = tensor.data as Float32Array | Float64Array;
+  for (let i = 0; i < data.length; i++) data[i] = data[i]! * scale;
 }
 
 /** @internal Runs one batch and adds it to `result` (images, batches, samples). */
@@ -27,6 +35,7 @@ export async function runBatch(
     plan.model.run(batch.feeds!, { signature: plan.signatureKey, outputs: [output], signal: plan.signal }),
   );
   const predictions = outputs[output]!;
+  if (plan.predictionScale !== 1) scaleInPlace(predictions, plan.predictionScale);
   let truth = batch.truth;
   try {
     const ps = predictions.shape;

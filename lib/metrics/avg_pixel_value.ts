@@ -6,12 +6,15 @@ import { readBatch } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { optionKeys } from '../option_keys';
 
 export interface AvgPixelValueOptions {
   /** 'pixels' (default): mean over all pixels seen. 'batches': mean of each update's mean (the original). */
   average?: 'pixels' | 'batches';
   name?: string;
 }
+
+const KEYS = optionKeys<AvgPixelValueOptions>('new AvgPixelValue', { average: true, name: true });
 
 export interface AvgPixelValueResult extends MetricResult {
   value: number;
@@ -28,7 +31,7 @@ export class AvgPixelValue extends Metric<AvgPixelValueResult> {
   declare readonly config: Readonly<{ average: 'pixels' | 'batches' }>;
 
   constructor(options?: AvgPixelValueOptions) {
-    const o = opt.metricOptions(options, ['average']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'avg-pixel-value', {
       average: v.oneOf(o.average, ['pixels', 'batches'] as const, 'options.average', 'pixels'),
     });

@@ -1,6 +1,7 @@
 // Binary accuracy over pixels (Keras' BinaryAccuracy): a prediction is class 1 when it is
 // above `threshold` (probabilities) or equal to 1 (class ids); truth is 0 / 1.
-import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
+import { ConfusionMetric, CONFUSION_TABLE, confusionConfig } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { AccuracyResult, accuracyOf } from './pixel_accuracy';
 import { registerMetricKind } from './metric';
 import * as opt from './options';
@@ -12,15 +13,19 @@ export interface BinaryOptions {
   predictions?: opt.PredictionKind;
   /** Truth pixels of this value are left out. Default: none. */
   ignoreClass?: number | null;
+  /** See ConfusionOptions.masks. Default 'auto'. */
+  masks?: opt.MaskConvention;
   name?: string;
 }
+
+const KEYS = optionKeys<BinaryOptions>('new BinaryAccuracy', CONFUSION_TABLE);
 
 /** Keras-compatible binary accuracy over pixels (truth 0 / 1). */
 export class BinaryAccuracy extends ConfusionMetric<AccuracyResult> {
   readonly kind = 'BinaryAccuracy';
 
   constructor(options?: BinaryOptions) {
-    const o = opt.metricOptions(options, CONFUSION_OPTION_KEYS);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'binary-accuracy', confusionConfig(2, o));
   }
 

@@ -1,6 +1,7 @@
 // Metrics by their kebab-case names ('mean-iou', 'circularity', ...), for configuration files
 // and the tfcv command: one place that maps a name and a few shared settings to a metric.
 import { ArgumentError } from '../errors';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { AvgPixelValue } from './avg_pixel_value';
 import { BinaryAccuracy } from './binary_accuracy';
@@ -60,9 +61,35 @@ export interface MetricSettings {
   minPixels?: number;
 }
 
+const PIXEL_SETTINGS = ['numClasses', 'threshold', 'ignoreClass'] as const;
+
+/** The settings each metric reads (metricByName ignores the others, which other metrics read). */
+export const METRIC_SETTING_KEYS: Readonly<Record<MetricName, readonly (keyof MetricSettings)[]>> = {
+  circularity: ['threshold', 'emptyPolicy'],
+  'segmentation-accuracy': ['threshold', 'minPixels'],
+  'avg-pixel-value': [],
+  'mean-iou': PIXEL_SETTINGS,
+  iou: PIXEL_SETTINGS,
+  dice: PIXEL_SETTINGS,
+  'pixel-accuracy': PIXEL_SETTINGS,
+  'binary-accuracy': ['threshold', 'ignoreClass'],
+  precision: PIXEL_SETTINGS,
+  recall: PIXEL_SETTINGS,
+  'confusion-matrix': PIXEL_SETTINGS,
+  'mean-average-precision': [],
+};
+
+const SETTINGS_KEYS = optionKeys<MetricSettings>('metricByName', {
+  numClasses: true,
+  threshold: true,
+  ignoreClass: true,
+  emptyPolicy: true,
+  minPixels: true,
+});
+
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
 export function metricByName(name: MetricName, options?: MetricSettings): Metric {
-  const settings = v.optionsObject(options, 'settings');
+  const settings = v.optionsObject(options, SETTINGS_KEYS, 'settings');
   const k = settings.numClasses ?? 2;
   const pixel = {
     ignoreClass: settings.ignoreClass ?? null,

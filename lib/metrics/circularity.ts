@@ -6,6 +6,8 @@ import { isFloat, readBatch } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { checkThreshold } from './threshold_convention';
+import { optionKeys } from '../option_keys';
 
 /** Native numbers per image: area, perimeter, circularity, threshold flag. */
 const STRIDE = 4;
@@ -23,6 +25,8 @@ export interface CircularityOptions {
   emptyPolicy?: opt.EmptyPolicy;
   name?: string;
 }
+
+const KEYS = optionKeys<CircularityOptions>('new Circularity', { threshold: true, emptyPolicy: true, name: true });
 
 export interface CircularityResult extends MetricResult {
   /** Mean circularity over the counted images (weighted when sample weights were given). */
@@ -45,7 +49,7 @@ export class Circularity extends Metric<CircularityResult> {
   declare readonly config: Readonly<{ threshold: opt.Threshold; emptyPolicy: opt.EmptyPolicy }>;
 
   constructor(options?: CircularityOptions) {
-    const o = opt.metricOptions(options, ['threshold', 'emptyPolicy']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'circularity', {
       threshold: opt.threshold(o.threshold, 'options.threshold', 'auto'),
       emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['skip', 'zero', 'nan'] as const, 'zero'),
@@ -57,6 +61,7 @@ export class Circularity extends Metric<CircularityResult> {
     const batch = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : this.config.threshold;
     const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
+    if (mode === 'given') checkThreshold(this.kind, t, batch, yPred);
     const checked = (raw: Float64Array) => {
       for (let i = 0; i < batch.count; i++) {
         if (raw[i * STRIDE + 3] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(this, this.kind, t, `yPred[${i}]`);

@@ -6,7 +6,9 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { Batch, checkSameImages, isFloat, readBatch, sizeOf } from './inputs';
 import { Measurement, Metric, MetricResult, internalCall, matrixRows } from './metric';
 import { native, NativeConfusionOptions } from '../binding';
+import type { KeyTable } from '../option_keys';
 import * as opt from './options';
+import { checkThreshold } from './threshold_convention';
 
 export interface ConfusionOptions {
   /** True class ids equal to this are left out (Keras' ignore_class). Default: none. */
@@ -74,7 +76,15 @@ function badPredictions(value: unknown): never {
   );
 }
 
-export const CONFUSION_OPTION_KEYS = ['ignoreClass', 'predictions', 'threshold', 'masks'] as const;
+/** @internal The keys of ConfusionOptions, which the confusion metrics' options extend. */
+export const CONFUSION_SETTINGS_TABLE: KeyTable<Omit<ConfusionOptions, 'name'>> = {
+  ignoreClass: true,
+  predictions: true,
+  threshold: true,
+  masks: true,
+};
+/** @internal */
+export const CONFUSION_TABLE: KeyTable<ConfusionOptions> = { ...CONFUSION_SETTINGS_TABLE, name: true };
 
 /** The base of the pixel-classification metrics: a confusion matrix over pixels, read in different ways. */
 export abstract class ConfusionMetric<TResult extends MetricResult> extends Metric<TResult> {
@@ -109,10 +119,13 @@ export abstract class ConfusionMetric<TResult extends MetricResult> extends Metr
     if (truth.count > 0 && sizeOf(truth, 0)[2] !== 1) {
       throw new ShapeError(`yTrue: class ids need one channel, got ${sizeOf(truth, 0)[2]}`);
     }
+    const prediction = this.#predictionKind(pred);
+    if (prediction === 'probability' && isFloat(pred.dtype))
+      checkThreshold(this.kind, this.config.threshold, pred, yPred);
     const options: NativeConfusionOptions = {
       numClasses: this.config.numClasses,
       ignoreClass: this.config.ignoreClass,
-      prediction: this.#predictionKind(pred),
+      prediction,
       threshold: this.config.threshold,
       masks: this.config.masks,
     };

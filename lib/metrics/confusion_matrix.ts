@@ -1,6 +1,7 @@
 // The pixel confusion matrix itself as a metric (rows: true class, columns: predicted
 // class), for reports and for computing any ratio not offered as a class.
-import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
+import { ConfusionMetric, ConfusionOptions, CONFUSION_TABLE, confusionConfig } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { MetricResult, matrixRows, registerMetricKind } from './metric';
 import { accuracyOf } from './pixel_accuracy';
 import * as opt from './options';
@@ -13,12 +14,14 @@ export interface ConfusionMatrixResult extends MetricResult {
   total: number;
 }
 
+const KEYS = optionKeys<ConfusionOptions>('new ConfusionMatrix', CONFUSION_TABLE);
+
 /** The pixel confusion matrix (rows: true class, columns: predicted class). */
 export class ConfusionMatrix extends ConfusionMetric<ConfusionMatrixResult> {
   readonly kind = 'ConfusionMatrix';
 
   constructor(numClasses: number, options?: ConfusionOptions) {
-    const o = opt.metricOptions(options, CONFUSION_OPTION_KEYS);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'confusion-matrix', confusionConfig(opt.numClasses(numClasses), o));
   }
 

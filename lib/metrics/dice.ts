@@ -1,7 +1,8 @@
 // Dice coefficient (F1 over pixels) per class from the pixel confusion matrix:
 // Dice_c = 2TP / (2TP + FP + FN); the headline value averages `targetClassIds` (every class by
 // default; [1] for the usual foreground Dice of a binary mask) over classes where it is defined.
-import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
+import { ConfusionMetric, CONFUSION_TABLE, confusionConfig, marginals } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { targetClassIds } from './iou';
 import { MetricResult, registerMetricKind } from './metric';
 import { IoUOptions, meanOverClasses } from './mean_iou';
@@ -12,6 +13,8 @@ export interface DiceOptions extends IoUOptions {
   /** The classes averaged into `value`. Default: every class. */
   targetClassIds?: readonly number[];
 }
+
+const KEYS = optionKeys<DiceOptions>('new Dice', { ...CONFUSION_TABLE, emptyPolicy: true, targetClassIds: true });
 
 export interface DiceResult extends MetricResult {
   value: number;
@@ -25,7 +28,7 @@ export class Dice extends ConfusionMetric<DiceResult> {
   readonly kind = 'Dice';
 
   constructor(numClasses: number, options?: DiceOptions) {
-    const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'emptyPolicy', 'targetClassIds']);
+    const o = opt.metricOptions(options, KEYS);
     const k = opt.numClasses(numClasses);
     super(o.name, 'dice', {
       ...confusionConfig(k, o),

@@ -1,6 +1,7 @@
 // Per-class IoU (Keras' IoU metric): the IoU of each class from the pixel confusion matrix,
 // and as the headline value their mean over `targetClassIds` (classes with a defined IoU).
-import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig } from './confusion_base';
+import { ConfusionMetric, CONFUSION_TABLE, confusionConfig } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { IoUOptions, IoUResult, iouOf } from './mean_iou';
 import { registerMetricKind } from './metric';
 import * as opt from './options';
@@ -13,12 +14,14 @@ export interface PerClassIoUOptions extends IoUOptions {
   targetClassIds?: readonly number[];
 }
 
+const KEYS = optionKeys<PerClassIoUOptions>('new IoU', { ...CONFUSION_TABLE, emptyPolicy: true, targetClassIds: true });
+
 /** IoU per class (Keras' IoU): `value` is the mean over targetClassIds. */
 export class IoU extends ConfusionMetric<IoUResult> {
   readonly kind = 'IoU';
 
   constructor(numClasses: number, options?: PerClassIoUOptions) {
-    const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'emptyPolicy', 'targetClassIds']);
+    const o = opt.metricOptions(options, KEYS);
     const k = opt.numClasses(numClasses);
     super(o.name, 'iou', {
       ...confusionConfig(k, o),

@@ -13,6 +13,7 @@ import type { MetricInput, SampleWeight } from './inputs';
 import { Measurement, Metric, MetricJSON, MetricResult, TruthInput, registerMetricKind } from './metric';
 import { formatList, formatNumber } from './format_number';
 import * as opt from './options';
+import { optionKeys } from '../option_keys';
 
 /** One image's true boxes ([x, y, w, h] pixels unless the metric's boxFormat says otherwise). */
 export interface DetectionTruth {
@@ -39,6 +40,8 @@ export interface MeanAveragePrecisionOptions {
 }
 
 /** COCOeval.summarize()'s twelve numbers; NaN where pycocotools prints -1 (nothing to measure). */
+const KEYS = optionKeys<MeanAveragePrecisionOptions>('new MeanAveragePrecision', { boxFormat: true, name: true });
+
 export interface CocoStats {
   /** AP over IoU 0.50:0.05:0.95, all areas, 100 detections. */
   ap: number;
@@ -207,7 +210,7 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
   #records: Float64Array[] = [];
 
   constructor(options?: MeanAveragePrecisionOptions) {
-    const o = opt.metricOptions(options, ['boxFormat']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'mean-average-precision', {
       boxFormat: v.oneOf(o.boxFormat, BOX_FORMATS, 'options.boxFormat', 'xywh'),
     });

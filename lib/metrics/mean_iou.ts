@@ -1,7 +1,8 @@
 // Mean intersection over union from the pixel confusion matrix, as Keras' MeanIoU computes
 // it: IoU_c = TP / (TP + FP + FN), averaged over the classes whose denominator is not 0
 // (classes absent from both truth and prediction are left out of the mean).
-import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
+import { ConfusionMetric, ConfusionOptions, CONFUSION_TABLE, confusionConfig, marginals } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { MetricResult, registerMetricKind } from './metric';
 import * as opt from './options';
 import { formatList } from './format_number';
@@ -10,6 +11,8 @@ export interface IoUOptions extends ConfusionOptions {
   /** When no class has a defined IoU: 'zero' (default, as Keras) or 'nan'. */
   emptyPolicy?: 'zero' | 'nan';
 }
+
+const KEYS = optionKeys<IoUOptions>('new MeanIoU', { ...CONFUSION_TABLE, emptyPolicy: true });
 
 export interface IoUResult extends MetricResult {
   /** The mean over the classes taken into account that have a defined IoU. */
@@ -54,7 +57,7 @@ export class MeanIoU extends ConfusionMetric<IoUResult> {
   readonly kind = 'MeanIoU';
 
   constructor(numClasses: number, options?: IoUOptions) {
-    const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'emptyPolicy']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'mean-iou', {
       ...confusionConfig(opt.numClasses(numClasses), o),
       emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['zero', 'nan'] as const, 'zero'),

@@ -3,7 +3,7 @@
 // twin. They run the metric classes' own native kernels on a one-image batch and return that
 // image's per-sample value, so they equal what the classes report per image by construction
 // (and the tests check it).
-import { ArgumentError, ShapeError } from '../errors';
+import { ShapeError } from '../errors';
 import { Mat } from '../mat';
 import { Tensor } from '../tensor';
 import { toMatSync } from '../convert';
@@ -15,6 +15,9 @@ import { IoUOptions, MeanIoU } from './mean_iou';
 import { Metric } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { optionKeys, OptionKeys } from '../option_keys';
+import { CONFUSION_SETTINGS_TABLE } from './confusion_base';
+import { checkThreshold } from './threshold_convention';
 
 /** One image: a Mat, or a Tensor [H,W], [H,W,C] (C = 1, 3 or 4), [1,H,W] or [1,H,W,C]. */
 export type OneImage = Mat | Tensor;
@@ -96,17 +99,31 @@ function measureSync(metric: Metric, yTrue: unknown, yPred: unknown): number {
   }
 }
 
+const NOT_HERE = { name: 'a one-shot measurement has no name (the metric classes do)' };
+const CIRCULARITY_KEYS = optionKeys<CircularityOfOptions>(
+  'circularity',
+  { threshold: true, emptyPolicy: true },
+  NOT_HERE,
+);
+const FRACTION_KEYS = optionKeys<ForegroundFractionOptions>('foregroundFraction', { threshold: true }, NOT_HERE);
+const MEAN_IOU_KEYS = optionKeys<Omit<MeanIoUOfOptions, 'name'>>(
+  'meanIoU',
+  { ...CONFUSION_SETTINGS_TABLE, emptyPolicy: true, numClasses: true },
+  NOT_HERE,
+);
+const DICE_KEYS = optionKeys<Omit<DiceOfOptions, 'name'>>(
+  'dice',
+  { ...CONFUSION_SETTINGS_TABLE, emptyPolicy: true, targetClassIds: true, numClasses: true },
+  NOT_HERE,
+);
+
 // Options of a one-shot function: known keys only (a typo would silently use a default).
-function oneShotOptions<T extends object>(value: T | undefined, known: readonly string[]): Partial<T> {
-  const o = v.optionsObject(value, 'options') as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new ArgumentError(`options.${key}: unknown option (expected ${known.join(', ')})`);
-  }
-  return o as Partial<T>;
+function oneShotOptions<T extends object>(value: T | undefined, keys: OptionKeys<T>): Partial<T> {
+  return v.optionsObject(value, keys);
 }
 
 function circularityMetric(options: CircularityOfOptions | undefined): Circularity {
-  const o = oneShotOptions(options, ['threshold', 'emptyPolicy']) as CircularityOptions;
+  const o = oneShotOptions(options, CIRCULARITY_KEYS) as CircularityOptions;
   return new Circularity({ ...o, emptyPolicy: opt.emptyPolicy(o.emptyPolicy, ['zero', 'nan'] as const, 'zero') });
 }
 
@@ -125,12 +142,20 @@ export function circularitySync(mask: OneImage, options?: CircularityOfOptions):
 }
 
 function fractionPlan(mask: unknown, options: ForegroundFractionOptions | undefined) {
-  const o = oneShotOptions(options, ['threshold']);
+  const o = oneShotOptions(options, FRACTION_KEYS);
   const threshold = opt.threshold(o.threshold, 'options.threshold', 'auto');
   const image = oneImage(mask, 'mask');
   const batch = readBatch(image.batch, 'mask');
   const t = threshold === 'auto' ? (isFloat(batch.dtype) ? 0.5 : 127) : threshold;
   const mode: opt.ThresholdMode = threshold === 'auto' ? 'auto' : 'given';
+  if (mode === 'given') {
+    try {
+      checkThreshold('foregroundFraction', t, batch, image.batch, 'mask');
+    } catch (error) {
+      image.release();
+      throw error;
+    }
+  }
   const [rows, cols] = batch.sizes[0]!;
   const fraction = (raw: Float64Array) => {
     if (raw[1] === opt.THRESHOLD_ONE_SIDED) opt.warnOneSided(ONE_SHOT_WARNINGS, 'foregroundFraction', t, 'mask');
@@ -164,10 +189,10 @@ export function foregroundFractionSync(mask: OneImage, options?: ForegroundFract
 
 function withClasses<T extends { numClasses?: number }>(
   options: T | undefined,
+  keys: OptionKeys<object>,
 ): { k: number; rest: Omit<T, 'numClasses'> } {
-  const o = v.optionsObject(options, 'options') as T;
+  const o = v.optionsObject(options, keys) as T;
   const { numClasses, ...rest } = o;
-  if ('name' in rest) throw new ArgumentError('options.name: not an option of a one-shot measurement');
   return { k: numClasses === undefined ? 2 : opt.numClasses(numClasses, 'options.numClasses'), rest };
 }
 
@@ -177,13 +202,13 @@ function withClasses<T extends { numClasses?: number }>(
  * (default 'auto') reads 0/1 and 0/255 masks alike.
  */
 export async function meanIoU(yTrue: OneImage, yPred: OneImage, options?: MeanIoUOfOptions): Promise<number> {
-  const { k, rest } = withClasses(options);
+  const { k, rest } = withClasses(options, MEAN_IOU_KEYS);
   return measure(new MeanIoU(k, rest), yTrue, yPred);
 }
 
 /** Synchronous twin of meanIoU(). */
 export function meanIoUSync(yTrue: OneImage, yPred: OneImage, options?: MeanIoUOfOptions): number {
-  const { k, rest } = withClasses(options);
+  const { k, rest } = withClasses(options, MEAN_IOU_KEYS);
   return measureSync(new MeanIoU(k, rest), yTrue, yPred);
 }
 
@@ -193,12 +218,12 @@ export function meanIoUSync(yTrue: OneImage, yPred: OneImage, options?: MeanIoUO
  * `{ targetClassIds: [1] }` for the usual foreground Dice of a binary mask.
  */
 export async function dice(yTrue: OneImage, yPred: OneImage, options?: DiceOfOptions): Promise<number> {
-  const { k, rest } = withClasses(options);
+  const { k, rest } = withClasses(options, DICE_KEYS);
   return measure(new Dice(k, rest), yTrue, yPred);
 }
 
 /** Synchronous twin of dice(). */
 export function diceSync(yTrue: OneImage, yPred: OneImage, options?: DiceOfOptions): number {
-  const { k, rest } = withClasses(options);
+  const { k, rest } = withClasses(options, DICE_KEYS);
   return measureSync(new Dice(k, rest), yTrue, yPred);
 }

@@ -1,5 +1,6 @@
 // Option readers shared by the metric classes: thresholds, class counts, the empty policy.
 import { ArgumentError } from '../errors';
+import type { OptionKeys } from '../option_keys';
 import * as v from '../validate';
 
 /**
@@ -88,16 +89,13 @@ export function emptyPolicy<T extends EmptyPolicy>(value: unknown, allowed: read
   return v.oneOf(value, allowed, 'options.emptyPolicy', fallback);
 }
 
-/** Reads an options object, rejecting unknown keys (a typo would otherwise silently use a default). */
+/**
+ * Reads a metric's options object, rejecting unknown keys (a typo would otherwise silently
+ * use a default); the keys are declared with optionKeys<TheOptions>() beside the class.
+ */
 export function metricOptions<T extends object>(
   value: T | undefined,
-  known: readonly string[],
+  keys: OptionKeys<T>,
 ): Partial<T> & { name?: string } {
-  const o = v.optionsObject(value, 'options') as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== 'name' && !known.includes(key)) {
-      throw new ArgumentError(`options.${key}: unknown option (expected ${[...known, 'name'].join(', ')})`);
-    }
-  }
-  return o as Partial<T> & { name?: string };
+  return v.optionsObject(value, keys) as Partial<T> & { name?: string };
 }

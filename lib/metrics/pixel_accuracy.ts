@@ -1,5 +1,6 @@
 // Pixel accuracy: correctly classified pixels / valid pixels (the ignored class left out).
-import { ConfusionMetric, ConfusionOptions, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
+import { ConfusionMetric, ConfusionOptions, CONFUSION_TABLE, confusionConfig, marginals } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { MetricResult, registerMetricKind } from './metric';
 import * as opt from './options';
 
@@ -7,6 +8,8 @@ export interface PixelAccuracyOptions extends ConfusionOptions {
   /** Default 2. */
   numClasses?: number;
 }
+
+const KEYS = optionKeys<PixelAccuracyOptions>('new PixelAccuracy', { ...CONFUSION_TABLE, numClasses: true });
 
 export interface AccuracyResult extends MetricResult {
   /** correct / total (NaN before any pixel). */
@@ -27,7 +30,7 @@ export class PixelAccuracy extends ConfusionMetric<AccuracyResult> {
   readonly kind = 'PixelAccuracy';
 
   constructor(options?: PixelAccuracyOptions) {
-    const o = opt.metricOptions(options, [...CONFUSION_OPTION_KEYS, 'numClasses']);
+    const o = opt.metricOptions(options, KEYS);
     super(
       o.name,
       'pixel-accuracy',

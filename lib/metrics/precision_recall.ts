@@ -1,7 +1,8 @@
 // Precision and recall of one class over pixels (Keras' Precision / Recall for binary masks,
 // per class for more): precision = TP / (TP + FP), recall = TP / (TP + FN). An empty
 // denominator gives 0, as in Keras (emptyPolicy 'zero'), or NaN with emptyPolicy 'nan'.
-import { ConfusionMetric, CONFUSION_OPTION_KEYS, confusionConfig, marginals } from './confusion_base';
+import { ConfusionMetric, CONFUSION_TABLE, confusionConfig, marginals } from './confusion_base';
+import { optionKeys } from '../option_keys';
 import { BinaryOptions } from './binary_accuracy';
 import { MetricResult, registerMetricKind } from './metric';
 import * as opt from './options';
@@ -27,7 +28,9 @@ export interface RecallResult extends MetricResult {
   falseNegatives: number;
 }
 
-const KEYS = [...CONFUSION_OPTION_KEYS, 'numClasses', 'classId', 'emptyPolicy'] as const;
+const TABLE = { ...CONFUSION_TABLE, numClasses: true, classId: true, emptyPolicy: true } as const;
+const PRECISION_KEYS = optionKeys<PrecisionRecallOptions>('new Precision', TABLE);
+const RECALL_KEYS = optionKeys<PrecisionRecallOptions>('new Recall', TABLE);
 
 function config(o: Partial<PrecisionRecallOptions>) {
   const k = o.numClasses === undefined ? 2 : opt.numClasses(o.numClasses, 'options.numClasses');
@@ -53,7 +56,7 @@ export class Precision extends ConfusionMetric<PrecisionResult> {
   readonly kind = 'Precision';
 
   constructor(options?: PrecisionRecallOptions) {
-    const o = opt.metricOptions(options, KEYS);
+    const o = opt.metricOptions(options, PRECISION_KEYS);
     super(o.name, 'precision', config(o));
   }
 
@@ -74,7 +77,7 @@ export class Recall extends ConfusionMetric<RecallResult> {
   readonly kind = 'Recall';
 
   constructor(options?: PrecisionRecallOptions) {
-    const o = opt.metricOptions(options, KEYS);
+    const o = opt.metricOptions(options, RECALL_KEYS);
     super(o.name, 'recall', config(o));
   }
 

@@ -7,6 +7,8 @@ import { isFloat, readBatch, readLabels } from './inputs';
 import { Measurement, Metric, MetricResult, registerMetricKind } from './metric';
 import { native } from '../binding';
 import * as opt from './options';
+import { checkMinPixels, checkThreshold } from './threshold_convention';
+import { optionKeys } from '../option_keys';
 
 export interface SegmentationAccuracyOptions {
   /**
@@ -20,6 +22,12 @@ export interface SegmentationAccuracyOptions {
   minPixels?: number;
   name?: string;
 }
+
+const KEYS = optionKeys<SegmentationAccuracyOptions>('new SegmentationAccuracy', {
+  threshold: true,
+  minPixels: true,
+  name: true,
+});
 
 export interface SegmentationAccuracyResult extends MetricResult {
   /** correct / total (NaN before any sample). */
@@ -44,7 +52,7 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
   declare readonly config: Readonly<{ threshold: opt.Threshold; minPixels: number }>;
 
   constructor(options?: SegmentationAccuracyOptions) {
-    const o = opt.metricOptions(options, ['threshold', 'minPixels']);
+    const o = opt.metricOptions(options, KEYS);
     super(o.name, 'segmentation-accuracy', {
       threshold: opt.threshold(o.threshold, 'options.threshold', 'auto'),
       minPixels: o.minPixels === undefined ? 500 : v.integer(o.minPixels, 'options.minPixels', 0),
@@ -63,8 +71,11 @@ export class SegmentationAccuracy extends Metric<SegmentationAccuracyResult> {
     const pred = readBatch(yPred, 'yPred');
     const t = this.config.threshold === 'auto' ? (isFloat(pred.dtype) ? 0.5 : 100) : this.config.threshold;
     const mode = this.config.threshold === 'auto' ? 'auto' : 'given';
+    if (mode === 'given') checkThreshold(this.kind, t, pred, yPred);
+    checkMinPixels(this.config.minPixels, pred, 'yPred');
     const labels = readLabels(yTrue, 'yTrue');
     const truth = labels === null ? readBatch(yTrue, 'yTrue') : null;
+    if (truth !== null) checkMinPixels(this.config.minPixels, truth, 'yTrue');
     const count = labels?.length ?? truth!.count;
     if (count !== pred.count) {
       throw new ShapeError(

@@ -5,6 +5,7 @@ import type { Contours, Moments } from '../contours';
 import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import { native } from '../binding';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 
 /** 'external': outer contours only; 'list': all, no hierarchy; 'ccomp': two levels; 'tree': the full nesting. */
@@ -17,6 +18,11 @@ export interface FindContoursOptions {
   mode?: ContourMode;
   /** Default 'simple'. */
   method?: ContourMethod;
+}
+
+export interface MomentsOptions {
+  /** Every non-zero pixel counts as 1. Default false. */
+  binary?: boolean;
 }
 
 export interface MeanOptions {
@@ -41,14 +47,18 @@ declare module '../mat' {
     /** Synchronous twin of mean(). */
     meanSync(options?: MeanOptions): number[];
     /** cv::moments of a 1-channel Mat (`binary`: every non-zero pixel counts as 1). */
-    moments(options?: { binary?: boolean }): Promise<Moments>;
+    moments(options?: MomentsOptions): Promise<Moments>;
     /** Synchronous twin of moments(). */
-    momentsSync(options?: { binary?: boolean }): Moments;
+    momentsSync(options?: MomentsOptions): Moments;
   }
 }
 
+const FIND_CONTOURS_KEYS = optionKeys<FindContoursOptions>('Mat.findContours', { mode: true, method: true });
+const MEAN_KEYS = optionKeys<MeanOptions>('Mat.mean', { mask: true });
+const MOMENTS_KEYS = optionKeys<MomentsOptions>('Mat.moments', { binary: true });
+
 function contourArgs(options: FindContoursOptions | undefined): [string, string] {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, FIND_CONTOURS_KEYS);
   return [
     v.oneOf(o.mode, ['external', 'list', 'ccomp', 'tree'] as const, 'options.mode', 'external'),
     v.oneOf(o.method, ['none', 'simple', 'tc89-l1', 'tc89-kcos'] as const, 'options.method', 'simple'),
@@ -56,7 +66,7 @@ function contourArgs(options: FindContoursOptions | undefined): [string, string]
 }
 
 function maskArg(options: MeanOptions | undefined) {
-  const mask = v.optionsObject(options, 'options').mask;
+  const mask = v.optionsObject(options, MEAN_KEYS).mask;
   return mask === undefined ? undefined : matHandle(mask, 'options.mask');
 }
 
@@ -83,11 +93,11 @@ Mat.prototype.meanSync = function meanSync(this: Mat, options?: MeanOptions): nu
   return native.meanSync(matHandle(this), maskArg(options));
 };
 
-Mat.prototype.moments = async function moments(this: Mat, options?: { binary?: boolean }): Promise<Moments> {
+Mat.prototype.moments = async function moments(this: Mat, options?: MomentsOptions): Promise<Moments> {
   const handle = matHandle(this);
-  const binary = v.optionsObject(options, 'options').binary === true;
+  const binary = v.optionsObject(options, MOMENTS_KEYS).binary === true;
   return withCallerStack(native.moments(handle, binary));
 };
-Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: { binary?: boolean }): Moments {
-  return native.momentsSync(matHandle(this), v.optionsObject(options, 'options').binary === true);
+Mat.prototype.momentsSync = function momentsSync(this: Mat, options?: MomentsOptions): Moments {
+  return native.momentsSync(matHandle(this), v.optionsObject(options, MOMENTS_KEYS).binary === true);
 };

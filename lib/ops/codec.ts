@@ -7,6 +7,7 @@ import { ArgumentError } from '../errors';
 import { Mat, matHandle } from '../mat';
 import type { MatDType } from '../dtype';
 import { native } from '../binding';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 
 /** Formats tfcv encodes: 'jpeg' and 'webp' hold uint8; 'png' uint8 and uint16; 'tiff' also float32 / float64; 'bmp' uint8. */
@@ -23,6 +24,9 @@ export interface WriteOptions extends EncodeOptions {
   /** Default: from the file extension (.jpg .jpeg .png .bmp .webp .tif .tiff). */
   format?: ImageFormat;
 }
+
+const ENCODE_KEYS = optionKeys<EncodeOptions>('Mat.encode', { quality: true, compression: true });
+const WRITE_KEYS = optionKeys<WriteOptions>('Mat.write', { quality: true, compression: true, format: true });
 
 const FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'bmp', 'webp', 'tiff'];
 const EXTENSIONS: Record<string, ImageFormat> = {
@@ -57,7 +61,7 @@ function encodeArgs(
   if (format === undefined)
     throw new ArgumentError(`format: expected ${FORMATS.map((x) => `'${x}'`).join(' | ')}, got undefined`);
   const f = v.oneOf(format, FORMATS, 'format', 'jpeg');
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, ENCODE_KEYS);
   const quality = o.quality === undefined ? undefined : v.integer(o.quality, 'options.quality', 1, 100);
   const compression = o.compression === undefined ? undefined : v.integer(o.compression, 'options.compression', 0, 9);
   if (quality !== undefined && f !== 'jpeg' && f !== 'webp')
@@ -73,14 +77,14 @@ function writeArgs(
 ): [string, ImageFormat, number | undefined, number | undefined] {
   if (typeof path !== 'string' || path.length === 0)
     throw new ArgumentError(`path: expected a file path, got ${v.describe(path)}`);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, WRITE_KEYS);
   const format = o.format ?? EXTENSIONS[extname(path).toLowerCase()];
   if (format === undefined) {
     throw new ArgumentError(
       `options.format: required when the extension of '${path}' is not one of ${Object.keys(EXTENSIONS).join(' ')}`,
     );
   }
-  return [path, ...encodeArgs(format, o)];
+  return [path, ...encodeArgs(format, { quality: o.quality, compression: o.compression })];
 }
 
 Mat.prototype.encode = async function encode(this: Mat, format: ImageFormat, options?: EncodeOptions): Promise<Buffer> {

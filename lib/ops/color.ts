@@ -6,6 +6,7 @@ import '../mat';
 import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
 import * as a from '../image_args';
 import type { Color } from '../image_args';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { native } from '../binding';
 import { defineMatOp } from './define';
@@ -149,6 +150,14 @@ declare module '../mat' {
   }
 }
 
+const CONVERT_TO_KEYS = optionKeys<ConvertToOptions>('Mat.convertTo', { scale: true, shift: true });
+const NORMALIZE_KEYS = optionKeys<NormalizeOptions>('Mat.normalize', {
+  norm: true,
+  alpha: true,
+  beta: true,
+  dtype: true,
+});
+
 function dtypeArg(dtype: unknown, name: string): MatDType {
   if (!isMatDType(dtype))
     throw new DTypeError(`${name}: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(dtype)}`);
@@ -177,7 +186,7 @@ defineMatOp(
 defineMatOp(
   'convertTo',
   (dtype: unknown, options?: ConvertToOptions): [MatDType, number[], number[], boolean] => {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, CONVERT_TO_KEYS);
     const perChannel = Array.isArray(o.scale) || Array.isArray(o.shift);
     return [
       dtypeArg(dtype, 'dtype'),
@@ -192,7 +201,7 @@ defineMatOp(
 defineMatOp(
   'normalize',
   (options?: NormalizeOptions): [string, number, number, MatDType | undefined] => {
-    const o = v.optionsObject(options, 'options');
+    const o = v.optionsObject(options, NORMALIZE_KEYS);
     const norm = v.oneOf(o.norm, ['minmax', 'l1', 'l2', 'inf'] as const, 'options.norm', 'minmax');
     const alpha = o.alpha === undefined ? (norm === 'minmax' ? 0 : 1) : v.finiteNumber(o.alpha, 'options.alpha');
     const beta = o.beta === undefined ? (norm === 'minmax' ? 1 : 0) : v.finiteNumber(o.beta, 'options.beta');

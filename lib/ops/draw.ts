@@ -9,6 +9,7 @@ import { MAT_DTYPES, MatDType, isMatDType } from '../dtype';
 import { native } from '../binding';
 import * as a from '../image_args';
 import type { Color, LineType, OnShared, Point } from '../image_args';
+import { optionKeys, OptionKeys } from '../option_keys';
 import * as v from '../validate';
 
 export interface StrokeOptions {
@@ -69,8 +70,22 @@ declare module '../mat' {
   }
 }
 
-function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
-  const o = v.optionsObject(options, 'options');
+const strokeTable = { thickness: true, lineType: true, onShared: true } as const;
+const RECTANGLE_KEYS = optionKeys<StrokeOptions>('Mat.rectangle', strokeTable);
+const CIRCLE_KEYS = optionKeys<StrokeOptions>('Mat.circle', strokeTable);
+const LINE_KEYS = optionKeys<StrokeOptions>('Mat.line', strokeTable);
+const DRAW_CONTOURS_KEYS = optionKeys<DrawContoursOptions>('Mat.drawContours', { ...strokeTable, index: true });
+const PUT_TEXT_KEYS = optionKeys<PutTextOptions>('Mat.putText', {
+  font: true,
+  fontScale: true,
+  thickness: true,
+  lineType: true,
+  onShared: true,
+});
+const ADD_WEIGHTED_KEYS = optionKeys<AddWeightedOptions>('Mat.addWeighted', { gamma: true, dtype: true });
+
+function stroke(options: StrokeOptions | undefined, allowFilled: boolean, keys: OptionKeys<StrokeOptions>) {
+  const o = v.optionsObject(options, keys);
   return {
     thickness: a.thickness(o.thickness, 'options.thickness', allowFilled),
     lineType: a.lineType(o.lineType, 'options.lineType'),
@@ -79,7 +94,7 @@ function stroke(options: StrokeOptions | undefined, allowFilled: boolean) {
 }
 
 Mat.prototype.rectangle = function rectangle(this: Mat, rect: Rect, color: Color, options?: StrokeOptions) {
-  const s = stroke(options, true);
+  const s = stroke(options, true, RECTANGLE_KEYS);
   native.rectangle(matHandle(this), a.rect(rect, 'rect'), a.color(color, 'color'), s.thickness, s.lineType, s.onShared);
   return this;
 };
@@ -91,7 +106,7 @@ Mat.prototype.circle = function circle(
   color: Color,
   options?: StrokeOptions,
 ) {
-  const s = stroke(options, true);
+  const s = stroke(options, true, CIRCLE_KEYS);
   const r = v.integer(radius, 'radius', 0, 2 ** 24);
   native.circle(
     matHandle(this),
@@ -106,7 +121,7 @@ Mat.prototype.circle = function circle(
 };
 
 Mat.prototype.line = function line(this: Mat, from: Point, to: Point, color: Color, options?: StrokeOptions) {
-  const s = stroke(options, false);
+  const s = stroke(options, false, LINE_KEYS);
   native.line(
     matHandle(this),
     a.point(from, 'from'),
@@ -131,9 +146,9 @@ Mat.prototype.drawContours = function drawContours(
       throw new ArgumentError(`contours[${i}]: expected an Int32Array of x, y pairs, got ${v.describe(c)}`);
     }
   });
-  const s = stroke(options, true);
+  const s = stroke(options, true, DRAW_CONTOURS_KEYS);
   const index = v.integer(
-    v.optionsObject(options, 'options').index ?? -1,
+    v.optionsObject(options, DRAW_CONTOURS_KEYS).index ?? -1,
     'options.index',
     -1,
     Math.max(-1, list.length - 1),
@@ -161,12 +176,12 @@ Mat.prototype.putText = function putText(
   options?: PutTextOptions,
 ) {
   if (typeof text !== 'string') throw new ArgumentError(`text: expected a string, got ${v.describe(text)}`);
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, PUT_TEXT_KEYS);
   const font = v.oneOf(o.font, FONTS, 'options.font', 'simplex');
   const fontScale = o.fontScale === undefined ? 1 : v.finiteNumber(o.fontScale, 'options.fontScale');
   if (!(fontScale > 0 && fontScale <= 100))
     throw new ArgumentError(`options.fontScale: expected a number in (0, 100], got ${fontScale}`);
-  const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false);
+  const s = stroke({ thickness: o.thickness, lineType: o.lineType, onShared: o.onShared }, false, LINE_KEYS);
   native.putText(
     matHandle(this),
     text,
@@ -188,7 +203,7 @@ function weightedArgs(
   beta: unknown,
   options: AddWeightedOptions | undefined,
 ) {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, ADD_WEIGHTED_KEYS);
   if (o.dtype !== undefined && !isMatDType(o.dtype))
     throw new DTypeError(`options.dtype: expected one of ${MAT_DTYPES.join(', ')}, got ${v.describe(o.dtype)}`);
   return [

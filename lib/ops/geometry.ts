@@ -10,6 +10,7 @@ import { native } from '../binding';
 import { defineMatOp } from './define';
 import * as a from '../image_args';
 import type { Color, Interpolation, Size } from '../image_args';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 
 /** Scale factors instead of a size: the output is round(cols * fx) x round(rows * fy), sampled with exactly these factors (cv2.resize(fx=, fy=)). */
@@ -87,9 +88,14 @@ declare module '../mat' {
   }
 }
 
+const RESIZE_KEYS = optionKeys<ResizeOptions>('Mat.resize', { interpolation: true });
+const PAD_KEYS = optionKeys<PadOptions>('Mat.pad', { border: true, value: true });
+const LETTERBOX_KEYS = optionKeys<LetterboxOptions>('Mat.letterbox', { fill: true, interpolation: true });
+const CROP_KEYS = optionKeys<CropOptions>('Mat.crop', { mode: true });
+
 function resizeArgs(target: unknown, options: ResizeOptions | undefined): [Size | null, number, number, string] {
   const interpolation = a.interpolation(
-    v.optionsObject(options, 'options').interpolation,
+    v.optionsObject(options, RESIZE_KEYS).interpolation,
     'options.interpolation',
     'linear',
   );
@@ -120,7 +126,7 @@ function padArgs(padding: unknown, options: PadOptions | undefined): [Padding, B
   } else {
     throw new ArgumentError(`padding: expected a number or { top, bottom, left, right }, got ${v.describe(padding)}`);
   }
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, PAD_KEYS);
   const border = v.oneOf(
     o.border,
     ['constant', 'replicate', 'reflect', 'reflect101', 'wrap'] as const,
@@ -131,7 +137,7 @@ function padArgs(padding: unknown, options: PadOptions | undefined): [Padding, B
 }
 
 function letterboxArgs(size: unknown, options: LetterboxOptions | undefined): [Size, number[], string] {
-  const o = v.optionsObject(options, 'options');
+  const o = v.optionsObject(options, LETTERBOX_KEYS);
   return [
     a.size(size, 'size'),
     a.color(o.fill ?? 0, 'options.fill'),
@@ -160,7 +166,7 @@ defineMatOp('rotate', rotateArgs, { sync: native.rotateSync, async: native.rotat
 function cropMode(rect: unknown, options: CropOptions | undefined): [Rect, 'copy' | 'view'] {
   return [
     a.rect(rect, 'rect'),
-    v.oneOf(v.optionsObject(options, 'options').mode, ['copy', 'view'] as const, 'options.mode', 'copy'),
+    v.oneOf(v.optionsObject(options, CROP_KEYS).mode, ['copy', 'view'] as const, 'options.mode', 'copy'),
   ];
 }
 
