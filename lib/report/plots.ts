@@ -308,12 +308,20 @@ export function histogramPng(o: HistogramOptions): Buffer {
   }
 }
 
-/** Counts per equal-width bin of [0, 1]; bin b is [b/n, (b+1)/n), the last one closed. NaN is left out. */
+/**
+ * Counts per equal-width bin of [0, 1] as numpy.histogram(values, bins, range=(0, 1)) counts
+ * them: edges k * (1 / bins) (the last one 1), bin b = [edge b, edge b+1), the last one closed.
+ * NaN and values outside [0, 1] are left out.
+ */
 export function histogram(values: readonly number[], bins: number): number[] {
   const counts = new Array<number>(bins).fill(0);
+  const step = 1 / bins;
+  const edge = (k: number) => (k >= bins ? 1 : k * step);
   for (const x of values) {
-    if (Number.isNaN(x)) continue;
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(x * bins)));
+    if (!(x >= 0 && x <= 1)) continue;
+    let b = Math.min(bins - 1, Math.floor(x * bins));
+    if (x < edge(b)) b--;
+    else if (b < bins - 1 && x >= edge(b + 1)) b++;
     counts[b]!++;
   }
   return counts;
