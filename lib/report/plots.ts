@@ -187,7 +187,7 @@ function shade(t: number): BGR {
 export function heatmapPng(o: HeatmapOptions): Buffer {
   const n = o.matrix.length,
     k = o.matrix[0]?.length ?? 0;
-  const cell = Math.max(8, Math.min(56, Math.floor(720 / Math.max(n, k, 1))));
+  const cell = Math.max(13, Math.min(56, Math.floor(720 / Math.max(n, k, 1))));
   const labelChars = 14;
   const labelW = Math.max(...o.rowLabels.map((s) => textWidth(plotText(s, labelChars), 0.4)), 20) + 16;
   const colLabelH = Math.max(...o.columnLabels.map((s) => textWidth(plotText(s, labelChars), 0.4)), 20) + 16;
