@@ -2,11 +2,13 @@
 // Detection: COCO mAP over 5,000 images x 100 detections with tfcv's MeanAveragePrecision
 // beside pycocotools' COCOeval (and faster-coco-eval when installed) on the same data, and
 // NMS over 10,000 boxes with tfcv.nms beside cv2.dnn.NMSBoxes (Python) and a plain C++ call
-// of cv::dnn::NMSBoxes (bench/native/nms, the system's OpenCV). Interleaved rounds, fastest
+// of cv::dnn::NMSBoxes (bench/native/nms, the system's OpenCV). Also the cost of the curves
+// (MeanAveragePrecision.curves(): PR and P / R / F1-confidence curves from the same records)
+// beside mAP alone, and of DetectionConfusionMatrix, on the same data. Interleaved rounds, fastest
 // pass of each (the machine is shared: neighbours only ever add time). Also checks that all
 // of them give the same numbers / the same kept indices. Never part of the test suite.
 //
-//   node bench/detection.js [--images 5000] [--classes 80] [--boxes 10000] [--rounds 3] [--quick]
+//   node bench/detection.js [--images 5000] [--classes 80] [--boxes 10000] [--rounds 3] [--quick] [--no-python]
 // (--quick: 1,000 images, 2 rounds.) Results also go to bench/results/detection.json.
 'use strict';
 const fs = require('node:fs');
@@ -128,7 +130,7 @@ function typed(images) {
   }));
 }
 
-async function tfcvMap(data, sync) {
+async function tfcvMap(data, sync, withCurves = false) {
   const t0 = performance.now();
   const m = new tfcv.MeanAveragePrecision();
   for (let i = 0; i < data.length; i += BATCH) {
@@ -139,7 +141,25 @@ async function tfcvMap(data, sync) {
     else await m.update(truth, pred);
   }
   const r = m.result();
-  return { ms: performance.now() - t0, stats: r.stats };
+  const ms = performance.now() - t0;
+  if (!withCurves) return { ms, stats: r.stats };
+  // The curves on top of the same metric: what a run that also wants them pays extra.
+  const t1 = performance.now();
+  const curves = m.curves();
+  return { ms, stats: r.stats, curvesMs: performance.now() - t1, best: curves.overall.best };
+}
+
+async function tfcvConfusion(data) {
+  const t0 = performance.now();
+  const m = new tfcv.DetectionConfusionMatrix(CLASSES);
+  for (let i = 0; i < data.length; i += BATCH) {
+    const part = data.slice(i, i + BATCH);
+    await m.update(
+      part.map((d) => d.truth),
+      part.map((d) => d.pred),
+    );
+  }
+  return { ms: performance.now() - t0, f1: m.result().value };
 }
 
 function runPython(python, args) {
@@ -211,11 +231,13 @@ async function main() {
     const data = typed(images);
     const nmsInput = makeNmsInput(dir);
     // The bench venv (scripts/fixtures/setup_venv.sh) brings numpy, cv2 and pycocotools.
-    const venv = setup.python();
+    const venv = process.argv.includes('--no-python') ? { error: 'skipped (--no-python)' } : setup.python();
     const python = venv.python ?? null;
     const cpp = buildCpp();
     const ms = {
       tfcvAsync: [],
+      curves: [],
+      confusion: [],
       tfcvSync: [],
       pycocotools: [],
       faster: [],
@@ -228,9 +250,14 @@ async function main() {
     const notes = {};
     await tfcvMap(data.slice(0, 200), false); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await tfcvMap(data, false);
+      const a = await tfcvMap(data, false, true);
       ms.tfcvAsync.push(a.ms);
+      ms.curves.push(a.curvesMs);
       values.tfcv = a.stats;
+      values.best = a.best;
+      const cm = await tfcvConfusion(data);
+      ms.confusion.push(cm.ms);
+      values.confusionF1 = cm.f1;
       ms.tfcvSync.push((await tfcvMap(data, true)).ms);
       // pycocotools takes minutes at full size: one pass, in the first round.
       if (python && round === 0) {
@@ -299,6 +326,12 @@ async function main() {
     console.log(
       `  faster-coco-eval                 ${fmt(f.faster).padStart(11)}  ${f.faster === null ? (notes.faster ?? '') : `faster-coco-eval / tfcv async ${ratio(f.faster, f.tfcvAsync)}`}`,
     );
+    console.log(
+      `  + curves() (PR, P/R/F1 vs confidence) ${fmt(f.curves).padStart(11)}  curves / mAP alone ${ratio(f.curves, f.tfcvAsync)}, mAP with curves / mAP alone ${ratio(f.tfcvAsync + f.curves, f.tfcvAsync)} (budget 1.5x)`,
+    );
+    console.log(
+      `  DetectionConfusionMatrix async   ${fmt(f.confusion).padStart(11)}  / mAP alone ${ratio(f.confusion, f.tfcvAsync)}; best F1 ${values.best?.f1?.toFixed(4)} at score >= ${values.best?.confidence}`,
+    );
     const diff = (a, b) =>
       a && b ? Math.max(...a.map((x, i) => (b[i] === -1 && Number.isNaN(x) ? 0 : Math.abs(x - b[i])))) : null;
     console.log(
@@ -344,6 +377,9 @@ async function main() {
       },
       ratios: {
         pycocotoolsOverTfcvAsync: f.pycocotools && f.pycocotools / f.tfcvAsync,
+        curvesOverMap: f.curves / f.tfcvAsync,
+        mapWithCurvesOverMap: (f.tfcvAsync + f.curves) / f.tfcvAsync,
+        confusionOverMap: f.confusion / f.tfcvAsync,
         fasterCocoEvalOverTfcvAsync: f.faster && f.faster / f.tfcvAsync,
         nmsSyncOverCpp: f.cpp && f.nmsSync / f.cpp,
         nmsAsyncOverCpp: f.cpp && f.nmsAsync / f.cpp,

@@ -398,6 +398,8 @@ export interface DetectionExports extends Twins<{
 }> {
   /** The 12 stats, then per class [classId, 12 stats]. */
   cocoAccumulate(records: Float64Array[]): Float64Array;
+  /** [classes, truth, best score/tp/fp], then per class [classId, truth, best score/tp/fp, precision 10x101, tp 1001, fp 1001]. */
+  cocoCurves(records: Float64Array[]): Float64Array;
   drawDetections(
     mat: NativeMat,
     boxes: Float64Array,

@@ -26,12 +26,6 @@ struct Record {
   const double* header;
 };
 
-struct Detection {
-  double score;
-  uint32_t rank;  // position in its image's score order (for the maxDets cut)
-  uint32_t codes[kAreas];
-};
-
 // Per threshold, the mean over the recall points of the interpolated precision, and the
 // final recall; `defined` false when no truth counts (pycocotools' -1).
 struct Curve {
@@ -40,7 +34,9 @@ struct Curve {
   double recall[kThresholds] = {};
 };
 
-Curve Evaluate(const std::vector<Detection>& sorted, int area, int maxDet, double truthCount, bool wantPrecision) {
+// samples: when given, kThresholds x kRecallPoints interpolated precisions (wantPrecision).
+Curve Evaluate(const std::vector<Detection>& sorted, int area, int maxDet, double truthCount, bool wantPrecision,
+               double* samples = nullptr) {
   Curve c;
   if (truthCount == 0) return c;
   c.defined = true;
@@ -71,10 +67,13 @@ Curve Evaluate(const std::vector<Detection>& sorted, int area, int maxDet, doubl
       if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
     double sum = 0;
     size_t i = 0;
+    double* q = samples ? samples + t * kRecallPoints : nullptr;
+    if (q) std::fill(q, q + kRecallPoints, 0.0);
     for (int r = 0; r < kRecallPoints; ++r) {
       while (i < nd && rc[i] < recallPoints[r]) ++i;  // searchsorted(rc, r, 'left')
       if (i >= nd) break;                             // the remaining points stay 0
       sum += pr[i];
+      if (q) q[r] = pr[i];
     }
     c.precision[t] = sum / kRecallPoints;
   }
@@ -88,22 +87,9 @@ double MeanOf(const double* v, int n) {
 }
 
 // One class: its twelve numbers (NaN where undefined).
-void SummarizeClass(const std::vector<Record>& records, double stats[kStats]) {
-  std::vector<Detection> dets;
-  double truth[kAreas] = {0, 0, 0, 0};
-  for (const Record& r : records) {
-    const size_t n = static_cast<size_t>(r.header[1]);
-    for (int a = 0; a < kAreas; ++a) truth[a] += r.header[2 + a];
-    const double* rows = r.header + kRecordHeader;
-    for (size_t j = 0; j < n; ++j) {
-      Detection d;
-      d.score = rows[j * kDetectionRow];
-      d.rank = static_cast<uint32_t>(j);
-      for (int a = 0; a < kAreas; ++a) d.codes[a] = static_cast<uint32_t>(rows[j * kDetectionRow + 1 + a]);
-      dets.push_back(d);
-    }
-  }
-  std::stable_sort(dets.begin(), dets.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+void SummarizeClass(const ClassDetections& cls, double stats[kStats]) {
+  const std::vector<Detection>& dets = cls.sorted;
+  const double* truth = cls.truth;
 
   const Curve all100 = Evaluate(dets, 0, 100, truth[0], true);
   const Curve all1 = Evaluate(dets, 0, 1, truth[0], false);
@@ -159,16 +145,46 @@ std::vector<Record> ParseRecords(const std::vector<RecordSpan>& spans) {
 
 }  // namespace
 
-Summary Accumulate(const std::vector<RecordSpan>& spans) {
+std::vector<ClassDetections> GatherClasses(const std::vector<RecordSpan>& spans) {
   std::map<int, std::vector<Record>> byClass;
   for (const Record& r : ParseRecords(spans)) byClass[static_cast<int>(r.header[0])].push_back(r);
+  std::vector<ClassDetections> out;
+  out.reserve(byClass.size());
+  for (const auto& [classId, records] : byClass) {
+    ClassDetections c{classId, {0, 0, 0, 0}, {}};
+    size_t total = 0;
+    for (const Record& r : records) total += static_cast<size_t>(r.header[1]);
+    c.sorted.reserve(total);
+    for (const Record& r : records) {
+      const size_t n = static_cast<size_t>(r.header[1]);
+      for (int a = 0; a < kAreas; ++a) c.truth[a] += r.header[2 + a];
+      const double* rows = r.header + kRecordHeader;
+      for (size_t j = 0; j < n; ++j) {
+        Detection d;
+        d.score = rows[j * kDetectionRow];
+        d.rank = static_cast<uint32_t>(j);
+        for (int a = 0; a < kAreas; ++a) d.codes[a] = static_cast<uint32_t>(rows[j * kDetectionRow + 1 + a]);
+        c.sorted.push_back(d);
+      }
+    }
+    std::stable_sort(c.sorted.begin(), c.sorted.end(),
+                     [](const Detection& a, const Detection& b) { return a.score > b.score; });
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
+void PrecisionSamples(const std::vector<Detection>& sorted, int area, int maxDet, double truthCount, double* out) {
+  Evaluate(sorted, area, maxDet, truthCount, true, out);
+}
+
+Summary Accumulate(const std::vector<RecordSpan>& spans) {
   Summary out;
   double sums[kStats] = {};
   int counts[kStats] = {};
-  for (const auto& [classId, records] : byClass) {
-    ClassSummary cls{classId, {}};
-    SummarizeClass(records, cls.stats);
+  for (const ClassDetections& c : GatherClasses(spans)) {
+    ClassSummary cls{c.classId, {}};
+    SummarizeClass(c, cls.stats);
     for (int i = 0; i < kStats; ++i)
       if (!std::isnan(cls.stats[i])) {
         sums[i] += cls.stats[i];

@@ -16,6 +16,7 @@
 #include "common/js_args.h"
 #include "cv/mat_wrap.h"
 #include "detection/coco_accumulate.h"
+#include "detection/coco_curves.h"
 #include "detection/coco_match.h"
 #include "detection/coco_params.h"
 #include "detection/nms.h"
@@ -173,28 +174,62 @@ OpJob<MatchOutput> PrepareCocoMatch(const Napi::CallbackInfo& info) {
           }};
 }
 
+// The record spans of a records argument (an array of Float64Arrays); `arrays` keeps them alive.
+std::vector<coco::RecordSpan> RecordSpans(const Napi::Value& value, std::vector<Napi::Float64Array>& arrays) {
+  if (!value.IsArray()) Fail(ErrorKind::kArgument, "records: expected an array of Float64Arrays");
+  Napi::Array list = value.As<Napi::Array>();
+  std::vector<coco::RecordSpan> spans;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value v = list.Get(i);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      Fail(ErrorKind::kArgument, "records[" + std::to_string(i) + "]: expected a Float64Array");
+    arrays.push_back(v.As<Napi::Float64Array>());
+    spans.push_back({arrays.back().Data(), arrays.back().ElementLength()});
+  }
+  return spans;
+}
+
 // cocoAccumulate(records: Float64Array[]) -> Float64Array: the 12 stats, then per class
 // [classId, 12 stats].
 Napi::Value CocoAccumulate(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    if (!info[0].IsArray()) Fail(ErrorKind::kArgument, "records: expected an array of Float64Arrays");
-    Napi::Array list = info[0].As<Napi::Array>();
     std::vector<Napi::Float64Array> arrays;
-    std::vector<coco::RecordSpan> spans;
-    for (uint32_t i = 0; i < list.Length(); ++i) {
-      Napi::Value v = list.Get(i);
-      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-        Fail(ErrorKind::kArgument, "records[" + std::to_string(i) + "]: expected a Float64Array");
-      arrays.push_back(v.As<Napi::Float64Array>());
-      spans.push_back({arrays.back().Data(), arrays.back().ElementLength()});
-    }
-    coco::Summary s = coco::Accumulate(spans);
+    coco::Summary s = coco::Accumulate(RecordSpans(info[0], arrays));
     std::vector<double> out(s.stats, s.stats + coco::kStats);
     for (const auto& c : s.classes) {
       out.push_back(c.classId);
       out.insert(out.end(), c.stats, c.stats + coco::kStats);
     }
     return Float64Result(info.Env(), out);
+  });
+}
+
+// cocoCurves(records: Float64Array[]) -> Float64Array: [classes, truth, best score, best tp,
+// best fp], then per class [classId, truth, best score, best tp, best fp, precision (10 x 101),
+// tp (1001), fp (1001)] (coco_curves.h).
+Napi::Value CocoCurves(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    std::vector<Napi::Float64Array> arrays;
+    const coco::Curves c = coco::ComputeCurves(RecordSpans(info[0], arrays));
+    constexpr size_t kPerClass = 5 + coco::kThresholds * coco::kRecallPoints + 2 * coco::kConfidencePoints;
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 5 + c.classes.size() * kPerClass);
+    double* p = out.Data();
+    *p++ = static_cast<double>(c.classes.size());
+    *p++ = c.truth;
+    *p++ = c.best.score;
+    *p++ = c.best.tp;
+    *p++ = c.best.fp;
+    for (const coco::ClassCurves& k : c.classes) {
+      *p++ = k.classId;
+      *p++ = k.truth;
+      *p++ = k.best.score;
+      *p++ = k.best.tp;
+      *p++ = k.best.fp;
+      p = std::copy(std::begin(k.precision), std::end(k.precision), p);
+      p = std::copy(std::begin(k.tp), std::end(k.tp), p);
+      p = std::copy(std::begin(k.fp), std::end(k.fp), p);
+    }
+    return out;
   });
 }
 
@@ -261,6 +296,7 @@ void RegisterDetectionApi(Napi::Env env, Napi::Object exports) {
   ExportOp<std::vector<int32_t>>(env, exports, "detectionNms", PrepareNms);
   ExportOp<MatchOutput>(env, exports, "cocoMatch", PrepareCocoMatch);
   exports.Set("cocoAccumulate", Napi::Function::New<CocoAccumulate>(env, "cocoAccumulate"));
+  exports.Set("cocoCurves", Napi::Function::New<CocoCurves>(env, "cocoCurves"));
   exports.Set("drawDetections", Napi::Function::New<DrawDetections>(env, "drawDetections"));
 }
 

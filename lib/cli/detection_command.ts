@@ -1,7 +1,9 @@
 // `tfcv evaluate --coco annotations.json --images DIR --model DIR --boxes OUT --scores OUT
 // [--classes OUT]`: a detection model over a COCO-format set. Prints COCO's twelve numbers
 // (as pycocotools' summarize() does) and per-class AP, writes --json (mergeable states) and
-// --report (each image with its true boxes in green and predicted ones in red, worst first).
+// --report (each image with its true boxes in green and predicted ones in red, worst first),
+// and --plots (confusion matrix, PR and P / R / F1-confidence curves; lib/report/detection_plots.ts).
+// The results JSON names the best-F1 confidence (lib/cli/detection_summary.ts).
 import path from 'node:path';
 import { BoxFormat } from '../detection/boxes';
 import '../detection/draw_detections';
@@ -14,6 +16,9 @@ import { DetectionBatch } from '../evaluate/evaluate_detection';
 import { Shard, shardFromFlag } from '../evaluate/shard';
 import { TfcvError } from '../errors';
 import { MeanAveragePrecision, MeanAveragePrecisionResult } from '../metrics/mean_average_precision';
+import { DetectionConfusionMatrix, DetectionConfusionMatrixResult } from '../metrics/detection_confusion_matrix';
+import { Plot, writeDetectionPlots } from '../report/detection_plots';
+import { detectionSummary } from './detection_summary';
 import { Model } from '../model';
 import { ResizeMode } from '../preprocess_spec';
 import { HtmlReport } from '../report/html_report';
@@ -43,6 +48,7 @@ export interface DetectionCommandOptions {
   shard?: string;
   json?: string;
   report?: string;
+  plots?: string;
   keepGoing: boolean;
   progress: boolean;
 }
@@ -137,11 +143,16 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
     throw new CliError(`cannot load the model at ${modelDir}: ${(error as Error).message}`);
   }
   const metric = new MeanAveragePrecision();
+  // Rows and columns: the annotation file's categories (and any other class its boxes use).
+  const ids = new Set<number>(data.categories.map((c) => c.id));
+  for (const s of data.samples) for (const c of Array.from(s.detections.classes)) ids.add(c);
+  const classIds = [...ids].filter((id) => Number.isInteger(id) && Math.abs(id) < 2 ** 31).sort((a, b) => a - b);
+  const confusion = classIds.length > 0 ? new DetectionConfusionMatrix(classIds) : null;
   const report = o.report === undefined ? null : new HtmlReport(resolve(o.report));
   const progress = new ProgressDisplay(io.stderr, data.samples.length, o.progress);
   let result;
   try {
-    result = await evaluate(model, data.samples, [metric], {
+    result = await evaluate(model, data.samples, confusion ? [metric, confusion] : [metric], {
       batchSize: o.batchSize,
       signature: o.signature,
       channelOrder: o.channelOrder,
@@ -188,8 +199,30 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
       );
     }
   }
+  const curves = metric.curves();
+  const best = curves.overall.best;
+  if (best)
+    io.stdout.write(
+      `\nbest F1 ${formatNumber(best.f1)} at confidence ${best.confidence} (IoU 0.50, all classes): precision ${formatNumber(best.precision)}, recall ${formatNumber(best.recall)}\n`,
+    );
+  const confusionResult = confusion ? (result.metrics[confusion.name] as DetectionConfusionMatrixResult) : null;
+  const setting = confusion
+    ? `IoU >= ${confusion.config.iouThreshold}, score >= ${confusion.config.confidenceThreshold}`
+    : '';
   printTiming(io, result.timing);
   printSkipped(io, result.skipped);
+  let plots: Plot[] = [];
+  for (const dir of [o.plots, o.report === undefined ? undefined : path.join(o.report, 'plots')]) {
+    if (dir === undefined) continue;
+    try {
+      plots = await writeDetectionPlots(resolve(dir), curves, confusionResult, data.classNames, setting);
+    } catch (error) {
+      throw new CliError(`cannot write the plots to ${resolve(dir)}: ${(error as Error).message}`);
+    }
+    if (dir === o.plots)
+      io.stdout.write(`plots: ${plots.length} PNGs in ${path.relative(io.cwd, resolve(dir)) || '.'}\n`);
+  }
+  if (report) report.addPlots('plots', plots);
   if (o.json !== undefined) {
     const source = {
       model: modelDir,
@@ -199,7 +232,9 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
       masks: null,
       shard,
     };
-    writeEvaluationResults(io, resolve(o.json), source, result, result.skipped);
+    writeEvaluationResults(io, resolve(o.json), source, result, result.skipped, {
+      detection: detectionSummary(curves, data.classNames),
+    });
   }
   if (report) {
     try {

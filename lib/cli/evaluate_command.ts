@@ -13,6 +13,8 @@ import { Metric } from '../metrics/metric';
 import { Model } from '../model';
 import { HtmlReport } from '../report/html_report';
 import { CliError, EXIT_OK, usageError } from './cli_error';
+import { writeMaskPlots } from '../report/mask_plots';
+import type { Plot } from '../report/detection_plots';
 import { DetectionCommandOptions, detectionCommand } from './detection_command';
 import { CliIo } from './io';
 import { ProgressDisplay } from './progress';
@@ -191,6 +193,18 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   io.stdout.write(renderTable(rows));
   printTiming(io, result.timing);
   printSkipped(io, skipped);
+  let plots: Plot[] = [];
+  for (const dir of [o.plots, o.report === undefined ? undefined : path.join(o.report, 'plots')]) {
+    if (dir === undefined) continue;
+    try {
+      plots = await writeMaskPlots(resolve(dir), result.states, result.samples);
+    } catch (error) {
+      throw new CliError(`cannot write the plots to ${resolve(dir)}: ${(error as Error).message}`);
+    }
+    if (dir === o.plots)
+      io.stdout.write(`plots: ${plots.length} PNGs in ${path.relative(io.cwd, resolve(dir)) || '.'}\n`);
+  }
+  report?.addPlots('plots', plots);
   if (o.json !== undefined) {
     const source = {
       model: modelDir,

@@ -1,12 +1,14 @@
 // What `tfcv evaluate` prints and writes after an evaluation, for masks and for boxes alike:
 // the timing line, the skipped files, and the --json results file. One place, so the two
-// kinds of evaluation report the same way and `tfcv merge` reads both.
+// kinds of evaluation report the same way and `tfcv merge` reads both. Beside the JSON goes a
+// per-image CSV (lib/cli/per_image_csv.ts) for spreadsheets.
 import path from 'node:path';
 import { versions } from '../stats';
 import type { EvaluateResult, SkippedSample } from '../evaluate/evaluate';
 import type { Shard } from '../evaluate/shard';
 import type { CliIo } from './io';
-import { writeResultsFile } from './results_file';
+import { writeResultsFile, ResultsFile } from './results_file';
+import { csvFileFor, writePerImageCsv } from './per_image_csv';
 
 /** Wall time, throughput and the busy time of each stage, one line on stdout. */
 export function printTiming(io: CliIo, timing: EvaluateResult['timing']): void {
@@ -42,6 +44,7 @@ export function writeEvaluationResults(
   source: EvaluationSource,
   result: EvaluateResult,
   skipped: readonly SkippedSample[],
+  extra: Pick<ResultsFile, 'detection'> = {},
 ): void {
   writeResultsFile(file, {
     tfcv: versions().tfcv,
@@ -55,9 +58,16 @@ export function writeEvaluationResults(
     count: result.images,
     results: result.metrics,
     states: result.states,
-    perImage: result.samples.map((s) => ({ file: s.id, values: s.values })),
+    perImage: result.samples.map((s) => ({
+      file: s.id,
+      values: s.values,
+      ...(s.outcomes ? { outcomes: s.outcomes } : {}),
+    })),
     skipped: skipped.map((s) => ({ file: s.id, error: s.error })),
     timing: result.timing,
+    ...extra,
   });
-  io.stdout.write(`wrote ${path.relative(io.cwd, file)}\n`);
+  const csv = csvFileFor(file);
+  writePerImageCsv(csv, result.samples);
+  io.stdout.write(`wrote ${path.relative(io.cwd, file)} and ${path.relative(io.cwd, csv)}\n`);
 }

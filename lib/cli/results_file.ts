@@ -7,6 +7,8 @@ import { Shard } from '../evaluate/shard';
 import type { StageTimes } from '../evaluate/stage_timer';
 import { Metric, MetricJSON, MetricResult } from '../metrics/metric';
 import { CliError } from './cli_error';
+import type { ImageOutcomes } from '../detection/confusion_match';
+import type { DetectionSummary } from './detection_summary';
 
 export interface ResultsFile {
   tfcv: string;
@@ -22,9 +24,11 @@ export interface ResultsFile {
   count: number;
   results: Record<string, MetricResult>;
   states: Record<string, MetricJSON>;
-  perImage: Array<{ file: string; values: Record<string, number | null> }>;
+  perImage: Array<{ file: string; values: Record<string, number | null>; outcomes?: Record<string, ImageOutcomes> }>;
   skipped: Array<{ file: string; error: string }>;
   timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes } | null;
+  /** Detection: the confidence threshold maximising F1 (IoU 0.50) overall and per class. */
+  detection?: DetectionSummary;
 }
 
 export function writeResultsFile(file: string, data: ResultsFile): void {

@@ -80,6 +80,10 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--json <file>', 'write results, metric states and per-image values')
     .option('--report <dir>', 'write an HTML report with per-image overlays')
     .option(
+      '--plots <dir>',
+      'write PNG plots (detection: confusion matrix, PR curves, P/R/F1 against confidence; masks: confusion matrix, per-image IoU histogram)',
+    )
+    .option(
       '--coco <file>',
       'detection: a COCO-format annotations file for the images (reports COCO mAP; needs --boxes and --scores)',
     )

@@ -6,6 +6,7 @@
 // plan.ts (arguments and defaults), read_batch.ts (read and decode), prepare_batch.ts
 // (feeds and truth), run_batch.ts (model, metrics, onBatch); this file runs them one
 // batch apart and reports progress.
+import type { ImageOutcomes } from '../detection/confusion_match';
 import { Feeds } from '../feeds';
 import { Mat } from '../mat';
 import { MetricJSON, MetricResult, Metric } from '../metrics/metric';
@@ -114,6 +115,8 @@ export interface SampleValues {
   id: string;
   /** Per metric name; null where the sample has no value (e.g. no contour with emptyPolicy 'skip'). */
   values: Record<string, number | null>;
+  /** Detection: per DetectionConfusionMatrix (by name), the image's TP / FP / FN marks. */
+  outcomes?: Record<string, ImageOutcomes>;
 }
 
 export interface EvaluateResult {

@@ -2,13 +2,17 @@
 // the model's input (stretch, letterbox or center-crop), run, and its box / score / class
 // outputs are mapped back to source pixels (boxesFromTensor with the same geometry), thinned
 // with tfcv.nms per class, and fed with each image's true boxes to the detection metrics
-// (MeanAveragePrecision). evaluate() hands over here when options.detection is given.
+// (MeanAveragePrecision, DetectionConfusionMatrix; the latter also marks each prediction and
+// true box TP / FP / FN in the per-image results). evaluate() hands over here when
+// options.detection is given.
 import { AbortError, ArgumentError, ShapeError } from '../errors';
 import { BOX_FORMATS, BoxFormat } from '../detection/boxes';
 import { boxesFromTensor } from '../detection/boxes_from_tensor';
 import { nmsSync } from '../detection/nms';
 import { Mat } from '../mat';
 import { DetectionPrediction, DetectionTruth, MeanAveragePrecision } from '../metrics/mean_average_precision';
+import { DetectionConfusionMatrix } from '../metrics/detection_confusion_matrix';
+import type { ImageOutcomes } from '../detection/confusion_match';
 import { Metric, MetricJSON, MetricResult } from '../metrics/metric';
 import { Model } from '../model';
 import { preprocess } from '../preprocess';
@@ -97,7 +101,8 @@ export interface DetectionEvaluateResult {
   images: number;
   batches: number;
   skipped: Array<{ id: string; error: string }>;
-  samples: Array<{ id: string; values: Record<string, number | null> }>;
+  /** outcomes: per DetectionConfusionMatrix (by name), the image's TP / FP / FN marks. */
+  samples: Array<{ id: string; values: Record<string, number | null>; outcomes?: Record<string, ImageOutcomes> }>;
   output: string;
   timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes };
 }
@@ -204,7 +209,7 @@ export async function evaluateDetection(
   if (d.onBatch !== undefined && typeof d.onBatch !== 'function')
     throw new ArgumentError(`options.detection.onBatch: expected a function, got ${v.describe(d.onBatch)}`);
   const boxMetrics = metrics.map((m, i) => {
-    if (!(m instanceof MeanAveragePrecision))
+    if (!(m instanceof MeanAveragePrecision) && !(m instanceof DetectionConfusionMatrix))
       throw new ArgumentError(
         `metrics[${i}]: detection evaluation feeds boxes; '${m.name}' (${m.kind}) measures masks or images`,
       );
@@ -324,10 +329,21 @@ export async function evaluateDetection(
         );
         const byName: Record<string, number[]> = {};
         metrics.forEach((m, j) => (byName[m.name] = values[j]!));
+        const outcomes = boxMetrics
+          .filter((m): m is DetectionConfusionMatrix => m instanceof DetectionConfusionMatrix)
+          .map((m) => ({
+            name: m.name,
+            images: m.outcomes(
+              batch.map((b) => b.truth),
+              predictions,
+            ),
+          }));
         batch.forEach((b, i) => {
           const row: Record<string, number | null> = {};
           for (const m of metrics) row[m.name] = Number.isNaN(byName[m.name]![i]!) ? null : byName[m.name]![i]!;
-          result.samples.push({ id: b.id, values: row });
+          const sample: DetectionEvaluateResult['samples'][number] = { id: b.id, values: row };
+          if (outcomes.length > 0) sample.outcomes = Object.fromEntries(outcomes.map((o) => [o.name, o.images[i]!]));
+          result.samples.push(sample);
         });
         result.images += batch.length;
         result.batches++;

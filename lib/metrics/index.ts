@@ -33,6 +33,16 @@ export type {
   DetectionTruth,
   DetectionPrediction,
 } from './mean_average_precision';
+export { DetectionConfusionMatrix } from './detection_confusion_matrix';
+export type {
+  DetectionConfusionMatrixOptions,
+  DetectionConfusionMatrixResult,
+  DetectionClassCounts,
+} from './detection_confusion_matrix';
+export type { DetectionCurves, ClassCurves, OperatingPoint } from './detection_curves';
+export type { ImageOutcomes, PredictionOutcome, TruthOutcome } from '../detection/confusion_match';
+export { CalibrationError } from './calibration_error';
+export type { CalibrationErrorOptions, CalibrationErrorResult, CalibrationBin } from './calibration_error';
 export { metricByName, METRIC_NAMES, DETECTION_METRIC_NAMES } from './by_name';
 export type { MetricName, MetricSettings } from './by_name';
 export {
@@ -67,4 +77,6 @@ import { BinaryAccuracy as C9 } from './binary_accuracy';
 import { Precision as C10, Recall as C11 } from './precision_recall';
 import { ConfusionMatrix as C12 } from './confusion_matrix';
 import { MeanAveragePrecision as C13 } from './mean_average_precision';
-for (const cls of [C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13]) guardMetricHooks(cls);
+import { DetectionConfusionMatrix as C14 } from './detection_confusion_matrix';
+import { CalibrationError as C15 } from './calibration_error';
+for (const cls of [C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14, C15]) guardMetricHooks(cls);

@@ -12,6 +12,7 @@ import { native, NativeCocoPredictions, NativeCocoTruth } from '../binding';
 import type { MetricInput, SampleWeight } from './inputs';
 import { Measurement, Metric, MetricJSON, MetricResult, TruthInput, registerMetricKind } from './metric';
 import { formatList, formatNumber } from './format_number';
+import { DetectionCurves, detectionCurves } from './detection_curves';
 import * as opt from './options';
 import { optionKeys } from '../option_keys';
 
@@ -294,6 +295,15 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
       perClass,
       images: (this.state as Record<string, number>).images!,
     };
+  }
+
+  /**
+   * The curves behind the numbers (lib/metrics/detection_curves.ts): per class PR curves as
+   * COCOeval accumulates them, and precision / recall / F1 against the confidence threshold
+   * at IoU 0.50 with the threshold that maximises F1. One pass over the kept match records.
+   */
+  curves(): DetectionCurves {
+    return detectionCurves(this.#records);
   }
 
   /** The other COCO numbers behind the value, for the results table. */

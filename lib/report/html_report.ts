@@ -26,6 +26,7 @@ export class HtmlReport {
   private readonly cards: Card[] = [];
   private readonly writes: Array<Promise<void>> = [];
   private ready: Promise<unknown> | null = null;
+  private plots: Array<{ src: string; title: string }> = [];
 
   constructor(readonly dir: string) {}
 
@@ -60,6 +61,11 @@ export class HtmlReport {
     this.writes.push(written);
   }
 
+  /** Pictures already written under the report folder (`folder`/file), shown above the images. */
+  addPlots(folder: string, plots: ReadonlyArray<{ file: string; title: string }>): void {
+    for (const p of plots) this.plots.push({ src: `${folder}/${p.file}`, title: p.title });
+  }
+
   /** Writes index.html; returns its path. `sortBy` orders the cards, lowest value first. */
   async write(
     title: string,
@@ -89,6 +95,9 @@ export class HtmlReport {
         return `<figure><img src="${c.file}" alt="${escape(c.id)}"><figcaption><b>${escape(c.id)}</b>${c.note ? ` <i>${escape(c.note)}</i>` : ''}${values}</figcaption></figure>`;
       })
       .join('\n');
+    const plots = this.plots
+      .map((p) => `<figure class="plot"><img src="${escape(p.src)}" alt="${escape(p.title)}"></figure>`)
+      .join('\n');
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
 <style>
@@ -98,12 +107,14 @@ table{border-collapse:collapse;margin:12px 0}td,th{border-bottom:1px solid #ddd;
 .grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;max-width:272px}
 img{image-rendering:pixelated;max-width:100%;border:1px solid #ccc}figcaption{font-size:12px}
 figcaption span{color:#666}.legend b{padding:0 6px}
+.plots{display:flex;flex-wrap:wrap;gap:12px}.plot{max-width:600px}.plot img{image-rendering:auto;border:1px solid #ddd}
 </style></head><body>
 <h1>${escape(title)}</h1>
 <p>${escape(summary)}</p>
 <table><tr><th>metric</th><th>value</th><th>details</th></tr>
 ${table}
 </table>
+${plots ? `<h2>Plots</h2>\n<div class="plots">\n${plots}\n</div>\n<h2>Images</h2>` : ''}
 <p class="legend">${drawn}: <b style="color:#e62828">predicted</b> <b style="color:#3cc83c">true</b>${sortBy ? ` — images sorted by ${escape(sortBy)}, lowest first` : ''}</p>
 <div class="grid">
 ${grid}
