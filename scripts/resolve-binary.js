@@ -1,5 +1,6 @@
 // Which native binary to load (tfcv.node, which loads tfcv_core.node beside it), shared by the runtime loader (lib/native.ts),
-// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (docs/install.md):
+// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (docs/design.md,
+// "Distribution"; docs/install.md):
 //   prebuilt — tfcv.node in the platform package (@tfcv/linux-x64-gnu, an optionalDependency),
 //              OpenCV linked statically; libtensorflow is the package @tfcv/libtensorflow-linux-x64
 //              (a dependency of the binary package), or an override `tfcv setup` placed in

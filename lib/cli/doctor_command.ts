@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { describeOneDnn, oneDnn } from '../onednn';
 import { CliError } from './cli_error';
 import { CliIo } from './io';
 import { packageRoot } from './setup_command';
@@ -122,6 +123,8 @@ export async function doctorCommand(io: CliIo): Promise<number> {
     'OpenCV',
     `${probed.versions.opencv} ${probed.opencvFiles.length ? `system, shared: ${probed.opencvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`,
   );
+  // the child inherited this environment and runs on this CPU: the same decision
+  out('oneDNN', describeOneDnn(oneDnn()));
   if (damaged.length) {
     out('status', 'loads, but files are damaged');
     throw new CliError('damaged files. Run: npx tfcv setup');

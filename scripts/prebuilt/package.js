@@ -12,6 +12,9 @@
 // (scripts/prebuilt/build-static-opencv.sh); the prebuilt addon is compiled into
 // build-prebuilt/ and staged in npm/linux-x64-gnu/, beside npm/libtensorflow-linux-x64/, so
 // `TFCV_BINARY=prebuilt npm test` runs the suite against the staged pair in this checkout.
+// TFCV_PACKAGE_BINARY_DIR=<dir> packs the tfcv.node / tfcv_core.node found there instead of
+// building the static flavour (a check of the packaging while the static OpenCV is not built:
+// such a binary may need the system OpenCV, which is reported, and is not for publishing).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -157,25 +160,33 @@ async function main() {
   const started = Date.now();
   const mainPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-  log('static OpenCV 4.6 + codecs (built once, cached)');
-  const prefix = run('bash', [path.join(__dirname, 'build-static-opencv.sh')])
-    .trim()
-    .split('\n')
-    .pop();
+  const given = process.env.TFCV_PACKAGE_BINARY_DIR ? path.resolve(process.env.TFCV_PACKAGE_BINARY_DIR) : null;
+  let binaryDir = given;
+  if (!given) {
+    log('static OpenCV 4.6 + codecs (built once, cached)');
+    const prefix = run('bash', [path.join(__dirname, 'build-static-opencv.sh')])
+      .trim()
+      .split('\n')
+      .pop();
 
-  log('libtensorflow headers and libraries for linking (deps/libtensorflow)');
-  run(process.execPath, [path.join(root, 'scripts/setup/libtensorflow.js')], { stdio: 'inherit' });
+    log('libtensorflow headers and libraries for linking (deps/libtensorflow)');
+    run(process.execPath, [path.join(root, 'scripts/setup/libtensorflow.js')], { stdio: 'inherit' });
 
-  log(`compiling the prebuilt addon against ${prefix}`);
-  run(process.execPath, [path.join(root, 'scripts/build-native.js'), '--prebuilt', prefix], { stdio: 'inherit' });
+    log(`compiling the prebuilt addon against ${prefix}`);
+    run(process.execPath, [path.join(root, 'scripts/build-native.js'), '--prebuilt', prefix], { stdio: 'inherit' });
+    binaryDir = path.join(root, 'build-prebuilt', 'Release');
+  } else {
+    log(`TFCV_PACKAGE_BINARY_DIR: packing the binaries of ${given} (not the static build: not for publishing)`);
+  }
   const floors = {};
   for (const name of ['tfcv.node', 'tfcv_core.node']) {
     const staged = path.join(platformDir, name);
-    fs.copyFileSync(path.join(root, 'build-prebuilt', 'Release', name), staged);
+    fs.copyFileSync(path.join(binaryDir, name), staged);
     run('strip', ['--strip-unneeded', staged]);
     const deps = needed(staged);
     const foreign = deps.filter((d) => !ALLOWED_NEEDED.test(d));
-    if (foreign.length)
+    if (foreign.length && given) log(`WARNING: ${name} needs ${foreign.join(', ')} (TFCV_PACKAGE_BINARY_DIR)`);
+    else if (foreign.length)
       throw new Error(
         `${staged} needs ${foreign.join(', ')}: only glibc, libstdc++/libgcc and libtensorflow are allowed`,
       );

@@ -21,7 +21,8 @@
 //                  require says npm could not install it and what to do
 //   concurrent pip two cold pip setups (the source-build / override route) on one empty cache,
 //                  at once, with python3 on PATH for them only: both end with whole libraries
-// Needs root (to create the users and the namespace).
+// Needs root (to create the users and the namespace). `--keep-opencv` leaves the system OpenCV
+// visible (for tarballs packed with TFCV_PACKAGE_BINARY_DIR from a source build, which links it).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -31,6 +32,7 @@ const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const root = path.resolve(__dirname, '../..');
 const packDir = path.resolve(process.env.TFCV_PACK_DIR || path.join(root, 'pack'));
 const USERS = ['tfcvpkga', 'tfcvpkgb'];
+const keepOpenCV = process.argv.includes('--keep-opencv');
 
 const results = [];
 function report(name, ok, detail) {
@@ -112,8 +114,10 @@ function isolatedScript(user, cmd, { cwd, env = {}, bin }) {
   fs.writeFileSync(empty, '');
   const hide = [
     // headers: an empty tmpfs over the directories, an empty file over single headers
-    'for d in /usr/include/opencv4 /usr/lib/gcc /usr/libexec/gcc; do [ -d "$d" ] && mount -t tmpfs -o ro tmpfs "$d"; done',
-    `for f in /usr/include/turbojpeg.h /usr/lib/x86_64-linux-gnu/libopencv_* /usr/lib/x86_64-linux-gnu/libturbojpeg.*; do [ -e "$f" ] && mount --bind ${empty} "$f"; done`,
+    `for d in ${keepOpenCV ? '' : '/usr/include/opencv4'} /usr/lib/gcc /usr/libexec/gcc; do [ -d "$d" ] && mount -t tmpfs -o ro tmpfs "$d"; done`,
+    keepOpenCV
+      ? ''
+      : `for f in /usr/include/turbojpeg.h /usr/lib/x86_64-linux-gnu/libopencv_* /usr/lib/x86_64-linux-gnu/libturbojpeg.*; do [ -e "$f" ] && mount --bind ${empty} "$f"; done`,
     'true',
   ].join('\n');
   const vars = {
@@ -287,7 +291,7 @@ async function main() {
   fs.rmSync(cacheA, { recursive: true, force: true });
   const envA = { TFCV_CACHE: cacheA };
   console.log(
-    `package: ${Object.values(found).join(' + ')} in ${work}; users ${a.name}, ${b.name}; no python, no compiler, no OpenCV, empty tfcv cache`,
+    `package: ${Object.values(found).join(' + ')} in ${work}; users ${a.name}, ${b.name}; no python, no compiler, ${keepOpenCV ? 'the system OpenCV VISIBLE (--keep-opencv)' : 'no OpenCV'}, empty tfcv cache`,
   );
 
   // 1. install with --ignore-scripts
@@ -306,7 +310,7 @@ async function main() {
     const doctor = isolated(a, 'npx tfcv doctor', { cwd: app, bin, env: envA });
     const prebuilt =
       /binary:\s+prebuilt/.test(doctor.stdout) &&
-      /OpenCV:.*static/.test(doctor.stdout) &&
+      (keepOpenCV ? /OpenCV:.*system, shared/ : /OpenCV:.*static/).test(doctor.stdout) &&
       /loaded from \S+@tfcv\/libtensorflow-linux-x64\/lib\/libtensorflow_cc\.so\.2/.test(doctor.stdout);
     const manifests = ['tfcv', '@tfcv/linux-x64-gnu', '@tfcv/libtensorflow-linux-x64'].map((n) =>
       JSON.parse(fs.readFileSync(path.join(app, 'node_modules', n, 'package.json'), 'utf8')),
@@ -320,7 +324,7 @@ async function main() {
     report(
       'install',
       s.ok && prebuilt && !hooks.length && !cmakeJs && !cacheUsed && install.seconds < 120,
-      `npm install --ignore-scripts ${install.seconds.toFixed(1)} s as ${a.name}; ${describeSmoke(s)}; doctor: ${prebuilt ? 'prebuilt, OpenCV static, libtensorflow from the package' : `unexpected\n${lastLines(doctor.stdout + doctor.stderr)}`}; ` +
+      `npm install --ignore-scripts ${install.seconds.toFixed(1)} s as ${a.name}; ${describeSmoke(s)}; doctor: ${prebuilt ? `prebuilt, OpenCV ${keepOpenCV ? 'shared (--keep-opencv)' : 'static'}, libtensorflow from the package` : `unexpected\n${lastLines(doctor.stdout + doctor.stderr)}`}; ` +
         `lifecycle scripts: ${hooks.length ? hooks.join(', ') : 'none'}; cmake-js ${cmakeJs ? 'INSTALLED' : 'absent'}; tfcv cache ${cacheUsed ? 'CREATED' : 'untouched'}; ` +
         `node_modules ${mib(m.total)} in ${m.packages} packages (tfcv ${mib(m.tfcvSize)}), largest: ${m.largest.join(', ')}`,
     );
@@ -335,7 +339,8 @@ async function main() {
     .filter(Boolean);
   const allowed =
     /^(linux-vdso\.so|\/lib64\/ld-linux-x86-64\.so|(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|libtensorflow_cc|libtensorflow_framework)\.so)/;
-  const foreign = libs.filter((l) => !allowed.test(l));
+  // --keep-opencv: a source-built binary links the system OpenCV and its codecs; not checked
+  const foreign = keepOpenCV ? [] : libs.filter((l) => !allowed.test(l));
   const notFound = /not found/.test(ldd.stdout);
   const fromPackage =
     /libtensorflow_cc\.so\.2 => \S+\/@tfcv\/linux-x64-gnu\/\.\.\/libtensorflow-linux-x64\/lib\/libtensorflow_cc\.so\.2/.test(
