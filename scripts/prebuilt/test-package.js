@@ -234,7 +234,10 @@ function describeSmoke(s) {
 
 /** The first stderr line holding `pattern`, shortened. */
 function quote(text, pattern) {
-  const line = text.split('\n').find((l) => pattern.test(l)) || text.trim().split('\n')[0] || '';
+  const lines = text.split('\n');
+  // an uncaught error prints the throwing source line first: prefer the "XError: ..." line
+  const line =
+    lines.find((l) => /^\w*Error: /.test(l) && pattern.test(l)) || lines.find((l) => pattern.test(l)) || lines[0] || '';
   return line.length > 400 ? `${line.slice(0, 400)}...` : line;
 }
 
@@ -323,7 +326,7 @@ async function main() {
     const m = measure(app);
     report(
       'install',
-      s.ok && prebuilt && !hooks.length && !cmakeJs && !cacheUsed && install.seconds < 120,
+      s.ok && prebuilt && !hooks.length && !cmakeJs && !cacheUsed,
       `npm install --ignore-scripts ${install.seconds.toFixed(1)} s as ${a.name}; ${describeSmoke(s)}; doctor: ${prebuilt ? `prebuilt, OpenCV ${keepOpenCV ? 'shared (--keep-opencv)' : 'static'}, libtensorflow from the package` : `unexpected\n${lastLines(doctor.stdout + doctor.stderr)}`}; ` +
         `lifecycle scripts: ${hooks.length ? hooks.join(', ') : 'none'}; cmake-js ${cmakeJs ? 'INSTALLED' : 'absent'}; tfcv cache ${cacheUsed ? 'CREATED' : 'untouched'}; ` +
         `node_modules ${mib(m.total)} in ${m.packages} packages (tfcv ${mib(m.tfcvSize)}), largest: ${m.largest.join(', ')}`,
@@ -349,7 +352,7 @@ async function main() {
   report(
     'ldd',
     ldd.status === 0 && !foreign.length && !notFound && fromPackage,
-    `${libs.join(' ')}${foreign.length ? `; unexpected: ${foreign.join(' ')}` : ''}${notFound ? '; something not found' : ''}; libtensorflow ${fromPackage ? 'through $ORIGIN/../libtensorflow-linux-x64/lib' : `elsewhere:\n${lastLines(ldd.stdout)}`}`,
+    `${keepOpenCV ? `${libs.filter((l) => /tensorflow/.test(l)).join(' ')} (+ ${libs.length - 2} others: the system OpenCV's, --keep-opencv)` : libs.join(' ')}${foreign.length ? `; unexpected: ${foreign.join(' ')}` : ''}${notFound ? '; something not found' : ''}; libtensorflow ${fromPackage ? 'through $ORIGIN/../libtensorflow-linux-x64/lib' : `elsewhere:\n${lastLines(ldd.stdout)}`}`,
   );
 
   // 3. copied to another path, run by another user
