@@ -22,16 +22,17 @@ describe('libtensorflow cache: two cold setups at once', () => {
 
   it('both finish with the complete libraries; pip gets --python-version/--platform/--abi', async function () {
     this.timeout(60000);
-    // A stand-in wheel: the two libraries (1 MiB of distinct bytes each) and the C headers.
+    // A stand-in wheel: the two libraries (an ELF header and 1 MiB of distinct bytes each) and the C headers.
     const wheel = path.join(tmp, 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl');
     const made = spawnSync(
       python,
       [
         '-c',
         `import zipfile, sys
+elf = b"\\x7fELF\\x02\\x01" + bytes(58)  # a 64-bit ELF header with no segments: passes the structural check
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:
-    z.writestr("tensorflow/libtensorflow_cc.so.2", bytes(range(256)) * 4096)
-    z.writestr("tensorflow/libtensorflow_framework.so.2", bytes(reversed(range(256))) * 4096)
+    z.writestr("tensorflow/libtensorflow_cc.so.2", elf + bytes(range(256)) * 4096)
+    z.writestr("tensorflow/libtensorflow_framework.so.2", elf + bytes(reversed(range(256))) * 4096)
     z.writestr("tensorflow/include/tensorflow/c/c_api.h", "/* c api */")`,
         wheel,
       ],
@@ -86,9 +87,10 @@ exec ${python} "$@"
     assert.equal(a.stdout.trim(), dir);
     assert.equal(b.stdout.trim(), dir);
     const cc = fs.readFileSync(path.join(dir, 'lib/libtensorflow_cc.so.2'));
-    assert.equal(cc.length, 1 << 20);
-    assert.equal(cc[255], 255);
-    assert.equal(fs.readFileSync(path.join(dir, 'lib/libtensorflow_framework.so.2'))[0], 255);
+    assert.equal(cc.length, 64 + (1 << 20));
+    assert.equal(require('../scripts/setup/elf-check').elfProblem(path.join(dir, 'lib/libtensorflow_cc.so.2')), null);
+    assert.equal(cc[64 + 255], 255);
+    assert.equal(fs.readFileSync(path.join(dir, 'lib/libtensorflow_framework.so.2'))[64], 255);
     assert.ok(fs.existsSync(path.join(dir, 'include/tensorflow/c/c_api.h')));
     // nothing half-done left behind: no temporary extraction, no private download folder
     assert.deepEqual(

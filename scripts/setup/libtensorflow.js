@@ -19,6 +19,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
+const { elfProblem } = require('./elf-check');
 
 const TF_VERSION = '2.21.0';
 const FRAMEWORK = 'libtensorflow_framework.so.2';
@@ -258,6 +259,13 @@ async function resolveSource({ log = console.log } = {}) {
     if (found && hasHeaders(dir)) return { dir, ...found, how: 'system install', version: null };
   }
   const cached = path.join(cacheDir(), `libtensorflow-${TF_VERSION}`);
+  const found = inspectRoot(cached);
+  const damaged = found && [FRAMEWORK, found.lib].map((n) => elfProblem(path.join(cached, 'lib', n))).find(Boolean);
+  if (damaged) {
+    // a truncated cache (a full disk; a hard-linked copy truncated elsewhere) is fetched again
+    log(`the cached libtensorflow in ${cached} is damaged (${damaged}); fetching it again`);
+    fs.rmSync(cached, { recursive: true, force: true });
+  }
   if (!inspectRoot(cached)) {
     const wheelDir = path.join(cacheDir(), 'wheel');
     try {
