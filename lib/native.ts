@@ -1,7 +1,11 @@
 // The one loader of the native addon: the prebuilt platform package or the source build, as
-// scripts/resolve-binary.js chooses; a failure names the cause and `npx tfcv setup`. It also
-// registers the error classes with the addon so native code throws them directly.
+// scripts/resolve-binary.js chooses; a failure names the cause and the way out (why a
+// platform package is missing, or `npx tfcv setup`). Before the binary is mapped, its files
+// and libtensorflow's get a structural check (scripts/setup/elf-check.js): a truncated library
+// would kill the process with SIGBUS and no message. It also registers the error classes
+// with the addon so native code throws them directly.
 // The facade imports the binding through lib/binding.ts, which types it.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Binding } from './binding';
 import { ERROR_KINDS, InternalError } from './errors';
@@ -16,6 +20,7 @@ export interface BinaryChoice {
   libtensorflowDir?: string;
   packageName?: string;
   reason?: string;
+  fix?: string;
 }
 
 const SETUP_HINT = 'Run: npx tfcv setup';
@@ -28,11 +33,26 @@ function load(): { binding: Binding; choice: BinaryChoice & { file: string } } {
   const { resolveBinary } = require('../scripts/resolve-binary.js') as { resolveBinary(dir: string): BinaryChoice };
   const choice = resolveBinary(packageRoot);
   if (choice.kind === 'none' || !choice.file) {
-    throw new InternalError(
-      `tfcv: no native binary: ${choice.reason}. The install script may not have run (npm install --ignore-scripts). ${SETUP_HINT}`,
-    );
+    throw new InternalError(`tfcv: no native binary: ${choice.reason}. ${choice.fix ?? SETUP_HINT}`);
   }
   const file = choice.file;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { elfProblem } = require('../scripts/setup/elf-check.js') as { elfProblem(file: string): string | null };
+  const libDir = choice.libtensorflowDir ? path.join(choice.libtensorflowDir, 'lib') : null;
+  const candidates = [file, path.join(path.dirname(file), 'tfcv_core.node')];
+  if (libDir) {
+    // Only those present: a missing one is reported below with the loader's own words.
+    for (const name of ['libtensorflow_framework.so.2', 'libtensorflow_cc.so.2', 'libtensorflow.so.2'])
+      if (fs.existsSync(path.join(libDir, name))) candidates.push(path.join(libDir, name));
+  }
+  for (const candidate of candidates) {
+    const problem = elfProblem(candidate);
+    if (problem)
+      throw new InternalError(
+        `tfcv: ${candidate} is damaged (${problem}); loading it would crash the process. ` +
+          `Run: npx tfcv setup (re-copies libtensorflow from npm's copy of its package or the cache), or reinstall.`,
+      );
+  }
   let binding: Binding;
   try {
     // TensorFlow decides on oneDNN while the library loads (a static initialiser reads
@@ -47,8 +67,11 @@ function load(): { binding: Binding; choice: BinaryChoice & { file: string } } {
     const missing = choice.libtensorflowDir && !inspectRoot(choice.libtensorflowDir);
     throw new InternalError(
       missing
-        ? `tfcv: libtensorflow is not installed beside the ${choice.kind} binary ${file} (expected in ${choice.libtensorflowDir}); ` +
-            `the install script did not run (npm install --ignore-scripts?). ${SETUP_HINT}. (loader: ${(cause as Error).message})`
+        ? choice.kind === 'prebuilt'
+          ? `tfcv: libtensorflow for the prebuilt binary ${file} is missing (expected the package @tfcv/libtensorflow-linux-x64 in ${choice.libtensorflowDir}, a dependency of ${choice.packageName}: omitted, or removed). ` +
+            `Reinstall (npm install --include=optional), or ${SETUP_HINT} (places it from TFCV_LIBTENSORFLOW_DIR, the cache or pip). (loader: ${(cause as Error).message})`
+          : `tfcv: libtensorflow is not installed beside the source binary ${file} (expected in ${choice.libtensorflowDir}); ` +
+            `the setup did not run (npm install --ignore-scripts?). ${SETUP_HINT}. (loader: ${(cause as Error).message})`
         : `tfcv: the ${choice.kind} native binary ${file} failed to load: ${(cause as Error).message}. ${SETUP_HINT}`,
     );
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the native addon with cmake-js: the source flavour into build/Release/tfcv.node
-// (install hook fallback, `npm run build:native`), or with `--prebuilt <static prefix>` the
+// (`npm ci` here through "prepare", `npx tfcv setup --build-from-source`, `npm run build:native`), or with `--prebuilt <static prefix>` the
 // statically linked flavour into build-prebuilt/Release/tfcv.node (scripts/prebuilt/package.js).
 // A configure that failed leaves a build folder without build.ninja, on which every later
 // cmake-js run fails with "ninja: error: loading 'build.ninja'": such a folder is removed
@@ -28,11 +28,23 @@ function configured() {
 
 if (fs.existsSync(out) && !configured()) fs.rmSync(out, { recursive: true, force: true });
 
-const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+// cmake-js is a devDependency: a checkout has it; an installed tfcv building from source
+// (`npx tfcv setup --build-from-source`) fetches the pinned range with npm exec, so a prebuilt
+// user's node_modules never holds the build toolchain.
+function cmakeJsCommand() {
+  try {
+    return [process.execPath, require.resolve('cmake-js/bin/cmake-js', { paths: [root] })];
+  } catch {
+    const range = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies?.['cmake-js'];
+    console.log(`build-native: fetching cmake-js@${range || 'latest'} (needed for a source build only) with npm exec`);
+    return ['npm', 'exec', '--yes', `--package=cmake-js@${range || 'latest'}`, '--', 'cmake-js'];
+  }
+}
+const [command, ...prefixArgs] = cmakeJsCommand();
 // cmake-js reads binary.napi_versions from package.json and then builds against the
 // node-api-headers package, so no Node headers are downloaded.
 const args = [
-  cmakeJs,
+  ...prefixArgs,
   argv.includes('--rebuild') ? 'rebuild' : 'build',
   '--log-level',
   'warn',
@@ -41,7 +53,7 @@ const args = [
 ];
 if (staticPrefix) args.push(`--CDTFCV_STATIC_DEPS=${path.resolve(staticPrefix)}`);
 const parallel = process.env.TFCV_BUILD_JOBS || String(require('node:os').availableParallelism());
-const result = spawnSync(process.execPath, args, {
+const result = spawnSync(command, args, {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: parallel },

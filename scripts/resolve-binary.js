@@ -1,17 +1,31 @@
-// Which native binary to load (tfcv.node, which loads tfcv_core.node beside it), shared by the runtime loader (lib/native.ts), the install hook,
-// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (docs/design.md, "Distribution"):
+// Which native binary to load (tfcv.node, which loads tfcv_core.node beside it), shared by the runtime loader (lib/native.ts),
+// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (docs/design.md,
+// "Distribution"; docs/install.md):
 //   prebuilt — tfcv.node in the platform package (@tfcv/linux-x64-gnu, an optionalDependency),
-//              OpenCV linked statically; libtensorflow sits in <platform package>/libtensorflow;
+//              OpenCV linked statically; libtensorflow is the package @tfcv/libtensorflow-linux-x64
+//              (a dependency of the binary package), or an override `tfcv setup` placed in
+//              <binary package>/libtensorflow (TFCV_LIBTENSORFLOW_DIR);
 //   source   — build/Release/tfcv.node built here against the system OpenCV; libtensorflow
 //              sits in <this package>/deps/libtensorflow.
-// Each binary finds its libtensorflow through an $ORIGIN-relative rpath, so the pair is
-// self-contained wherever the package manager puts the folders (hoisted, nested, pnpm).
+// Each binary finds its libtensorflow through an $ORIGIN-relative rpath (CMakeLists.txt), so
+// the set is self-contained wherever the package manager puts the folders (hoisted, nested,
+// pnpm) and nothing has to run at install.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { otherPlatformAdvice, explainMissing } = require('./missing-package');
 
 /** Platform packages published beside the main package, by platform-arch-libc. */
 const PLATFORM_PACKAGES = { 'linux-x64-glibc': '@tfcv/linux-x64-gnu' };
+/** The libtensorflow package each binary package depends on. */
+const LIBRARY_PACKAGES = { '@tfcv/linux-x64-gnu': '@tfcv/libtensorflow-linux-x64' };
+/** Where the prebuilt tfcv_core.node's RPATH looks, relative to its folder, in its order (CMakeLists.txt). */
+const PREBUILT_RPATH = [
+  'libtensorflow/lib',
+  '../libtensorflow-linux-x64/lib',
+  'node_modules/@tfcv/libtensorflow-linux-x64/lib',
+  '../../../../@tfcv/libtensorflow-linux-x64/lib',
+];
 const STATE_FILE = '.tfcv-install.json';
 
 function libc() {
@@ -20,37 +34,87 @@ function libc() {
   return report?.header?.glibcVersionRuntime ? 'glibc' : 'musl';
 }
 
-/** { name } of the platform package for this machine, or { name: null, reason }. */
+/** { name } of the platform package for this machine, or { name: null, reason, fix }. */
 function platformPackageName() {
   const key = `${process.platform}-${process.arch}-${libc()}`;
   const name = PLATFORM_PACKAGES[key];
   if (name) return { name };
   return {
     name: null,
+    why: 'other-platform',
     reason: `no prebuilt binary is published for ${key} (only for ${Object.keys(PLATFORM_PACKAGES).join(', ')})`,
+    fix: otherPlatformAdvice(key),
   };
 }
 
+function version(root) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  } catch {
+    return '<version>';
+  }
+}
+
+/** The folder of package `name` as Node resolves it from `from`, or null. */
+function resolvePackage(name, from) {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`, { paths: [from] }));
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The installed platform package: { name, dir, file } or { reason }. In this repository
- * `npm run package` stages it in npm/<platform>/, used only when TFCV_BINARY=prebuilt asks for
- * it (so a checkout keeps loading its source build by default).
+ * The libtensorflow the prebuilt binary in `dir` (its real path) loads: the first folder of
+ * its RPATH holding both libraries, as the dynamic loader searches. { dir, override } or null.
+ */
+function prebuiltLibtensorflow(dir) {
+  for (const rel of PREBUILT_RPATH) {
+    const lib = path.join(dir, rel);
+    if (
+      fs.existsSync(path.join(lib, 'libtensorflow_framework.so.2')) &&
+      fs.existsSync(path.join(lib, 'libtensorflow_cc.so.2'))
+    )
+      return { dir: path.dirname(lib), override: rel === PREBUILT_RPATH[0] };
+  }
+  return null;
+}
+
+/**
+ * The installed platform package: { name, dir, file, libtensorflowDir, library } or
+ * { reason, fix, why }. In this repository `npm run package` stages both packages in npm/,
+ * used only when TFCV_BINARY=prebuilt asks for them (so a checkout keeps loading its source
+ * build by default).
  */
 function findPlatformPackage(root, env = process.env) {
-  const { name, reason } = platformPackageName();
-  if (!name) return { reason };
-  let dir = null;
-  try {
-    dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [root] }));
-  } catch {
+  const { name, reason, fix, why } = platformPackageName();
+  if (!name) return { reason, fix, why };
+  let dir = resolvePackage(name, root);
+  if (!dir) {
     const staged = path.join(root, 'npm', name.split('/')[1]);
     if (env.TFCV_BINARY === 'prebuilt' && fs.existsSync(path.join(staged, 'package.json'))) dir = staged;
   }
-  if (!dir) return { reason: `the optional dependency ${name} is not installed` };
+  if (!dir) return explainMissing(name, root, version(root));
   const file = path.join(dir, 'tfcv.node');
   if (!fs.existsSync(file) || !fs.existsSync(path.join(dir, 'tfcv_core.node')))
-    return { reason: `${dir} has no tfcv.node and tfcv_core.node` };
-  return { name, dir: fs.realpathSync(dir), file: fs.realpathSync(file) };
+    return {
+      why: 'damaged',
+      reason: `${dir} has no tfcv.node and tfcv_core.node`,
+      fix: `Reinstall it: npm install --force ${name}@${version(root)}`,
+    };
+  const real = fs.realpathSync(dir);
+  const libraryName = LIBRARY_PACKAGES[name];
+  const libraryDir = resolvePackage(libraryName, real) || resolvePackage(libraryName, root);
+  const loads = prebuiltLibtensorflow(real);
+  return {
+    name,
+    dir: real,
+    file: fs.realpathSync(file),
+    // Where the binary's libtensorflow is (or, when nowhere, where the package belongs).
+    libtensorflowDir: loads ? loads.dir : path.join(real, PREBUILT_RPATH[1], '..'),
+    libtensorflowOverride: !!loads?.override,
+    library: { name: libraryName, dir: libraryDir ? fs.realpathSync(libraryDir) : null },
+  };
 }
 
 /** The source build (tfcv.node, the quiet front, and tfcv_core.node, the addon), or null. */
@@ -59,7 +123,7 @@ function localBuild(root) {
   return fs.existsSync(file) && fs.existsSync(path.join(root, 'build', 'Release', 'tfcv_core.node')) ? file : null;
 }
 
-/** What the last install / setup chose ({ kind }), or null. */
+/** What the last setup chose ({ kind }), or null. */
 function readState(root) {
   try {
     return JSON.parse(fs.readFileSync(path.join(root, STATE_FILE), 'utf8'));
@@ -68,17 +132,30 @@ function readState(root) {
   }
 }
 
+/**
+ * Records the choice when it changed. A read-only install (a root-owned image run by another
+ * user, a read-only mount) keeps what it has: returns false instead of throwing EACCES/EROFS.
+ */
 function writeState(root, state) {
-  fs.writeFileSync(path.join(root, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+  if (readState(root)?.kind === state.kind) return true;
+  try {
+    fs.writeFileSync(path.join(root, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+    return true;
+  } catch (e) {
+    if (e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM') return false;
+    throw e;
+  }
 }
 
 function prebuilt(pkg) {
   return {
     kind: 'prebuilt',
     file: pkg.file,
-    libtensorflowDir: path.join(pkg.dir, 'libtensorflow'),
+    libtensorflowDir: path.normalize(pkg.libtensorflowDir),
+    libtensorflowOverride: pkg.libtensorflowOverride,
     packageDir: pkg.dir,
     packageName: pkg.name,
+    library: pkg.library,
   };
 }
 
@@ -102,7 +179,9 @@ function resolveBinary(root, env = process.env) {
   const pkg = findPlatformPackage(root, env);
   const local = localBuild(root);
   if (want === 'prebuilt')
-    return pkg.file ? prebuilt(pkg) : { kind: 'none', reason: `TFCV_BINARY=prebuilt but ${pkg.reason}` };
+    return pkg.file
+      ? prebuilt(pkg)
+      : { kind: 'none', why: pkg.why, reason: `TFCV_BINARY=prebuilt but ${pkg.reason}`, fix: pkg.fix };
   if (want === 'source')
     return local
       ? source(root, local)
@@ -112,7 +191,12 @@ function resolveBinary(root, env = process.env) {
   if (state?.kind === 'prebuilt' && pkg.file) return prebuilt(pkg);
   if (pkg.file) return prebuilt(pkg);
   if (local) return source(root, local);
-  return { kind: 'none', reason: `${pkg.reason} and there is no source build (build/Release/tfcv.node)` };
+  return {
+    kind: 'none',
+    why: pkg.why,
+    reason: `${pkg.reason}, and there is no source build (build/Release/tfcv.node)`,
+    fix: pkg.fix,
+  };
 }
 
 module.exports = {
@@ -122,6 +206,9 @@ module.exports = {
   localBuild,
   readState,
   writeState,
+  prebuiltLibtensorflow,
   PLATFORM_PACKAGES,
+  LIBRARY_PACKAGES,
+  PREBUILT_RPATH,
   STATE_FILE,
 };

@@ -53,9 +53,10 @@ describe('native loader', () => {
     const env = {};
     assert.equal(resolveBinary(both, env).kind, 'prebuilt');
     assert.match(resolveBinary(both, env).file, /@tfcv\/linux-x64-gnu\/tfcv\.node$/);
+    // no library package installed: where it belongs, the sibling package the RPATH searches
     assert.equal(
       resolveBinary(both, env).libtensorflowDir,
-      path.join(fs.realpathSync(both), 'node_modules/@tfcv/linux-x64-gnu/libtensorflow'),
+      path.join(fs.realpathSync(both), 'node_modules/@tfcv/libtensorflow-linux-x64'),
     );
     assert.equal(resolveBinary(both, { TFCV_BINARY: 'source' }).kind, 'source');
     assert.equal(

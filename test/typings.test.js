@@ -1,5 +1,6 @@
 // The published typings compile against realistic usage and reject wrong literals
-// (test/typings/usage.ts, checked with the project's TypeScript).
+// (test/typings/usage.ts, checked with the project's TypeScript at target ES2015, the oldest
+// docs/install.md states: the declarations' `#private` fields need it).
 'use strict';
 const assert = require('node:assert/strict');
 const path = require('node:path');

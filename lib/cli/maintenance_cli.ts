@@ -14,7 +14,7 @@ export function addMaintenanceCommands(root: Command, io: CliIo, done: (code: nu
   root
     .command('setup')
     .description(
-      'do what the install script does (idempotent): place libtensorflow beside the binary, build from source if needed',
+      'check the installation and repair it (idempotent; nothing to do for a working install): re-copy a damaged libtensorflow, place TFCV_LIBTENSORFLOW_DIR, build from source if needed',
     )
     .option(
       '--build-from-source',
@@ -28,13 +28,17 @@ export function addMaintenanceCommands(root: Command, io: CliIo, done: (code: nu
     .action(async () => done(await doctorCommand(io)));
 }
 
-/** Runs `tfcv setup|doctor ...` without the rest of the command line (which loads the addon). */
-export async function runMaintenanceCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs `tfcv setup|doctor ...` without the rest of the command line (which loads the addon).
+ * `note`: a line printed after the help (why the other commands are not listed).
+ */
+export async function runMaintenanceCli(argv: readonly string[], io: CliIo, note?: string): Promise<number> {
   let code = EXIT_USAGE;
   const root = new Command('tfcv')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   addMaintenanceCommands(root, io, (c) => (code = c));
+  if (note) root.addHelpText('after', `\n${note}`);
   try {
     await root.parseAsync(argv as string[], { from: 'user' });
     return code;

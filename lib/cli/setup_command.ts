@@ -1,7 +1,9 @@
-// `tfcv setup`: what the install hook does (scripts/setup/setup.js), runnable again without
-// reinstalling — after `npm install --ignore-scripts`, a deleted libtensorflow, or a fixed
-// cause. Idempotent: a working install is checked and left as it is. It never loads the
-// native addon in this process, so it runs when that addon cannot load.
+// `tfcv setup`: checks an installation and repairs it (scripts/setup/setup.js). An installed
+// prebuilt needs nothing — its binary and libtensorflow are platform packages — so a working
+// install gets "nothing to do" and nothing is written (a read-only install stays as it is);
+// a damaged libtensorflow is re-copied and checked in a child first; TFCV_LIBTENSORFLOW_DIR
+// is placed beside the binary; --build-from-source builds against the system OpenCV. It never
+// loads the native addon in this process, so it runs when that addon cannot load.
 import path from 'node:path';
 import { CliError } from './cli_error';
 import { CliIo } from './io';

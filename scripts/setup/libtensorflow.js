@@ -7,11 +7,19 @@
 //   2. a system install (/usr/local, /usr);
 //   3. the C API extracted from the pinned tensorflow-cpu wheel (pip download), kept in a
 //      cache outside the package (${TFCV_CACHE:-~/.cache/tfcv}) so later installs reuse it.
+// This is the route of source builds and overrides: an installed prebuilt gets libtensorflow
+// as the package @tfcv/libtensorflow-linux-x64 and needs none of it. The pip download is
+// pinned to the wheel's own tags (CPython 3.11, manylinux_2_27_x86_64), so any python3 with
+// pip fetches the same file, whatever its version. Two setups sharing one cache are safe:
+// pip writes into a folder of its own and the wheel is renamed into place when complete; the
+// extraction is renamed into place too, and a process that finds the other's finished copy
+// uses it.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
+const { elfProblem } = require('./elf-check');
 
 const TF_VERSION = '2.21.0';
 const FRAMEWORK = 'libtensorflow_framework.so.2';
@@ -19,6 +27,9 @@ const FRAMEWORK = 'libtensorflow_framework.so.2';
 const WHEEL_LIB = 'libtensorflow_cc.so.2';
 const OFFICIAL_LIB = 'libtensorflow.so.2';
 const MARKER = '.tfcv-libtensorflow.json';
+/** The tags of the pinned wheel: pip fetches it for these, whatever python runs pip. */
+const WHEEL_PYTHON = '3.11';
+const WHEEL_PLATFORM = 'manylinux_2_27_x86_64';
 
 class SetupError extends Error {}
 
@@ -68,6 +79,9 @@ function pipDownload(wheelDir, log) {
     );
   }
   fs.mkdirSync(wheelDir, { recursive: true });
+  // pip writes here; only a complete wheel is renamed into wheelDir (findWheel never sees a
+  // half-written one from a concurrent setup).
+  const privateDir = fs.mkdtempSync(path.join(wheelDir, `.download-${process.pid}-`));
   log(
     `fetching tensorflow-cpu==${TF_VERSION} (the wheel carries the TensorFlow C API, ~250 MB) with pip into ${wheelDir} (once)`,
   );
@@ -84,10 +98,19 @@ function pipDownload(wheelDir, log) {
     '--timeout',
     '30',
     '--only-binary=:all:',
+    // the wheel's tags, not this python's: python3.9 or 3.13 fetch the same cp311 wheel
+    '--python-version',
+    WHEEL_PYTHON,
+    '--implementation',
+    'cp',
+    '--abi',
+    `cp${WHEEL_PYTHON.replace('.', '')}`,
+    '--platform',
+    WHEEL_PLATFORM,
     '--progress-bar',
     'off',
     '-d',
-    wheelDir,
+    privateDir,
     `tensorflow-cpu==${TF_VERSION}`,
   ];
   return new Promise((resolve, reject) => {
@@ -104,10 +127,19 @@ function pipDownload(wheelDir, log) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', (e) => reject(new SetupError(`pip could not be started: ${e.message}`)));
+    child.on('error', (e) => {
+      fs.rmSync(privateDir, { recursive: true, force: true });
+      reject(new SetupError(`pip could not be started: ${e.message}`));
+    });
     child.on('close', (code) => {
-      const wheel = findWheel(wheelDir);
-      if (code === 0 && wheel) return resolve(wheel);
+      const downloaded = findWheel(privateDir);
+      if (code === 0 && downloaded) {
+        const wheel = path.join(wheelDir, path.basename(downloaded));
+        fs.renameSync(downloaded, wheel);
+        fs.rmSync(privateDir, { recursive: true, force: true });
+        return resolve(wheel);
+      }
+      fs.rmSync(privateDir, { recursive: true, force: true });
       reject(
         new SetupError(
           `pip download of tensorflow-cpu==${TF_VERSION} failed (exit ${code}). pip said:\n${pipCause(output)}\n${howToProvide()}`,
@@ -149,7 +181,7 @@ function howToProvide() {
     `  1. TFCV_LIBTENSORFLOW_DIR=<dir> with lib/${FRAMEWORK} and lib/${WHEEL_LIB} (tensorflow-cpu wheel names)`,
     `     or lib/${OFFICIAL_LIB} (official C library), plus include/tensorflow/c/c_api.h;`,
     `  2. a system install in /usr/local or /usr;`,
-    `  3. a working 'python3 -m pip download --no-deps tensorflow-cpu==${TF_VERSION}' (pip's index), cached in ${cacheDir()}.`,
+    `  3. a working 'python3 -m pip download --no-deps --only-binary=:all: --python-version ${WHEEL_PYTHON} --platform ${WHEEL_PLATFORM} tensorflow-cpu==${TF_VERSION}' (pip's index), cached in ${cacheDir()}.`,
   ].join('\n');
 }
 
@@ -185,8 +217,16 @@ with zipfile.ZipFile(wheel) as z:
     fs.rmSync(staging, { recursive: true, force: true });
     throw new SetupError(`extracting ${wheel} failed:\n${tail(r.stderr || r.error?.message || '')}`);
   }
-  fs.rmSync(dest, { recursive: true, force: true });
-  fs.renameSync(staging, dest);
+  // A concurrent setup may have finished first: its complete copy stays (it may be linking
+  // from it right now), ours is dropped.
+  if (fs.existsSync(dest) && !inspectRoot(dest)) fs.rmSync(dest, { recursive: true, force: true });
+  try {
+    fs.renameSync(staging, dest);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!((e.code === 'ENOTEMPTY' || e.code === 'EEXIST') && inspectRoot(dest))) throw e;
+    log(`another setup extracted ${dest} first; using it`);
+  }
   // The wheel is only a carrier; keep the cache lean.
   fs.rmSync(wheel, { force: true });
 }
@@ -219,10 +259,22 @@ async function resolveSource({ log = console.log } = {}) {
     if (found && hasHeaders(dir)) return { dir, ...found, how: 'system install', version: null };
   }
   const cached = path.join(cacheDir(), `libtensorflow-${TF_VERSION}`);
+  const found = inspectRoot(cached);
+  const damaged = found && [FRAMEWORK, found.lib].map((n) => elfProblem(path.join(cached, 'lib', n))).find(Boolean);
+  if (damaged) {
+    // a truncated cache (a full disk; a hard-linked copy truncated elsewhere) is fetched again
+    log(`the cached libtensorflow in ${cached} is damaged (${damaged}); fetching it again`);
+    fs.rmSync(cached, { recursive: true, force: true });
+  }
   if (!inspectRoot(cached)) {
     const wheelDir = path.join(cacheDir(), 'wheel');
-    const wheel = findWheel(wheelDir) || (await pipDownload(wheelDir, log));
-    extractWheel(wheel, cached, log);
+    try {
+      const wheel = findWheel(wheelDir) || (await pipDownload(wheelDir, log));
+      extractWheel(wheel, cached, log);
+    } catch (e) {
+      // a concurrent setup extracted it (and removed the wheel we were about to read)
+      if (!inspectRoot(cached)) throw e;
+    }
   }
   return {
     dir: cached,
@@ -306,7 +358,19 @@ function place(source, dest, { withHeaders = false, log = console.log } = {}) {
   fs.writeFileSync(
     path.join(staging, MARKER),
     JSON.stringify(
-      { from: source.dir, how: source.how, layout: source.layout, lib: source.lib, version: source.version },
+      {
+        from: source.dir,
+        how: source.how,
+        layout: source.layout,
+        lib: source.lib,
+        version: source.version,
+        // sizes of the libraries: a later truncation is found before anything maps them
+        files: Object.fromEntries(
+          files
+            .filter((f) => f.startsWith('lib'))
+            .map((f) => [path.basename(f), { size: fs.statSync(path.join(staging, f)).size }]),
+        ),
+      },
       null,
       2,
     ) + '\n',
@@ -332,6 +396,9 @@ module.exports = {
   WHEEL_LIB,
   OFFICIAL_LIB,
   FRAMEWORK,
+  MARKER,
+  WHEEL_PYTHON,
+  WHEEL_PLATFORM,
   SetupError,
   resolveSource,
   place,
