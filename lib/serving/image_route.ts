@@ -89,7 +89,10 @@ export async function handleImage(
           `model '${route.model}': the image endpoint needs a signature with one image input`,
         );
       const [inputKey, inputSpec] = inputs[0]!;
-      const outputs = await version.run({ [inputKey]: { images: [req.body] } }, { signal: req.signal });
+      const outputs = await version.run(
+        { [inputKey]: { images: [req.body] } },
+        { signal: req.signal, timeoutMs: req.timeoutMs },
+      );
       try {
         return await answer(route, version, sig, inputSpec, outputs, size, req.body, task);
       } finally {

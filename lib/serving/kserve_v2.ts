@@ -191,7 +191,7 @@ async function infer(name: string, version: ModelVersion, req: ServingRequest): 
       `the body holds ${binary.length} bytes of binary data, the inputs' binary_data_size add up to ${offset}`,
     );
   const wanted = readRequestedOutputs(request.outputs, sig.outputs, params);
-  const outputs = await version.run(feeds, { signature, signal: req.signal });
+  const outputs = await version.run(feeds, { signature, signal: req.signal, timeoutMs: req.timeoutMs });
   try {
     return inferResponse(name, version, request.id, outputs, wanted);
   } finally {

@@ -27,6 +27,8 @@ export interface VersionOptions {
   batcher: VersionBatcherOptions;
   /** Spec (over the signature's) for encoded-image feeds; default scale 1/255. */
   image: Partial<PreprocessSpec>;
+  /** Charge the RSS growth over the load too (else the files only). */
+  measureRss: boolean;
 }
 
 export interface VersionRunOptions {
@@ -89,7 +91,8 @@ export class ModelVersion {
       const batcher = this.#batcher(this.#model.defaultSignature, true);
       if (batcher) await batcher.ready;
       for (const request of warmups) await this.#replay(request);
-      this.bytes = Math.max(directoryBytes(this.dir), process.memoryUsage.rss() - rssBefore);
+      const grown = this.#options.measureRss ? process.memoryUsage.rss() - rssBefore : 0;
+      this.bytes = Math.max(directoryBytes(this.dir), grown);
       this.state = 'AVAILABLE';
     } catch (error) {
       await this.#release();

@@ -22,6 +22,8 @@ export interface ServingRequest {
   body: Buffer;
   /** Aborts the model work when the client goes away. */
   signal?: AbortSignal;
+  /** Deadline of the model work, ms (DEADLINE_EXCEEDED: 504). */
+  timeoutMs?: number;
 }
 
 export interface ServingResponse {

@@ -42,6 +42,11 @@ export interface RepositoryOptions {
   batcher?: VersionBatcherOptions;
   /** Load options of every version (tags, session options). */
   load?: Omit<SavedModelOptions, 'warmup' | 'signature'>;
+  /**
+   * What a version is charged against the budget: 'measured' (default) the larger of its
+   * files and the RSS growth over its load and warm-up; 'files' its files only (deterministic).
+   */
+  residentBytes?: 'measured' | 'files';
   /** How long a replaced version may finish its requests before it is disposed anyway, ms. Default 30000. */
   drainTimeoutMs?: number;
 }
@@ -86,7 +91,16 @@ interface ModelEntry {
   error: string | null;
 }
 
-const KEYS = ['models', 'pollIntervalMs', 'memoryBudgetBytes', 'onEvicted', 'batcher', 'load', 'drainTimeoutMs'];
+const KEYS = [
+  'models',
+  'pollIntervalMs',
+  'memoryBudgetBytes',
+  'onEvicted',
+  'batcher',
+  'load',
+  'drainTimeoutMs',
+  'residentBytes',
+];
 const MODEL_KEYS = ['name', 'basePath', 'versionPolicy', 'versionLabels', 'image'];
 
 export class ModelRepository extends EventEmitter {
@@ -96,6 +110,7 @@ export class ModelRepository extends EventEmitter {
   #models = new Map<string, ModelEntry>();
   #options: RepositoryOptions;
   #drainTimeoutMs: number;
+  #measure: 'measured' | 'files';
   #timer: NodeJS.Timeout | undefined;
   #reloading: Promise<ReloadReport> | null = null;
   #loadChain: Promise<unknown> = Promise.resolve();
@@ -117,6 +132,7 @@ export class ModelRepository extends EventEmitter {
     this.memoryBudgetBytes =
       o.memoryBudgetBytes === undefined ? Infinity : v.integer(o.memoryBudgetBytes, 'options.memoryBudgetBytes', 1);
     this.onEvicted = v.oneOf(o.onEvicted, ['load', 'reject'] as const, 'options.onEvicted', 'load');
+    this.#measure = v.oneOf(o.residentBytes, ['measured', 'files'] as const, 'options.residentBytes', 'measured');
     this.#drainTimeoutMs =
       o.drainTimeoutMs === undefined ? 30_000 : v.integer(o.drainTimeoutMs, 'options.drainTimeoutMs', 0);
     this.#options = { ...o, models: [] } as RepositoryOptions;
@@ -325,6 +341,7 @@ export class ModelRepository extends EventEmitter {
             load: { ...(this.#options.load ?? {}) },
             batcher: this.#options.batcher ?? {},
             image: entry.config.image ?? { scale: 1 / 255 },
+            measureRss: this.#measure === 'measured',
           });
           entry.versions.set(n, mv);
         }

@@ -23,6 +23,8 @@ export interface ServingHandlerOptions {
   bodyTimeoutMs?: number;
   /** Serve Prometheus metrics (a registry of its own, or false). Default true. */
   metrics?: boolean;
+  /** Deadline of each request's model work, ms (504 beyond). Default none. */
+  runTimeoutMs?: number;
   /** How the image endpoint reads each model's outputs, by model name. */
   imageTasks?: Record<string, ImageTaskOptions>;
 }
@@ -36,7 +38,7 @@ export interface ServingHandler {
   readonly metrics: ServingMetrics | null;
 }
 
-const KEYS = ['maxBodyBytes', 'bodyTimeoutMs', 'metrics', 'imageTasks'];
+const KEYS = ['maxBodyBytes', 'bodyTimeoutMs', 'metrics', 'imageTasks', 'runTimeoutMs'];
 
 export function createServingHandler(repo: ModelRepository, options?: ServingHandlerOptions): ServingHandler {
   const o = v.optionsObject(options, 'options');
@@ -48,6 +50,7 @@ export function createServingHandler(repo: ModelRepository, options?: ServingHan
   if (o.metrics !== undefined && typeof o.metrics !== 'boolean')
     throw new ArgumentError(`options.metrics: expected a boolean, got ${v.describe(o.metrics)}`);
   const imageTasks = o.imageTasks === undefined ? {} : v.optionsObject(o.imageTasks, 'options.imageTasks');
+  const runTimeoutMs = o.runTimeoutMs === undefined ? undefined : v.integer(o.runTimeoutMs, 'options.runTimeoutMs', 1);
   const metrics = o.metrics === false ? null : createServingMetrics(repo);
 
   async function route(req: ServingRequest, seen: { version: ModelVersion | null; protocol: string; model: string }) {
@@ -80,6 +83,7 @@ export function createServingHandler(repo: ModelRepository, options?: ServingHan
 
   async function handle(req: ServingRequest): Promise<ServingResponse> {
     const started = performance.now();
+    if (req.timeoutMs === undefined && runTimeoutMs !== undefined) req = { ...req, timeoutMs: runTimeoutMs };
     const seen = { version: null as ModelVersion | null, protocol: 'other', model: '' };
     let res: ServingResponse;
     try {

@@ -17,6 +17,7 @@ export async function classifyOrRegress(
   verb: 'classify' | 'regress',
   body: Record<string, unknown>,
   signal: AbortSignal | undefined,
+  timeoutMs?: number,
 ): Promise<ServingResponse> {
   for (const key of Object.keys(body))
     if (key !== 'signature_name' && key !== 'context' && key !== 'examples')
@@ -56,7 +57,7 @@ export async function classifyOrRegress(
   });
   const outputs = await version.run(
     { [inputKeys[0]!]: { dtype: 'string', shape: [serialized.length], data: serialized } },
-    { signature: name, signal },
+    { signature: name, signal, timeoutMs },
   );
   try {
     const n = serialized.length;

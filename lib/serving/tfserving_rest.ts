@@ -67,8 +67,9 @@ export async function handleTfServing(
       const body = parseJson(req.body.toString('utf8'));
       if (body === null || typeof body !== 'object' || Array.isArray(body))
         throw new ServingError('INVALID_ARGUMENT', 'the request body must be a JSON object');
-      if (route.verb === 'predict') return await predict(version, body as Record<string, unknown>, req.signal);
-      return await classifyOrRegress(version, route.verb, body as Record<string, unknown>, req.signal);
+      if (route.verb === 'predict')
+        return await predict(version, body as Record<string, unknown>, req.signal, req.timeoutMs);
+      return await classifyOrRegress(version, route.verb, body as Record<string, unknown>, req.signal, req.timeoutMs);
     } finally {
       release();
     }
@@ -148,6 +149,7 @@ async function predict(
   version: ModelVersion,
   body: Record<string, unknown>,
   signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
 ): Promise<ServingResponse> {
   for (const key of Object.keys(body))
     if (key !== 'signature_name' && key !== 'instances' && key !== 'inputs')
@@ -222,7 +224,7 @@ async function predict(
       feeds[inputKeys[0]!] = feedOf(sig.inputs[inputKeys[0]!]!, inputs, 'inputs', true);
     }
   }
-  const outputs = await version.run(feeds, { signature: sig.key, signal });
+  const outputs = await version.run(feeds, { signature: sig.key, signal, timeoutMs });
   try {
     return jsonResponse(200, hasInstances ? predictionsJson(outputs, rows) : outputsJson(outputs));
   } finally {
