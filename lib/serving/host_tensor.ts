@@ -61,7 +61,7 @@ export function checkShape(shape: readonly number[], what: string): void {
 export function toTensor(host: HostTensor): Tensor {
   if (host.dtype === 'string') return Tensor.from(host.data as Buffer[], { dtype: 'string', shape: host.shape });
   const data = host.data as Exclude<HostData, Buffer[]>;
-  return Tensor.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
+  return Tensor.from(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
     dtype: host.dtype,
     shape: host.shape,
   });
