@@ -7,6 +7,8 @@
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const os = require('node:os');
+const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { SERVING, addVersion, tempBase, startServe } = require('./serving_helpers');
 
@@ -396,6 +398,47 @@ describe('serving conformance: tfcv serve over HTTP', function () {
     assert.match(long.json.error, /add up to 12288/);
     const bad = await call('POST', '/v2/models/cnn/infer', header, { 'inference-header-content-length': 'x' });
     assert.match(bad.json.error, /Inference-Header-Content-Length/);
+  });
+
+  // ---- a client in another language: Python requests ----
+  it('answers the recorded Python requests client (both protocols, binary included) as it did', async () => {
+    // The client needs 'cnn' versions 1-2 and 'typed', which this server has too.
+    const { exchanges } = JSON.parse(fs.readFileSync(path.join(SERVING, 'python_client_transcript.json'), 'utf8'));
+    assert.ok(exchanges.length >= 14);
+    for (const x of exchanges) {
+      const body = x.body_b64 === undefined ? undefined : Buffer.from(x.body_b64, 'base64');
+      const headers = Object.fromEntries(Object.entries(x.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      const r = await call(x.method, x.path, body, headers);
+      assert.equal(r.status, x.status, x.name);
+      const expected = Buffer.from(x.response_b64, 'base64');
+      const n = x.response_headers['inference-header-content-length'];
+      if (n !== undefined) {
+        const got = Number(r.headers.get('inference-header-content-length'));
+        const head = JSON.parse(r.bytes.subarray(0, got).toString());
+        assert.deepEqual(head, JSON.parse(expected.subarray(0, Number(n)).toString()), x.name);
+        const tail = (b, at) => b.subarray(at);
+        if (head.outputs.every((o) => o.datatype === 'FP32')) {
+          const f = (b) => Array.from(new Float32Array(Uint8Array.from(b).buffer));
+          close(f(tail(r.bytes, got)), f(tail(expected, Number(n))), x.name);
+        } else assert.ok(tail(r.bytes, got).equals(tail(expected, Number(n))), x.name);
+      } else if (expected.length === 0) {
+        assert.equal(r.bytes.length, 0, x.name);
+      } else {
+        close(r.json, JSON.parse(expected.toString()), x.name);
+      }
+    }
+  });
+  const python = process.env.TFCV_PYTHON ?? path.join(os.homedir(), '.cache', 'tfcv', 'venv', 'bin', 'python');
+  const hasRequests =
+    fs.existsSync(python) && spawnSync(python, ['-c', 'import requests'], { timeout: 30_000 }).status === 0;
+  it(`the Python requests client itself (${hasRequests ? python : 'no venv with requests here: the transcript replay above stands in'})`, async function () {
+    if (!hasRequests) return;
+    const r = spawnSync(python, [path.join(__dirname, '..', 'scripts', 'serving_python_client.py'), '--url', url('')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { exchanges: 14, ok: true });
   });
 
   // ---- image endpoint and metrics ----
