@@ -8,7 +8,7 @@
 //   - tfcv serve, the image endpoint (/v1/models/m/image, JPEG body)
 //   - examples/server's image route (POST /predict, JPEG body): the reference
 //   - a Python FastAPI / uvicorn + TensorFlow server (bench/python/serving_fastapi.py)
-// Then p99 at 8 connections while versions are swapped (a new one every second, picked up
+// Then p99 at 8 connections while versions are swapped (a new one every 2 s, picked up
 // by polling) against steady. Prints req/s, p50, p99 and the ratios of the goals.
 // Usage: node bench/serving.js [--quick]   (the Python server needs the fixture venv)
 'use strict';
@@ -205,14 +205,16 @@ async function main() {
     ]);
     try {
       const k = cases['tfcv serve REST b64 JPEG'];
-      const steady = await load(`http://127.0.0.1:${server.port}${k.path}`, k, 8, DURATION_S * 2);
+      // Long enough for several loads on a busy machine (a load and warm-up take seconds there).
+      const SWAP_S = quick ? 15 : 30;
+      const steady = await load(`http://127.0.0.1:${server.port}${k.path}`, k, 8, SWAP_S);
       let n = 2;
       const timer = setInterval(() => {
         addVersion(modelBase, n, 'cnn_keras');
         fs.rmSync(path.join(modelBase, String(n - 1)), { recursive: true, force: true });
         n++;
-      }, 1000);
-      const swapping = await load(`http://127.0.0.1:${server.port}${k.path}`, k, 8, DURATION_S * 2);
+      }, 2000);
+      const swapping = await load(`http://127.0.0.1:${server.port}${k.path}`, k, 8, SWAP_S);
       clearInterval(timer);
       const swapped = server.events.filter((e) => e.event === 'version' && e.state === 'AVAILABLE').length - 1;
       swap = { steady, swapping, swapped };

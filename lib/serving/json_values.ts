@@ -208,9 +208,13 @@ export function jsonOf(t: HostTensor, start = 0, shape: readonly number[] = t.sh
     const a = data as Uint16Array;
     leaf = (i) => formatNumber(halfToFloat(a[i]!));
   } else {
-    const a = data as unknown as ArrayLike<number | bigint>;
-    leaf = (i) => formatNumber(Number(a[i]!));
-    if (t.dtype === 'int64' || t.dtype === 'uint64') leaf = (i) => String(a[i]!);
+    if (t.dtype === 'int64' || t.dtype === 'uint64') {
+      const a = data as BigInt64Array | BigUint64Array;
+      leaf = (i) => String(a[i]!);
+    } else {
+      const a = data as Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+      leaf = (i) => formatNumber(a[i]!);
+    }
   }
   const parts: string[] = [];
   const write = (offset: number, depth: number): number => {

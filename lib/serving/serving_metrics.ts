@@ -2,7 +2,7 @@
 // version, protocol and status; each version's batcher queue-wait and run-time quantiles;
 // loaded versions, resident bytes and readiness per model; the memory budget; and the
 // process's own metrics (resident memory among them). Gauges are read at scrape time.
-import client from 'prom-client';
+import * as client from 'prom-client';
 import type { ModelRepository } from './repository';
 
 export interface ServingMetrics {

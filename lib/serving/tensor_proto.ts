@@ -64,10 +64,10 @@ export function hostFromTensorProto(raw: RawTensorProto, what: string): HostTens
   }
   const values = (raw[VAL_FIELD[dtype]] ?? []) as unknown[];
   if (values.length === 0) return { dtype, shape, data: out }; // no values: zeros, as TensorFlow fills
-  const big = dtype === 'int64' || dtype === 'uint64';
-  const conv = (x: unknown) => (big ? BigInt(String(x)) : typeof x === 'boolean' ? Number(x) : Number(x));
   const filled = fill(values, count, what);
-  for (let i = 0; i < count; i++) (out as unknown as unknown[])[i] = conv(filled[i]);
+  if (out instanceof BigInt64Array || out instanceof BigUint64Array)
+    for (let i = 0; i < count; i++) out[i] = BigInt(String(filled[i]));
+  else for (let i = 0; i < count; i++) out[i] = Number(filled[i]);
   return { dtype, shape, data: out };
 }
 
