@@ -324,3 +324,52 @@ describe('serving: model config file (TF Serving text format)', () => {
     );
   });
 });
+
+describe('serving: bad input leaks nothing', function () {
+  this.timeout(120_000);
+  it('answers each bad request with its protocol status; no slot, tensor or memory is left behind', async () => {
+    const base = tempBase();
+    addVersion(base, 1, 'cnn_keras');
+    const repo = new tfcv.ModelRepository({ models: [{ name: 'm', basePath: base }], pollIntervalMs: 0 });
+    await repo.start();
+    const handler = tfcv.createServingHandler(repo, { metrics: false });
+    const deep = `{"instances": ${'['.repeat(5000)}1${']'.repeat(5000)}}`;
+    const bad = [
+      ['/v1/models/m:predict', '{"instances": [1,', 400],
+      ['/v1/models/m:predict', { instances: [[['x']]] }, 400],
+      ['/v1/models/m:predict', { instances: [[1, 2], [3]] }, 400],
+      ['/v1/models/m:predict', { instances: [{ b64: '%%%' }] }, 400],
+      ['/v1/models/m:predict', { instances: [[[[1, 2, 3]]]] }, 400], // wrong shape: fails in the model
+      ['/v1/models/m:predict', deep, 400],
+      ['/v1/models/m/versions/9:predict', { instances: [1] }, 404],
+      ['/v1/models/zz:predict', { instances: [1] }, 404],
+      ['/v2/models/m/infer', { inputs: [{ name: 'image', shape: [1, 32, 32, 3], datatype: 'FP32', data: [1] }] }, 400],
+      [
+        '/v2/models/m/infer',
+        { inputs: [{ name: 'image', shape: [2, 32, 32, 3], datatype: 'FP32', data: new Array(6144).fill('a') }] },
+        400,
+      ],
+      ['/v2/models/m/infer', { inputs: [{ name: 'image', shape: [1e6, 1e6, 1e6], datatype: 'FP32', data: [] }] }, 400],
+      ['/v1/models/m/image', 'not an image', 400],
+    ];
+    const good = { instances: [image32()] };
+    try {
+      // Warm, then measure.
+      for (let i = 0; i < 3; i++) assert.equal((await post(handler, '/v1/models/m:predict', good)).status, 200);
+      const before = tfcv.stats().liveTensors;
+      for (let round = 0; round < 5; round++) {
+        for (const [url, body, status] of bad) {
+          const r = await post(handler, url, body);
+          assert.equal(r.status, status, `${url} ${String(body).slice(0, 40)}: ${r.body}`);
+          assert.equal(typeof JSON.parse(r.body).error, 'string');
+        }
+        assert.equal((await post(handler, '/v1/models/m:predict', good)).status, 200);
+      }
+      assert.equal(repo.status('m').versions[0].inFlight, 0);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(tfcv.stats().liveTensors <= before, `live tensors ${before} -> ${tfcv.stats().liveTensors}`);
+    } finally {
+      await repo.close();
+    }
+  });
+});

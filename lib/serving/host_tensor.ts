@@ -46,7 +46,15 @@ export const elementCount = (shape: readonly number[]): number => shape.reduce((
 /** Most elements one request may carry in one tensor (a bound on what a body makes us allocate). */
 export const MAX_REQUEST_ELEMENTS = 256 * 1024 * 1024;
 
+/** Highest rank a request may nest (TensorFlow's own limit is 254; images are 4). */
+export const MAX_REQUEST_RANK = 32;
+
 export function checkShape(shape: readonly number[], what: string): void {
+  if (shape.length > MAX_REQUEST_RANK)
+    throw new ServingError(
+      'INVALID_ARGUMENT',
+      `${what}: rank ${shape.length} is over the limit of ${MAX_REQUEST_RANK}`,
+    );
   for (const d of shape)
     if (!Number.isInteger(d) || d < 0)
       throw new ServingError('INVALID_ARGUMENT', `${what}: shape [${shape.join(',')}] has a dim that is not a count`);

@@ -4,7 +4,14 @@
 // lists straight into a string (float32 in its shortest round-trip form, NaN and Infinity as
 // the bare tokens TF Serving emits).
 import type { DType, NumericDType } from '../dtype';
-import { HOST_ARRAYS, HostTensor, MAX_REQUEST_ELEMENTS, checkShape, elementCount } from './host_tensor';
+import {
+  HOST_ARRAYS,
+  HostTensor,
+  MAX_REQUEST_ELEMENTS,
+  MAX_REQUEST_RANK,
+  checkShape,
+  elementCount,
+} from './host_tensor';
 import { ServingError } from './serving_error';
 
 const NON_FINITE = /(?:-?Infinity|NaN)/;
@@ -80,6 +87,7 @@ export function shapeOf(value: unknown, what: string): number[] {
   let v = value;
   while (Array.isArray(v)) {
     shape.push(v.length);
+    if (shape.length > MAX_REQUEST_RANK) break; // checkShape refuses it
     if (v.length === 0) break;
     v = v[0];
   }

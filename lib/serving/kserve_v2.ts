@@ -204,7 +204,9 @@ const takesImages = (spec: TensorSpec) =>
 
 function hostFromData(data: unknown, dtype: DType, shape: number[], what: string): HostTensor {
   if (!Array.isArray(data)) throw new ServingError('INVALID_ARGUMENT', `${what}.data: expected a list`);
-  const leaves = (data as unknown[]).flat(Infinity);
+  const leaves = (data as unknown[]).flat(shape.length);
+  if (leaves.some(Array.isArray))
+    throw new ServingError('INVALID_ARGUMENT', `${what}.data: nested deeper than the shape [${shape.join(',')}]`);
   const count = elementCount(shape);
   if (leaves.length !== count)
     throw new ServingError(

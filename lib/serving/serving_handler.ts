@@ -12,7 +12,7 @@ import { handleV2, matchV2 } from './kserve_v2';
 import type { ModelVersion } from './model_version';
 import { ServingRequest, ServingResponse, errorResponse, jsonResponse } from './protocol_types';
 import { BodyError, readBody } from './read_body';
-import type { ModelRepository } from './repository';
+import { ModelRepository } from './repository';
 import { ServingMetrics, createServingMetrics } from './serving_metrics';
 import { handleTfServing, matchTfServing } from './tfserving_rest';
 
@@ -41,6 +41,8 @@ export interface ServingHandler {
 const KEYS = ['maxBodyBytes', 'bodyTimeoutMs', 'metrics', 'imageTasks', 'runTimeoutMs'];
 
 export function createServingHandler(repo: ModelRepository, options?: ServingHandlerOptions): ServingHandler {
+  if (!(repo instanceof ModelRepository))
+    throw new ArgumentError(`repo: expected a ModelRepository, got ${v.describe(repo)}`);
   const o = v.optionsObject(options, 'options');
   for (const key of Object.keys(o))
     if (!KEYS.includes(key))

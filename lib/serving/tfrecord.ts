@@ -4,17 +4,33 @@
 // and offset, never a partial read. (Compressed TFRecords are not read.)
 import { crc32c } from '@aws-crypto/crc32c';
 import { ArgumentError } from '../errors';
+import * as v from '../validate';
+
+function bytesArg(value: unknown, name: string): Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new ArgumentError(`${name}: expected a Uint8Array or Buffer, got ${v.describe(value)}`);
+  try {
+    new DataView(value.buffer, value.byteOffset, value.byteLength);
+  } catch {
+    throw new ArgumentError(`${name}: its ArrayBuffer is detached (transferred); pass bytes that are still readable`);
+  }
+  return value;
+}
 
 const MASK_DELTA = 0xa282ead8;
 
 /** TensorFlow's masked CRC-32C (crc rotated right by 15 bits plus a constant). */
 export function maskedCrc32c(data: Uint8Array): number {
+  bytesArg(data, 'data');
   const crc = crc32c(data) >>> 0;
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + MASK_DELTA) >>> 0;
 }
 
 /** Splits a TFRecord file's bytes into its records (views into `bytes`), checking every checksum. */
-export function readTfRecords(bytes: Uint8Array, name: string, maxRecords = 100_000): Uint8Array[] {
+export function readTfRecords(bytes: Uint8Array, name = 'TFRecord file', maxRecords = 100_000): Uint8Array[] {
+  bytesArg(bytes, 'bytes');
+  if (typeof name !== 'string') throw new ArgumentError(`name: expected a string, got ${v.describe(name)}`);
+  v.integer(maxRecords, 'maxRecords', 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: Uint8Array[] = [];
   let offset = 0;
@@ -40,8 +56,10 @@ export function readTfRecords(bytes: Uint8Array, name: string, maxRecords = 100_
 
 /** Frames records as a TFRecord file (for tests and tools that write warm-up files). */
 export function writeTfRecords(records: readonly Uint8Array[]): Buffer {
+  const list = v.arrayItems(records, 'records', 1_000_000, 'an array of Uint8Arrays');
   const parts: Buffer[] = [];
-  for (const data of records) {
+  for (const [i, item] of list.entries()) {
+    const data = bytesArg(item, `records[${i}]`);
     const header = Buffer.alloc(12);
     header.writeBigUInt64LE(BigInt(data.byteLength), 0);
     header.writeUInt32LE(maskedCrc32c(header.subarray(0, 8)), 8);

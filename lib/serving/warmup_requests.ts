@@ -4,7 +4,9 @@
 // refused by name: the version then fails to load rather than warming up half-way.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ArgumentError } from '../errors';
 import { MAX_FILE_BYTES, regularFileProblem } from '../files';
+import * as v from '../validate';
 import { HostTensor } from './host_tensor';
 import { PredictionLog } from './serving_protos';
 import { hostFromTensorProto } from './tensor_proto';
@@ -23,6 +25,8 @@ export interface WarmupRequest {
 
 /** Reads the warm-up requests of a version directory; [] when it has no warm-up file. */
 export function readWarmupRequests(versionDir: string): WarmupRequest[] {
+  if (typeof versionDir !== 'string' || versionDir.length === 0)
+    throw new ArgumentError(`versionDir: expected a SavedModel version directory path, got ${v.describe(versionDir)}`);
   const file = path.join(versionDir, WARMUP_FILE);
   if (!fs.existsSync(file)) return [];
   const problem = regularFileProblem(file, MAX_FILE_BYTES);
