@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const tfcv = require('../dist');
 const { SERVING, addVersion, addBrokenVersion, tempBase } = require('./serving_helpers');
+const { collect } = require('./helpers');
 
 const WARMUP = path.join(SERVING, 'tf_serving_warmup_requests');
 const reference = JSON.parse(fs.readFileSync(path.join(SERVING, 'warmup_reference.json'), 'utf8'));
@@ -356,6 +357,7 @@ describe('serving: bad input leaks nothing', function () {
     try {
       // Warm, then measure.
       for (let i = 0; i < 3; i++) assert.equal((await post(handler, '/v1/models/m:predict', good)).status, 200);
+      await collect();
       const before = tfcv.stats().liveTensors;
       for (let round = 0; round < 5; round++) {
         for (const [url, body, status] of bad) {
@@ -366,7 +368,7 @@ describe('serving: bad input leaks nothing', function () {
         assert.equal((await post(handler, '/v1/models/m:predict', good)).status, 200);
       }
       assert.equal(repo.status('m').versions[0].inFlight, 0);
-      await new Promise((r) => setTimeout(r, 50));
+      await collect();
       assert.ok(tfcv.stats().liveTensors <= before, `live tensors ${before} -> ${tfcv.stats().liveTensors}`);
     } finally {
       await repo.close();

@@ -136,10 +136,20 @@ export function createServingHandler(repo: ModelRepository, options?: ServingHan
         (error: unknown) => {
           if (error instanceof BodyError) {
             if (error.status === 499) return;
-            // The rest of the body is not read: close the connection once the answer is out.
-            res.setHeader('connection', 'close');
-            send(res, jsonResponse(error.status, { error: error.message }));
-            res.once('finish', () => req.destroy());
+            // The rest of the body is not kept: the connection closes once the answer is out.
+            // A body over the limit is drained (discarded) for up to 2 s so the client reads
+            // the 413 instead of a reset; a body too slow (408) is cut at once.
+            if (error.status === 413) {
+              req.resume();
+              const cut = setTimeout(() => req.destroy(), 2000);
+              req.once('end', () => clearTimeout(cut));
+              req.once('close', () => clearTimeout(cut));
+              send(res, jsonResponse(error.status, { error: error.message }));
+            } else {
+              res.setHeader('connection', 'close');
+              send(res, jsonResponse(error.status, { error: error.message }));
+              res.once('finish', () => req.destroy());
+            }
             return;
           }
           send(res, errorResponse(error));
