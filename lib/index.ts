@@ -88,3 +88,4 @@ export { syntheticShapes } from './demo/synthetic_shapes';
 export { models } from './models';
 export type { BundledModel, BundledTensor } from './models';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';
+export * from './serving/index';
