@@ -147,3 +147,11 @@ export function optionalFunction<F extends (...args: never[]) => unknown>(value:
   if (value === undefined || typeof value === 'function') return value as F | undefined;
   throw new ArgumentError(`${name}: expected a function, got ${describe(value)}`);
 }
+
+/** A map keyed by the caller's own names (labels, task names): a plain object, any keys. */
+export function recordObject<T>(value: unknown, name: string): Record<string, T> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ArgumentError(`${name}: expected an object keyed by name, got ${describe(value)}`);
+  }
+  return value as Record<string, T>;
+}

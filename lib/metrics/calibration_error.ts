@@ -3,6 +3,7 @@
 // docs/METRICS.md ("Expected calibration error") states the binning. The state is, per bin,
 // the pixel count, the sum of confidences and the number correct: merging is addition.
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import { optionKeys } from '../option_keys';
 import { Tensor } from '../tensor';
 import * as v from '../validate';
 import type { MetricInput, SampleWeight } from './inputs';
@@ -58,13 +59,19 @@ function tensorArg(value: unknown, name: string): Tensor {
  * [N,H,W] / [N,H,W,1] (the probability of class 1 of a binary model), as Tensors. Resolves
  * with each image's ECE.
  */
+const CALIBRATION_KEYS = optionKeys<CalibrationErrorOptions>('new CalibrationError', {
+  bins: true,
+  ignoreClass: true,
+  name: true,
+});
+
 export class CalibrationError extends Metric<CalibrationErrorResult> {
   readonly kind = 'CalibrationError';
   readonly usesTruth = true;
   declare readonly config: Readonly<{ bins: number; ignoreClass: number | null }>;
 
   constructor(options?: CalibrationErrorOptions) {
-    const o = opt.metricOptions(options, ['bins', 'ignoreClass']);
+    const o = opt.metricOptions(options, CALIBRATION_KEYS);
     super(o.name, 'calibration-error', {
       bins: o.bins === undefined ? 15 : v.integer(o.bins, 'options.bins', 1, 10000),
       ignoreClass: opt.ignoreClass(o.ignoreClass),

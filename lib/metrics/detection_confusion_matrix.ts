@@ -5,6 +5,7 @@
 // so a box found with the wrong class lands off the diagonal. The state is the (K+1)² count
 // matrix: merging is addition, as for the pixel confusion matrix.
 import { ArgumentError } from '../errors';
+import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat } from '../detection/boxes';
 import { ImageOutcomes, matchImage, readImage } from '../detection/confusion_match';
@@ -83,6 +84,13 @@ function listOf(value: unknown, name: string): unknown[] {
  * { boxes, classes, iscrowd? } and { boxes, classes, scores } or arrays of them, and resolves
  * with each image's F1 (NaN when it has nothing to count).
  */
+const CONFUSION_KEYS = optionKeys<DetectionConfusionMatrixOptions>('new DetectionConfusionMatrix', {
+  iouThreshold: true,
+  confidenceThreshold: true,
+  boxFormat: true,
+  name: true,
+});
+
 export class DetectionConfusionMatrix extends Metric<DetectionConfusionMatrixResult> {
   readonly kind = 'DetectionConfusionMatrix';
   readonly usesTruth = true;
@@ -95,7 +103,7 @@ export class DetectionConfusionMatrix extends Metric<DetectionConfusionMatrixRes
   readonly #index: Map<number, number>;
 
   constructor(classes: number | readonly number[], options?: DetectionConfusionMatrixOptions) {
-    const o = opt.metricOptions(options, ['iouThreshold', 'confidenceThreshold', 'boxFormat']);
+    const o = opt.metricOptions(options, CONFUSION_KEYS);
     const ids = readClasses(classes);
     const iouThreshold = opt.numberOption(o.iouThreshold, 'options.iouThreshold', 0.5);
     if (!(iouThreshold > 0 && iouThreshold <= 1))

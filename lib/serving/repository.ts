@@ -7,6 +7,7 @@
 // unloads the least recently used versions first; those load again on demand, or answer
 // UNAVAILABLE with the reason (onEvicted: 'reject').
 import { EventEmitter } from 'node:events';
+import { optionKeys } from '../option_keys';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ArgumentError } from '../errors';
@@ -91,17 +92,23 @@ interface ModelEntry {
   error: string | null;
 }
 
-const KEYS = [
-  'models',
-  'pollIntervalMs',
-  'memoryBudgetBytes',
-  'onEvicted',
-  'batcher',
-  'load',
-  'drainTimeoutMs',
-  'residentBytes',
-];
-const MODEL_KEYS = ['name', 'basePath', 'versionPolicy', 'versionLabels', 'image'];
+const KEYS = optionKeys<RepositoryOptions>('new ModelRepository', {
+  models: true,
+  pollIntervalMs: true,
+  memoryBudgetBytes: true,
+  onEvicted: true,
+  batcher: true,
+  load: true,
+  drainTimeoutMs: true,
+  residentBytes: true,
+});
+const MODEL_KEYS = optionKeys<ModelConfig>('a ModelRepository model config', {
+  name: true,
+  basePath: true,
+  versionPolicy: true,
+  versionLabels: true,
+  image: true,
+});
 
 export class ModelRepository extends EventEmitter {
   readonly memoryBudgetBytes: number;
@@ -121,10 +128,7 @@ export class ModelRepository extends EventEmitter {
 
   constructor(options: RepositoryOptions) {
     super();
-    const o = v.optionsObject(options, 'options');
-    for (const key of Object.keys(o))
-      if (!KEYS.includes(key))
-        throw new ArgumentError(`options.${key}: unknown option (expected one of ${KEYS.join(', ')})`);
+    const o = v.optionsObject(options, KEYS);
     const models = v.arrayItems(o.models, 'options.models', 10_000, 'an array of model configs');
     if (models.length === 0) throw new ArgumentError('options.models: expected at least one model config, got []');
     this.pollIntervalMs =
@@ -461,16 +465,13 @@ function scanVersions(entry: ModelEntry): number[] {
 }
 
 function readModelConfig(value: unknown, name: string): ModelConfig {
-  const o = v.optionsObject(value as ModelConfig, name);
-  for (const key of Object.keys(o))
-    if (!MODEL_KEYS.includes(key))
-      throw new ArgumentError(`${name}.${key}: unknown key (expected one of ${MODEL_KEYS.join(', ')})`);
+  const o = v.optionsObject(value as ModelConfig, MODEL_KEYS, name);
   if (typeof o.name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(o.name))
     throw new ArgumentError(`${name}.name: expected 1-128 letters, digits, '_', '.' or '-', got ${v.describe(o.name)}`);
   if (typeof o.basePath !== 'string' || o.basePath.length === 0)
     throw new ArgumentError(`${name}.basePath: expected a directory path, got ${v.describe(o.basePath)}`);
   if (o.versionLabels !== undefined) {
-    const labels = v.optionsObject(o.versionLabels, `${name}.versionLabels`);
+    const labels = v.recordObject<number>(o.versionLabels, `${name}.versionLabels`);
     for (const [label, n] of Object.entries(labels)) v.integer(n, `${name}.versionLabels.${label}`, 0);
   }
   return { ...o, basePath: path.resolve(o.basePath) } as ModelConfig;

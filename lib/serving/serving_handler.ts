@@ -5,6 +5,7 @@
 // node:http and Express; Fastify can call `node(request.raw, reply.raw)` after
 // reply.hijack(), or `handle()` with the body it parsed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { optionKeys } from '../option_keys';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
 import { ImageTaskOptions, handleImage, matchImage } from './image_route';
@@ -38,20 +39,24 @@ export interface ServingHandler {
   readonly metrics: ServingMetrics | null;
 }
 
-const KEYS = ['maxBodyBytes', 'bodyTimeoutMs', 'metrics', 'imageTasks', 'runTimeoutMs'];
+const KEYS = optionKeys<ServingHandlerOptions>('createServingHandler', {
+  maxBodyBytes: true,
+  bodyTimeoutMs: true,
+  metrics: true,
+  imageTasks: true,
+  runTimeoutMs: true,
+});
 
 export function createServingHandler(repo: ModelRepository, options?: ServingHandlerOptions): ServingHandler {
   if (!(repo instanceof ModelRepository))
     throw new ArgumentError(`repo: expected a ModelRepository, got ${v.describe(repo)}`);
-  const o = v.optionsObject(options, 'options');
-  for (const key of Object.keys(o))
-    if (!KEYS.includes(key))
-      throw new ArgumentError(`options.${key}: unknown option (expected one of ${KEYS.join(', ')})`);
+  const o = v.optionsObject(options, KEYS);
   const maxBodyBytes = o.maxBodyBytes === undefined ? 64 << 20 : v.integer(o.maxBodyBytes, 'options.maxBodyBytes', 1);
   const bodyTimeoutMs = o.bodyTimeoutMs === undefined ? 30_000 : v.integer(o.bodyTimeoutMs, 'options.bodyTimeoutMs', 1);
   if (o.metrics !== undefined && typeof o.metrics !== 'boolean')
     throw new ArgumentError(`options.metrics: expected a boolean, got ${v.describe(o.metrics)}`);
-  const imageTasks = o.imageTasks === undefined ? {} : v.optionsObject(o.imageTasks, 'options.imageTasks');
+  const imageTasks =
+    o.imageTasks === undefined ? {} : v.recordObject<ImageTaskOptions>(o.imageTasks, 'options.imageTasks');
   const runTimeoutMs = o.runTimeoutMs === undefined ? undefined : v.integer(o.runTimeoutMs, 'options.runTimeoutMs', 1);
   const metrics = o.metrics === false ? null : createServingMetrics(repo);
 
