@@ -22,6 +22,7 @@ import { encodeRunOptions, encodeSessionOptions, SessionOptions } from './sessio
 import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSignature } from './signature';
 import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
+import { guardReceivers } from './receiver';
 import * as v from './validate';
 
 export interface LoadOptions extends SessionOptions {
@@ -353,6 +354,8 @@ export class Model {
     }
   }
 }
+
+guardReceivers(Model, (x) => Model.isModel(x));
 
 // Checks the (preprocessed) feeds; the tensors preprocessing made become temporaries of the run.
 function withMade(fed: PreprocessedFeeds, inputs: SignatureInfo['inputs']): PreparedFeeds {
