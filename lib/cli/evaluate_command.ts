@@ -68,7 +68,8 @@ export function defaultMetricNames(hasMasks: boolean): MetricName[] {
 /** @internal Shared with `tfcv demo`: the metric instances for a list of names. */
 export function buildMetrics(
   names: readonly MetricName[],
-  o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>,
+  o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'> &
+    Partial<Pick<EvaluateCommandOptions, 'maskMode'>>,
 ): Metric[] {
   try {
     return names.map((name) =>
@@ -78,11 +79,22 @@ export function buildMetrics(
         ignoreClass: o.ignoreClass ?? null,
         emptyPolicy: o.emptyPolicy,
         minPixels: o.minPixels,
+        // --mask-mode ids: the metrics read the masks as class ids too (their 'auto' would
+        // take a 0/255 mask for a binary one, and its errors would advise the flag given).
+        ...(o.maskMode === 'ids' ? { masks: 'ids' as const } : {}),
       }),
     );
   } catch (error) {
     throw usageError((error as Error).message);
   }
+}
+
+/**
+ * @internal An API message in the command's words: the metrics' advice names their options
+ * (masks: 'binary', numClasses), which the command sets through flags.
+ */
+export function inFlagWords(message: string): string {
+  return message.replace(/\bmasks: '(auto|binary|ids)'/g, '--mask-mode $1').replace(/\bnumClasses\b/g, '--num-classes');
 }
 
 /** @internal The threshold drawn in report overlays for a batch's predictions. */
@@ -161,7 +173,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       onBatch: report ? (batch) => report.addBatch(batch, overlayThreshold(batch, o.threshold)) : undefined,
     });
   } catch (error) {
-    if (error instanceof TfcvError) throw new CliError(error.message);
+    if (error instanceof TfcvError) throw new CliError(inFlagWords(error.message));
     throw error;
   } finally {
     progress.stop();

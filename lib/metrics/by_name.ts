@@ -11,7 +11,7 @@ import { IoU } from './iou';
 import { MeanIoU } from './mean_iou';
 import { MeanAveragePrecision } from './mean_average_precision';
 import { Metric } from './metric';
-import { EmptyPolicy } from './options';
+import { EmptyPolicy, MaskConvention } from './options';
 import { PixelAccuracy } from './pixel_accuracy';
 import { Precision, Recall } from './precision_recall';
 import { SegmentationAccuracy } from './segmentation_accuracy';
@@ -58,6 +58,8 @@ export interface MetricSettings {
   emptyPolicy?: EmptyPolicy;
   /** SegmentationAccuracy's pixel count. Default 500. */
   minPixels?: number;
+  /** How the confusion-matrix metrics read truth masks (their `masks` option). Default 'auto'. */
+  masks?: MaskConvention;
 }
 
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
@@ -67,6 +69,7 @@ export function metricByName(name: MetricName, options?: MetricSettings): Metric
   const pixel = {
     ignoreClass: settings.ignoreClass ?? null,
     ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }),
+    ...(settings.masks === undefined ? {} : { masks: settings.masks }),
   };
   const image = settings.threshold === undefined ? {} : { threshold: settings.threshold };
   switch (name) {
