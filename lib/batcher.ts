@@ -250,18 +250,27 @@ export class Batcher {
     return this.#counters.snapshot(this.#queued, this.#running);
   }
 
-  /** Refuses new requests (DisposedError), runs everything queued without waiting for company, and settles when the last batch is done. */
+  /**
+   * Refuses new requests (DisposedError), runs everything queued without waiting for company,
+   * and settles when the last batch is done and the warm-up runs (if any) have ended.
+   */
   close(): Promise<void> {
     this.#closing = true;
     this.#schedule();
-    if (this.#queued === 0 && this.#running === 0) return Promise.resolve();
-    return new Promise((resolve) => {
+    // The warm-up's runs are batches too: disposing the model after close() must not race them.
+    const warm = this.ready.then(
+      () => {},
+      () => {},
+    );
+    if (this.#queued === 0 && this.#running === 0) return warm;
+    const drained = new Promise<void>((resolve) => {
       const previous = this.#drained;
       this.#drained = () => {
         previous?.();
         resolve();
       };
     });
+    return Promise.all([warm, drained]).then(() => {});
   }
 
   /** True after close(). */

@@ -111,4 +111,16 @@ describe('batcher: scopes, array options, deadlines (issue 21)', function () {
       await b.close();
     }
   });
+
+  it('close() settles after the warm-up runs (found by the batcher fuzz target: they outlived close())', async () => {
+    const b = model.batcher({ allowedBatchSizes: [1, 2, 4], warmup: true });
+    let warmed = false;
+    b.ready.then(() => (warmed = true));
+    // A request refused while warming up does not change that.
+    await rejectsTyped(b.run({ image: tfcv.Tensor.alloc('float32', [8, 64, 64, 3]) }), tfcv.ShapeError, /1\.\.4/);
+    await b.close();
+    assert.equal(warmed, true);
+    await collect();
+    assert.equal(tfcv.stats().liveTensors, 0);
+  });
 });
