@@ -28,25 +28,30 @@ export function guardReceivers(cls: Function, isInstance: (x: unknown) => boolea
     if (key === 'constructor' || key === INSPECT) continue;
     const d = Object.getOwnPropertyDescriptor(proto, key)!;
     const member = typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
-    const guard = <F extends (...args: never[]) => unknown>(fn: F | undefined, getter = false): F | undefined => {
+    type Member = (this: unknown, ...args: unknown[]) => unknown;
+    const guard = (fn: Member | undefined, getter = false): Member | undefined => {
       if (typeof fn !== 'function') return fn;
       const isAsync = (fn as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'AsyncFunction';
-      const wrapped = function (this: unknown, ...args: unknown[]) {
+      const wrapped: Member = function (this: unknown, ...args: unknown[]) {
         if (!isInstance(this)) {
           const error = wrongReceiver(className, member, this, getter);
           if (isAsync) return Promise.reject(error);
           throw error;
         }
-        return (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+        return fn.apply(this, args);
       };
       Object.defineProperty(wrapped, 'name', { value: fn.name });
       Object.defineProperty(wrapped, 'length', { value: fn.length });
-      return wrapped as unknown as F;
+      return wrapped;
     };
     if ('value' in d) {
-      if (typeof d.value === 'function') Object.defineProperty(proto, key, { ...d, value: guard(d.value) });
+      if (typeof d.value === 'function') Object.defineProperty(proto, key, { ...d, value: guard(d.value as Member) });
     } else {
-      Object.defineProperty(proto, key, { ...d, get: guard(d.get, true), set: guard(d.set) });
+      Object.defineProperty(proto, key, {
+        ...d,
+        get: guard(d.get as Member | undefined, true),
+        set: guard(d.set as Member | undefined),
+      });
     }
   }
 }

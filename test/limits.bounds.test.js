@@ -116,8 +116,8 @@ describe('limits that bound the whole operation (issue 21)', () => {
       const m = new MeanAveragePrecision();
       const truth = { boxes: [[0, 0, 10, 10]], classes: [1] };
       const pred = { boxes: [[0, 0, 10, 10]], classes: [1], scores: [0.9] };
-      // eslint-disable-next-line no-sparse-arrays
       throwsTyped(
+        // eslint-disable-next-line no-sparse-arrays
         () => m.updateSync([truth, , truth], [pred, pred, pred]),
         ArgumentError,
         /yTrue\[1\]: expected \{ boxes/,
@@ -142,8 +142,8 @@ describe('limits that bound the whole operation (issue 21)', () => {
     it('drawDetections: classNames and colors with holes or of length 2^32-1 are refused', () => {
       const mat = Mat.zeros(16, 16, { channels: 3 });
       const boxes = [[1, 1, 4, 4]];
-      // eslint-disable-next-line no-sparse-arrays
       throwsTyped(
+        // eslint-disable-next-line no-sparse-arrays
         () => mat.drawDetections(boxes, { labels: [1], classNames: ['a', , 'c'] }),
         ArgumentError,
         /classNames\[1\]/,
