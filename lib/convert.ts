@@ -1,4 +1,4 @@
-// The bridge between Mat and Tensor, with explicit ownership (DESIGN.md): 'copy' (default),
+// The bridge between Mat and Tensor, with explicit ownership (docs/design.md, "Ownership"): 'copy' (default),
 // 'share' (zero-copy; the new object keeps the old owner alive; a Mat over tensor memory is
 // read-only) and 'move' (ownership handed over; the source is disposed at once). A share or
 // move that cannot be honoured falls back to a copy (reported through `onCopy` and
@@ -39,10 +39,8 @@ function readCommon(options: ConversionOptions | undefined) {
   const o = v.optionsObject(options, 'options');
   const mode = v.oneOf(o.mode, MODES, 'options.mode', 'copy');
   const fallback = v.oneOf(o.fallback, ['copy', 'throw'] as const, 'options.fallback', 'copy');
-  if (o.onCopy !== undefined && typeof o.onCopy !== 'function') {
-    throw new TypeError(`options.onCopy: expected a function, got ${v.describe(o.onCopy)}`);
-  }
-  return { mode, fallback, onCopy: o.onCopy, o };
+  const onCopy = v.optionalFunction<NonNullable<ConversionOptions['onCopy']>>(o.onCopy, 'options.onCopy');
+  return { mode, fallback, onCopy, o };
 }
 
 function matToTensorOptions(mat: Mat, options: ToTensorOptions | undefined) {

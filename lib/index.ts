@@ -21,7 +21,8 @@ export type { ToTensorOptions, ToMatOptions, ConversionOptions, TransferMode, Te
 export { stats, versions } from './stats';
 export { limits, setLimits, DEFAULT_MAX_ALLOCATION_BYTES } from './limits';
 export type { Limits } from './limits';
-export type { Stats } from './stats';
+export type { Stats, Versions } from './stats';
+export type { OneDnnState } from './onednn';
 export { nativePath } from './native';
 export { Model, loadSavedModel, loadSavedModelSync, loadFrozenGraph, loadFrozenGraphSync } from './model';
 export type { LoadOptions, SavedModelOptions, RunOptions, Outputs } from './model';

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Binding } from './binding';
 import { ERROR_KINDS, InternalError } from './errors';
+import { noteOneDnnDecided } from './onednn';
 
 const packageRoot = path.resolve(__dirname, '..');
 
@@ -34,6 +35,9 @@ function load(): { binding: Binding; choice: BinaryChoice & { file: string } } {
   const file = choice.file;
   let binding: Binding;
   try {
+    // TensorFlow decides on oneDNN while the library loads (a static initialiser reads
+    // TF_ENABLE_ONEDNN_OPTS): what it decided is noted now, for versions() and doctor.
+    noteOneDnnDecided();
     // The binary is chosen at run time, so it is required, not imported.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding = require(file) as Binding;

@@ -19,13 +19,12 @@ export function encodeSessionOptions(options: SessionOptions): Buffer {
   const cores = os.availableParallelism();
   const intra = v.integer(options.intraOpThreads ?? cores, 'options.intraOpThreads', 1, 1024);
   const inter = v.integer(options.interOpThreads ?? Math.min(2, cores), 'options.interOpThreads', 1, 1024);
-  if (options.xla !== undefined && typeof options.xla !== 'boolean')
-    throw new TypeError('options.xla: expected a boolean');
+  const xla = v.optionalBoolean(options.xla, 'options.xla');
   const message = ConfigProto.fromObject({
     intra_op_parallelism_threads: intra,
     inter_op_parallelism_threads: inter,
     allow_soft_placement: true,
-    graph_options: options.xla ? { optimizer_options: { global_jit_level: 1 } } : undefined,
+    graph_options: xla ? { optimizer_options: { global_jit_level: 1 } } : undefined,
   });
   return Buffer.from(ConfigProto.encode(message).finish());
 }

@@ -125,3 +125,15 @@ export function arrayLength(value: unknown, name: string, max: number, what = 'a
 export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
+
+/** An optional boolean option: undefined stays undefined, anything but a boolean is an ArgumentError. */
+export function optionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new ArgumentError(`${name}: expected a boolean, got ${describe(value)}`);
+}
+
+/** An optional callback option: undefined stays undefined, anything but a function is an ArgumentError. */
+export function optionalFunction<F extends (...args: never[]) => unknown>(value: unknown, name: string): F | undefined {
+  if (value === undefined || typeof value === 'function') return value as F | undefined;
+  throw new ArgumentError(`${name}: expected a function, got ${describe(value)}`);
+}

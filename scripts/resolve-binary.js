@@ -1,5 +1,5 @@
 // Which native binary to load (tfcv.node, which loads tfcv_core.node beside it), shared by the runtime loader (lib/native.ts), the install hook,
-// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (DESIGN.md "Distribution"):
+// `tfcv setup` and `tfcv doctor`. Two flavours of the same sources (docs/design.md, "Distribution"):
 //   prebuilt — tfcv.node in the platform package (@tfcv/linux-x64-gnu, an optionalDependency),
 //              OpenCV linked statically; libtensorflow sits in <platform package>/libtensorflow;
 //   source   — build/Release/tfcv.node built here against the system OpenCV; libtensorflow

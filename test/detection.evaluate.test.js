@@ -105,6 +105,27 @@ describe('detection evaluation', () => {
     assert.deepEqual(b, a);
   });
 
+  it("--shard auto reads the job runner's index like the mask form (equal to the explicit I/N)", async () => {
+    const dir = scratch();
+    const run = async (args, env) => {
+      const chunks = { out: [], err: [] };
+      const stream = (list) => ({ write: (s) => (list.push(String(s)), true), isTTY: false, columns: 100 });
+      const io = { stdout: stream(chunks.out), stderr: stream(chunks.err), cwd: process.cwd(), env };
+      return { code: await runCli(args, io), stdout: chunks.out.join(''), stderr: chunks.err.join('') };
+    };
+    const env = { JOB_COMPLETION_INDEX: '1', JOB_COMPLETIONS: '3' };
+    const auto = await run(cocoArgs(['--shard', 'auto', '--json', path.join(dir, 'auto.json')]), env);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.match(auto.stdout, /evaluated \(shard 2\/3 of 24 images\)/);
+    const explicit = await cli(cocoArgs(['--shard', '2/3', '--json', path.join(dir, 'explicit.json')]));
+    assert.equal(explicit.code, 0, explicit.stderr);
+    const read = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).results;
+    assert.deepEqual(read('auto.json'), read('explicit.json'));
+    const missing = await run(cocoArgs(['--shard', 'auto']), {});
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--shard: 'auto' reads JOB_COMPLETION_INDEX/);
+  });
+
   it('evaluate() with options.detection, and its errors', async () => {
     const model = await tfcv.Model.loadSavedModel(MODEL);
     try {

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync, execFileSync } = require('node:child_process');
-const { tfcv } = require('./helpers');
+const { tfcv, throwsTyped } = require('./helpers');
 const { runCli } = require('../dist/cli/run_cli');
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -384,6 +384,25 @@ describe('reliability (issue 10 reproducers)', function () {
       model = tfcv.loadSavedModelSync(SEGNET);
     });
     after(() => model.dispose());
+
+    it('options.xla and options.onCopy of the wrong type are ArgumentErrors with a code, not plain TypeErrors', async () => {
+      const badXla = () => tfcv.loadSavedModelSync(SEGNET, { xla: 'yes' });
+      throwsTyped(badXla, tfcv.ArgumentError, /^options\.xla: expected a boolean, got 'yes'$/);
+      await rejectsTyped(() => tfcv.loadSavedModel(SEGNET, { xla: 1 }), tfcv.ArgumentError, 2000, /options\.xla/);
+      const mat = tfcv.Mat.zeros(2, 2, { channels: 3 });
+      try {
+        throwsTyped(
+          () => tfcv.toTensorSync(mat, { onCopy: 'log' }),
+          tfcv.ArgumentError,
+          /^options\.onCopy: expected a function, got 'log'$/,
+        );
+        const t = tfcv.toTensorSync(mat, { dtype: 'float32' });
+        throwsTyped(() => tfcv.toMatSync(t, { onCopy: {} }), tfcv.ArgumentError, /options\.onCopy/);
+        t.dispose();
+      } finally {
+        mat.dispose();
+      }
+    });
 
     it('shards, signatures and inputs given Symbols or non-arrays', () => {
       assert.throws(() => tfcv.selectShard({ length: 3 }, null), tfcv.ArgumentError);

@@ -188,7 +188,11 @@ describe('examples/server', () => {
       const alone = await request(single.port, 'POST', '/predict', image);
       for (const a of answers) {
         assert.equal(a.status, 200);
-        assert.deepEqual(a.body.foreground, alone.body.foreground, 'bit-identical rows give identical statistics');
+        // A batched row may differ from its unbatched run in the last bits (test/numerics.js): only
+        // a pixel within ~1e-6 of the 0.5 threshold could change sides, so the counts agree to a pixel or two.
+        assert.equal(a.body.foreground.pixels, alone.body.foreground.pixels);
+        const pixelsApart = Math.abs(a.body.foreground.foregroundFraction - alone.body.foreground.foregroundFraction);
+        assert.ok(pixelsApart * alone.body.foreground.pixels <= 2, `foreground differs by ${pixelsApart}`);
       }
       const s = batched.batcher.stats();
       assert.equal(s.requests, 8);

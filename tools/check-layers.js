@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lint step: binding/ is layered and a file may include only its own folder or the layers
-// below it. The order is written down here, once; DESIGN.md and the README's development
+// below it. The order is written down here, once; docs/design.md ("Layers") and the README's development
 // section describe the same order. Exits 1 and names every upward (or sideways) include.
 'use strict';
 const fs = require('node:fs');

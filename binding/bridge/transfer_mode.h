@@ -1,4 +1,4 @@
-// The ownership modes of every conversion (DESIGN.md): copy, share (zero-copy, the new
+// The ownership modes of every conversion (docs/design.md, "Ownership"): copy, share (zero-copy, the new
 // object keeps the old owner alive) and move (ownership handed over, the source becomes
 // unusable), and what to do when a zero-copy request cannot be honoured.
 #pragma once

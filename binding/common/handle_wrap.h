@@ -4,7 +4,7 @@
 // process safe:
 // - construction: JS cannot build a handle (`new NativeTensor()` is an ArgumentError); native
 //   code hands the reference to the constructor through a thread-local slot (NewHandle);
-// - recognition: every handle is type-tagged (STYLE.md practice 13) and FromValue checks the
+// - recognition: every handle is type-tagged (docs/design.md, practice 13) and FromValue checks the
 //   tag before unwrapping, so a spoofed prototype is an ArgumentError, not a crash;
 // - lifetime: Ref() throws DisposedError with the reason (disposed, or moved into another
 //   object); MoveOut() hands the reference over; dispose() releases it at once while work in

@@ -1,4 +1,4 @@
-// Node-API type tags of tfcv's native objects (STYLE.md practice 13). A tag is attached
+// Node-API type tags of tfcv's native objects (docs/design.md, practice 13). A tag is attached
 // when a wrap is constructed and checked before anything is unwrapped: an object that only
 // looks like a Tensor or Mat (Object.create(NativeTensor.prototype), a prototype swapped
 // with setPrototypeOf) passes `instanceof` but carries no tag, and is refused with an

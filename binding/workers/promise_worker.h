@@ -1,4 +1,4 @@
-// The one async shape of tfcv (STYLE.md practice 1): arguments are read and validated on
+// The one async shape of tfcv (docs/design.md, practice 1): arguments are read and validated on
 // the JS thread into plain C++ values captured by `work`; `work` runs on the libuv pool
 // and touches no Napi value; `finish` builds the result on the JS thread. Whatever `work`
 // captures (TensorRefs, MatRefs, JS pins) stays alive until the worker is destroyed.

@@ -11,7 +11,7 @@ import '../ops/geometry';
 import { cocoDataset, CocoDataset } from '../evaluate/coco_dataset';
 import { evaluate } from '../evaluate/evaluate';
 import { DetectionBatch } from '../evaluate/evaluate_detection';
-import { Shard, parseShard } from '../evaluate/shard';
+import { Shard, shardFromFlag } from '../evaluate/shard';
 import { TfcvError } from '../errors';
 import { MeanAveragePrecision, MeanAveragePrecisionResult } from '../metrics/mean_average_precision';
 import { Model } from '../model';
@@ -118,7 +118,7 @@ export async function detectionCommand(o: DetectionCommandOptions, io: CliIo): P
   let shard: Shard | null = null;
   if (o.shard !== undefined) {
     try {
-      shard = parseShard(o.shard, '--shard');
+      shard = shardFromFlag(o.shard, io.env ?? process.env);
     } catch (error) {
       throw usageError((error as Error).message);
     }

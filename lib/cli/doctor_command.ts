@@ -4,6 +4,7 @@
 // The addon is loaded lazily so a broken install is described, not crashed on.
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeOneDnn, oneDnn } from '../onednn';
 import { allocatorAdvice } from './allocator_advice';
 import { CliError } from './cli_error';
 import { CliIo } from './io';
@@ -81,6 +82,7 @@ export async function doctorCommand(io: CliIo): Promise<number> {
     'OpenCV',
     `${versions.opencv} ${cvFiles.length ? `system, shared: ${cvFiles.join(', ')}` : 'static (linked into tfcv.node)'}`,
   );
+  out('oneDNN', describeOneDnn(oneDnn()));
   const allocator = allocatorAdvice(io.env ?? process.env, report?.header?.glibcVersionRuntime);
   out('malloc', allocator.line);
   if (allocator.warning !== null) io.stderr.write(`warning: ${allocator.warning}\n`);

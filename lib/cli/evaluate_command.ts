@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { evaluate, EvaluatedBatch, SkippedSample } from '../evaluate/evaluate';
 import { folderDataset } from '../evaluate/folder_dataset';
-import { Shard, parseShard, shardFromJobEnv } from '../evaluate/shard';
+import { Shard, shardFromFlag } from '../evaluate/shard';
 import { TfcvError } from '../errors';
 import { MetricName, metricByName } from '../metrics/by_name';
 import { EmptyPolicy } from '../metrics/options';
@@ -113,7 +113,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
   let shard: Shard | null = null;
   if (o.shard !== undefined) {
     try {
-      shard = o.shard === 'auto' ? shardFromJobEnv(io.env ?? process.env, '--shard') : parseShard(o.shard, '--shard');
+      shard = shardFromFlag(o.shard, io.env ?? process.env);
     } catch (error) {
       throw usageError((error as Error).message);
     }

@@ -63,3 +63,11 @@ export function shardFromJobEnv(env: Record<string, string | undefined>, name = 
   }
   return { index: index + 1, count };
 }
+
+/**
+ * The `--shard` flag of every evaluation: "I/N", or 'auto' for the job runner's environment
+ * (shardFromJobEnv). One reader, so the mask and the detection forms cannot drift apart.
+ */
+export function shardFromFlag(text: unknown, env: Record<string, string | undefined>, name = '--shard'): Shard {
+  return text === 'auto' ? shardFromJobEnv(env, name) : parseShard(text, name);
+}

@@ -1,6 +1,6 @@
 // Resolves libtensorflow (the TensorFlow C API) and places it inside the package, next to the
 // binary that needs it, so an installed node_modules keeps working when copied to another
-// path or image, run by another user, or after the cache is deleted (DESIGN.md
+// path or image, run by another user, or after the cache is deleted (docs/design.md,
 // "Distribution"). Never a symlink: a hard link from the cache when the filesystem and
 // permissions allow it (free), else a copy. Where from, in order:
 //   1. $TFCV_LIBTENSORFLOW_DIR (official C-library layout or the wheel's library names);
