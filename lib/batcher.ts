@@ -12,6 +12,8 @@ import { Mat, matHandle } from './mat';
 import { Model } from './model';
 import type { Outputs } from './model';
 import { native } from './binding';
+import { guardReceivers } from './receiver';
+import { ScopeOwner, adopt, scopeOwner, unscoped } from './scope';
 import { PreprocessSpec, ResolvedPreprocessSpec, nativeSpec, specFromSignature } from './preprocess_spec';
 import { TensorSpec } from './signature';
 import { Tensor, tensorHandle } from './tensor';
@@ -52,7 +54,7 @@ export interface BatcherOptions {
 export interface BatchRunOptions {
   /** Rejects the request (queued: it leaves the queue; running: its rows are dropped). */
   signal?: AbortSignal;
-  /** Deadline from the call, ms: TfError DEADLINE_EXCEEDED, queued or running. */
+  /** Deadline from the call, ms (an integer in 1..2^31-1, model.run's rule): TfError DEADLINE_EXCEEDED, queued or running. */
   timeoutMs?: number;
 }
 
@@ -77,6 +79,8 @@ interface Pending {
   resolve: (outputs: Outputs) => void;
   reject: (error: unknown) => void;
   state: 'queued' | 'running' | 'done';
+  /** The scope run() was called in: its outputs are that scope's, whoever's context ran the batch. */
+  owner: ScopeOwner;
 }
 
 interface InputPlan {
@@ -93,6 +97,10 @@ interface Queue {
 }
 
 const now = () => performance.now();
+/** Largest batch (rows), and so the most allowed batch sizes. */
+const MAX_BATCH_SIZE = 65536;
+/** Most output keys options.outputs may list. */
+const MAX_OUTPUTS = 4096;
 
 function deadlineError(timeoutMs: number, where: string): TfError {
   const error = new TfError(`batcher: the deadline of ${timeoutMs} ms passed while ${where}`);
@@ -122,6 +130,11 @@ export class Batcher {
   #drained: (() => void) | undefined;
   #counters = new BatcherCounters();
 
+  /** @internal A real Batcher, not a look-alike. */
+  static isBatcher(value: unknown): value is Batcher {
+    return typeof value === 'object' && value !== null && #model in value;
+  }
+
   /** @internal Use model.batcher(options). */
   constructor(model: Model, options?: BatcherOptions) {
     if (!Model.isModel(model))
@@ -135,18 +148,17 @@ export class Batcher {
     const inputs = model.inputs(this.#signature);
     const outputs = model.outputs(this.#signature);
     if (o.outputs !== undefined) {
-      if (!Array.isArray(o.outputs) || o.outputs.length === 0)
-        throw new ArgumentError(
-          `options.outputs: expected a non-empty array of output keys, got ${v.describe(o.outputs)}`,
-        );
-      for (const key of o.outputs) {
+      const keys = v.arrayItems(o.outputs, 'options.outputs', MAX_OUTPUTS, 'a non-empty array of output keys');
+      if (keys.length === 0)
+        throw new ArgumentError('options.outputs: expected a non-empty array of output keys, got an empty array');
+      for (const key of keys) {
         if (typeof key !== 'string' || (model.format === 'saved-model' && !(key in outputs))) {
           throw new ArgumentError(
             `options.outputs: unknown output ${v.describe(key)} (available: ${Object.keys(outputs).join(', ')})`,
           );
         }
       }
-      this.#outputs = [...o.outputs];
+      this.#outputs = keys as string[];
     }
     for (const key of this.#outputs ?? Object.keys(outputs)) {
       if (outputs[key]?.dtype === 'string')
@@ -156,12 +168,19 @@ export class Batcher {
     }
     let allowed: number[] | null = null;
     if (o.allowedBatchSizes !== undefined) {
-      if (!Array.isArray(o.allowedBatchSizes) || o.allowedBatchSizes.length === 0) {
+      // Length first, then index by index: a hole is refused (undefined is no integer) and a
+      // sparse array of length 2**32-1 is an error before anything iterates it.
+      const sizes = v.arrayItems(
+        o.allowedBatchSizes,
+        'options.allowedBatchSizes',
+        MAX_BATCH_SIZE,
+        'a non-empty array of ascending integers',
+      );
+      if (sizes.length === 0)
         throw new ArgumentError(
-          `options.allowedBatchSizes: expected a non-empty array of ascending integers, got ${v.describe(o.allowedBatchSizes)}`,
+          'options.allowedBatchSizes: expected a non-empty array of ascending integers, got an empty array',
         );
-      }
-      allowed = o.allowedBatchSizes.map((n, i) => v.integer(n, `options.allowedBatchSizes[${i}]`, 1, 65536));
+      allowed = sizes.map((n, i) => v.integer(n, `options.allowedBatchSizes[${i}]`, 1, MAX_BATCH_SIZE));
       allowed.forEach((n, i) => {
         if (i > 0 && n <= allowed![i - 1]!)
           throw new ArgumentError(`options.allowedBatchSizes: expected ascending sizes, got [${allowed!.join(',')}]`);
@@ -169,7 +188,7 @@ export class Batcher {
     }
     const largest = allowed ? allowed[allowed.length - 1]! : 8;
     this.maxBatchSize =
-      o.maxBatchSize === undefined ? largest : v.integer(o.maxBatchSize, 'options.maxBatchSize', 1, 65536);
+      o.maxBatchSize === undefined ? largest : v.integer(o.maxBatchSize, 'options.maxBatchSize', 1, MAX_BATCH_SIZE);
     if (allowed && this.maxBatchSize !== largest) {
       throw new ArgumentError(
         `options.maxBatchSize: ${this.maxBatchSize} must equal the largest of options.allowedBatchSizes (${largest})`,
@@ -207,7 +226,7 @@ export class Batcher {
     if (o.warmup === true) {
       const feeds = this.#inputs.map((input) => warmupRowShape(input));
       this.#warming = true;
-      this.ready = this.#warmup(feeds).finally(() => {
+      this.ready = unscoped(() => this.#warmup(feeds)).finally(() => {
         this.#warming = false;
         this.#schedule();
       });
@@ -233,18 +252,27 @@ export class Batcher {
     return this.#counters.snapshot(this.#queued, this.#running);
   }
 
-  /** Refuses new requests (DisposedError), runs everything queued without waiting for company, and settles when the last batch is done. */
+  /**
+   * Refuses new requests (DisposedError), runs everything queued without waiting for company,
+   * and settles when the last batch is done and the warm-up runs (if any) have ended.
+   */
   close(): Promise<void> {
     this.#closing = true;
     this.#schedule();
-    if (this.#queued === 0 && this.#running === 0) return Promise.resolve();
-    return new Promise((resolve) => {
+    // The warm-up's runs are batches too: disposing the model after close() must not race them.
+    const warm = this.ready.then(
+      () => {},
+      () => {},
+    );
+    if (this.#queued === 0 && this.#running === 0) return warm;
+    const drained = new Promise<void>((resolve) => {
       const previous = this.#drained;
       this.#drained = () => {
         previous?.();
         resolve();
       };
     });
+    return Promise.all([warm, drained]).then(() => {});
   }
 
   /** True after close(). */
@@ -264,7 +292,9 @@ export class Batcher {
       const signal = o.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal))
         throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
-      const timeoutMs = o.timeoutMs === undefined ? undefined : positive(o.timeoutMs, 'options.timeoutMs');
+      // The rule model.run applies to the batch's own deadline, checked here: an option one
+      // request passes never fails the other requests of its batch.
+      const timeoutMs = o.timeoutMs === undefined ? undefined : v.timeoutMs(o.timeoutMs, 'options.timeoutMs');
       if (signal?.aborted) throw new AbortError('batcher.run: aborted before it started');
       const { key, rows, parts, layouts } = this.#readFeeds(feeds);
       if (this.#queued >= this.#maxQueue) {
@@ -285,6 +315,7 @@ export class Batcher {
         resolve,
         reject,
         state: 'queued',
+        owner: scopeOwner(),
       };
       if (timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
@@ -489,7 +520,9 @@ export class Batcher {
       p.state = 'running';
       this.#counters.recordWait(started - p.arrived);
     }
-    this.#runBatch(batch, rows, queue.layouts, started).finally(() => {
+    // A batch serves several callers: it runs outside every scope (a caller's scope closing
+    // must not dispose the batch's tensors), and each caller's outputs go to its own scope.
+    unscoped(() => this.#runBatch(batch, rows, queue.layouts, started)).finally(() => {
       this.#running--;
       this.#checkDrained();
       this.#schedule();
@@ -535,6 +568,7 @@ export class Batcher {
         outputs = undefined; // the caller's now
         this.#counters.requests++;
         this.#settle(p);
+        adopt(p.owner, Object.values(mine));
         p.resolve(mine);
       } else {
         this.#split(batch, outputs, size);
@@ -609,6 +643,7 @@ export class Batcher {
       }
       this.#counters.requests++;
       this.#settle(p);
+      adopt(p.owner, Object.values(mine));
       p.resolve(mine);
     }
   }
@@ -632,6 +667,8 @@ export class Batcher {
     }
   }
 }
+
+guardReceivers(Batcher, (x) => Batcher.isBatcher(x));
 
 function isImageFeed(feed: unknown): boolean {
   if (feed instanceof Mat || v.isBinary(feed)) return true;
@@ -685,11 +722,5 @@ function warmupRowShape(input: InputPlan): { dtype: string; rowShape: number[] }
 function nonNegative(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
     throw new ArgumentError(`${name}: expected a number >= 0, got ${v.describe(value)}`);
-  return value;
-}
-
-function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new ArgumentError(`${name}: expected a number > 0, got ${v.describe(value)}`);
   return value;
 }

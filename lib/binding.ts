@@ -390,6 +390,8 @@ export interface DetectionExports extends Twins<{
       iouThreshold: number,
       eta: number,
       topK: number,
+      maxComparisons: number,
+      cancel: Uint8Array | undefined,
     ],
     Int32Array
   >;

@@ -8,6 +8,7 @@ import { ArgumentError, DTypeError } from './errors';
 import { native, NativeMat } from './binding';
 import { optionKeys } from './option_keys';
 import * as v from './validate';
+import { guardReceivers } from './receiver';
 import { withCallerStack } from './async_stack';
 import { readRegularFile, readRegularFileSync } from './files';
 
@@ -344,6 +345,8 @@ export class Mat<D extends MatDType = MatDType> {
     return `Mat<${this.dtype}> ${this.rows}x${this.cols}x${this.channels}${this.readOnly ? ' (read-only)' : ''}`;
   }
 }
+
+guardReceivers(Mat, (x) => readMatHandle(x) !== undefined);
 
 /** @internal The native handle of a Mat (disposed ones included: native calls then throw DisposedError). */
 export function matHandle(mat: unknown, name = 'mat'): NativeMat {

@@ -23,6 +23,7 @@ import { GraphOperation, MetaGraphInfo, SignatureInfo, decodeMetaGraph, graphSig
 import { Tensor, tensorHandle } from './tensor';
 import { trackInScope } from './scope';
 import { optionKeys, OptionKeys } from './option_keys';
+import { guardReceivers } from './receiver';
 import * as v from './validate';
 
 export interface LoadOptions extends SessionOptions {
@@ -375,6 +376,8 @@ export class Model {
     }
   }
 }
+
+guardReceivers(Model, (x) => Model.isModel(x));
 
 // Checks the (preprocessed) feeds; the tensors preprocessing made become temporaries of the run.
 function withMade(fed: PreprocessedFeeds, inputs: SignatureInfo['inputs']): PreparedFeeds {

@@ -31,6 +31,6 @@ export function encodeSessionOptions(options: SessionOptions): Buffer {
 
 export function encodeRunOptions(timeoutMs: number | undefined): Buffer | undefined {
   if (timeoutMs === undefined) return undefined;
-  v.integer(timeoutMs, 'options.timeoutMs', 1, 2 ** 31 - 1);
+  v.timeoutMs(timeoutMs, 'options.timeoutMs');
   return Buffer.from(RunOptions.encode(RunOptions.fromObject({ timeout_in_ms: timeoutMs })).finish());
 }

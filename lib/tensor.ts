@@ -18,6 +18,7 @@ import { ArgumentError, DTypeError, ShapeError } from './errors';
 import { native, NativeTensor } from './binding';
 import { optionKeys } from './option_keys';
 import * as v from './validate';
+import { guardReceivers } from './receiver';
 
 export type ShareMode = 'copy' | 'share';
 
@@ -194,6 +195,8 @@ export class Tensor<D extends DType = DType> {
     return `Tensor<${this.dtype}> [${this.shape.join(',')}]${this.shared ? ' (shared)' : ''}`;
   }
 }
+
+guardReceivers(Tensor, (x) => readTensorHandle(x) !== undefined);
 
 /** Most elements a tensor made from a JS array may have (a typed array has no such cap). */
 const MAX_ARRAY_ELEMENTS = 2 ** 28;

@@ -68,6 +68,14 @@ export function integer(value: unknown, name: string, min: number, max = Number.
   return value;
 }
 
+/** The longest deadline a run takes (TensorFlow's RunOptions.timeout_in_ms, and Node's timers): 2^31-1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A deadline in ms: the one rule of model.run, runSync and batcher.run (an integer in 1..2^31-1). */
+export function timeoutMs(value: unknown, name: string): number {
+  return integer(value, name, 1, MAX_TIMEOUT_MS);
+}
+
 export function finiteNumber(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ArgumentError(`${name}: expected a finite number, got ${describe(value)}`);

@@ -15,6 +15,7 @@
 #include "cv/cv_args.h"
 #include "cv/image_decoder.h"
 #include "cv/mat_wrap.h"
+#include "cv/resize_budget.h"
 #include "tf/tensor_wrap.h"
 #include "workers/op_job.h"
 
@@ -49,6 +50,11 @@ PreprocessSpec SpecArg(const Napi::Value& value) {
   if (std::string(dtype.name) != "float32" && std::string(dtype.name) != "uint8")
     Fail(ErrorKind::kDType, "spec.dtype: expected 'float32' | 'uint8', got '" + std::string(dtype.name) + "'");
   spec.dtype = &dtype;
+  // Each image is resized to (at most) the spec size with up to 4 channels before it is
+  // written into its row: that intermediate and OpenCV's tables come on top of the batch.
+  CheckResizeAllocation(cv::Size(1, 1), spec.size, 4, spec.interpolation,
+                        static_cast<uint64_t>(spec.size.width) * static_cast<uint64_t>(spec.size.height) * 16,
+                        "preprocess");
   // The rules between fields (std non-zero, uint8 output keeps scale / mean / std at their
   // defaults) are lib/preprocess_spec.ts's; what is read here cannot make the write unsafe.
   const double scale = NumberArg(o.Get("scale"), "spec.scale");

@@ -13,6 +13,7 @@
 #include "cv/fit_geometry.h"
 #include "cv/image_ops.h"
 #include "cv/mat_result.h"
+#include "cv/resize_budget.h"
 
 namespace tfcv {
 namespace {
@@ -41,6 +42,14 @@ OpJob<cv::Mat> PrepareResize(const Napi::CallbackInfo& info) {
     CheckOutputPixels(static_cast<int64_t>(w), static_cast<int64_t>(h), "resize");
   }
   int interpolation = InterpolationArg(info[4], "options.interpolation");
+  {
+    const cv::Size out = size.area() > 0 ? size
+                                         : cv::Size(static_cast<int>(std::nearbyint(src.cols * fx)),
+                                                    static_cast<int>(std::nearbyint(src.rows * fy)));
+    CheckResizeAllocation(src.size(), out, src.channels(), interpolation,
+                          static_cast<uint64_t>(out.width) * static_cast<uint64_t>(out.height) * src.elemSize(),
+                          "resize");
+  }
   return MatJob([src, size, fx, fy, interpolation] {
     cv::Mat dst;
     cv::resize(src, dst, size, fx, fy, interpolation);
@@ -103,6 +112,16 @@ OpJob<cv::Mat> PrepareLetterbox(const Napi::CallbackInfo& info) {
   cv::Size target = SizeArg(info[1], "size");
   cv::Scalar fill = ScalarArg(info[2], "options.fill");
   int interpolation = InterpolationArg(info[3], "options.interpolation");
+  {
+    // The resized inner image, the padded output and the interpolation tables live at once.
+    const cv::Size inner = FitLetterbox(src.size(), target).inner;
+    const uint64_t pixelBytes = src.elemSize();
+    CheckResizeAllocation(src.size(), inner, src.channels(), interpolation,
+                          (static_cast<uint64_t>(inner.width) * static_cast<uint64_t>(inner.height) +
+                           static_cast<uint64_t>(target.width) * static_cast<uint64_t>(target.height)) *
+                              pixelBytes,
+                          "letterbox");
+  }
   return MatJob([src, target, fill, interpolation] {
     LetterboxFit fit = FitLetterbox(src.size(), target);
     cv::Mat inner, dst;

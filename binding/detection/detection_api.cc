@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel_flag.h"
 #include "common/errors.h"
 #include "common/js_args.h"
 #include "cv/mat_wrap.h"
@@ -70,7 +71,8 @@ Napi::Value Float64Result(Napi::Env env, const std::vector<double>& values) {
 }
 
 // detectionNms(boxes: Float64Array xywh, scores: Float32Array, classes: Int32Array | null,
-//              scoreThreshold, iouThreshold, eta, topK) -> Int32Array of kept indices.
+//              scoreThreshold, iouThreshold, eta, topK, maxComparisons, cancel: Uint8Array | undefined)
+//              -> Int32Array of kept indices.
 OpJob<std::vector<int32_t>> PrepareNms(const Napi::CallbackInfo& info) {
   auto boxes = std::make_shared<std::vector<double>>(Float64s(info[0], "boxes"));
   auto scores = std::make_shared<std::vector<float>>(Float32s(info[1], "scores"));
@@ -85,6 +87,12 @@ OpJob<std::vector<int32_t>> PrepareNms(const Napi::CallbackInfo& info) {
   options.iouThreshold = static_cast<float>(NumberArg(info[4], "options.iouThreshold"));
   options.eta = static_cast<float>(NumberArg(info[5], "options.eta"));
   options.topK = IntArg(info[6], "options.topK", 0, INT32_MAX);
+  const double maxComparisons = NumberArg(info[7], "options.maxComparisons");
+  if (!(maxComparisons >= 0) || maxComparisons > 9007199254740991.0 || std::floor(maxComparisons) != maxComparisons)
+    Fail(ErrorKind::kArgument, "options.maxComparisons: expected an integer >= 0");
+  options.maxComparisons = static_cast<uint64_t>(maxComparisons);
+  auto cancel = std::make_shared<CancelFlag>(CancelFlag::FromArg(info[8], "cancel"));
+  options.cancelled = [cancel] { return cancel->Cancelled(); };
   if (!(options.eta > 0) || !std::isfinite(options.iouThreshold) || !std::isfinite(options.scoreThreshold))
     Fail(ErrorKind::kArgument, "nms: thresholds must be finite and eta > 0");
   return {[boxes, scores, classes, options] {

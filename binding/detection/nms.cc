@@ -7,8 +7,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <unordered_map>
 #include <utility>
+
+#include "common/errors.h"
 
 namespace tfcv {
 namespace {
@@ -39,6 +42,24 @@ inline float Overlap(const Box& a, const Box& b) {
   const double distance = 1.0 - inter / (a.area + b.area - inter);
   return 1.f - static_cast<float>(distance);
 }
+
+// Counts overlap tests against options.maxComparisons and polls the cancellation flag.
+class Budget {
+ public:
+  explicit Budget(const NmsOptions& options) : options_(options) {}
+  void Spend() {
+    ++used_;
+    if (options_.maxComparisons != 0 && used_ > options_.maxComparisons)
+      Fail(ErrorKind::kLimit, "nms: more than options.maxComparisons (" + std::to_string(options_.maxComparisons) +
+                                  ") box-pair overlap tests; raise it, or narrow the candidates with " +
+                                  "options.scoreThreshold / options.topK");
+    if ((used_ & 0xFFF) == 0 && options_.cancelled && options_.cancelled()) Fail(ErrorKind::kArgument, "nms: aborted");
+  }
+
+ private:
+  const NmsOptions& options_;
+  uint64_t used_ = 0;
+};
 
 }  // namespace
 
@@ -121,24 +142,33 @@ std::vector<int32_t> NonMaximumSuppression(const std::vector<double>& coords, co
   std::vector<const Box*> keptOutside;  // kept boxes that are not in the grid
   std::unordered_map<uint64_t, std::vector<const Box*>> grid;
   float threshold = options.iouThreshold;
+  Budget budget(options);
   Span span{};
   for (const auto& c : candidates) {
     const Box& box = boxes[static_cast<size_t>(c.second)];
     const bool gridded = spanOf(box, span);
     bool keep = true;
     if (!gridded) {
-      for (size_t k = 0; k < keptBoxes.size() && keep; ++k) keep = Overlap(box, *keptBoxes[k]) <= threshold;
+      for (size_t k = 0; k < keptBoxes.size() && keep; ++k) {
+        budget.Spend();
+        keep = Overlap(box, *keptBoxes[k]) <= threshold;
+      }
     } else {
-      for (size_t k = 0; k < keptOutside.size() && keep; ++k) keep = Overlap(box, *keptOutside[k]) <= threshold;
+      for (size_t k = 0; k < keptOutside.size() && keep; ++k) {
+        budget.Spend();
+        keep = Overlap(box, *keptOutside[k]) <= threshold;
+      }
       for (int64_t cx = span.x0; cx <= span.x1 && keep; ++cx)
         for (int64_t cy = span.y0; cy <= span.y1 && keep; ++cy) {
           auto it = grid.find(key(cx, cy));
           if (it == grid.end()) continue;
-          for (const Box* other : it->second)
+          for (const Box* other : it->second) {
+            budget.Spend();
             if (!(Overlap(box, *other) <= threshold)) {
               keep = false;
               break;
             }
+          }
         }
     }
     if (keep) {

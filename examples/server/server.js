@@ -33,6 +33,10 @@ const { parseArgs } = require('node:util');
 const tfcv = require('../../dist');
 const { readBody } = require('./body_reader');
 const { createMetrics } = require('./metrics');
+const { IMAGE_TYPES, isImageBody, mediaType, parseTarget } = require('./request_target');
+
+/** The read-only endpoints (GET and HEAD). */
+const GET_PATHS = ['/healthz', '/readyz', '/stats', '/metrics'];
 
 const DEFAULTS = {
   maxInFlight: 8,
@@ -242,11 +246,17 @@ function createServer(options) {
   }
 
   const server = http.createServer(serverTimeouts(o), (req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') return json(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && req.url === '/readyz') {
+    const target = parseTarget(req.url);
+    if (target === null) return refuse(req, res, 400, { error: 'bad request target', code: 'ERR_BAD_TARGET' });
+    const { path, query } = target;
+    // GET endpoints answer HEAD too (Node sends the headers without the body).
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (GET_PATHS.includes(path) && !read) return json(res, 405, { error: 'use GET' }, { allow: 'GET, HEAD' });
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
       return draining ? json(res, 503, { status: 'draining' }) : json(res, 200, { status: 'ready', inFlight });
     }
-    if (req.method === 'GET' && req.url.startsWith('/stats')) {
+    if (path === '/stats') {
       const body = {
         inFlight,
         uploads,
@@ -257,10 +267,10 @@ function createServer(options) {
         rssMB: process.memoryUsage().rss / 2 ** 20,
         batcher: batcher ? batcher.stats() : null,
       };
-      if (req.url.includes('reset=1')) loopDelay.reset();
+      if (query.get('reset') === '1') loopDelay.reset();
       return json(res, 200, body);
     }
-    if (req.method === 'GET' && req.url === '/metrics') {
+    if (path === '/metrics') {
       metrics.registry.metrics().then(
         (text) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -270,8 +280,21 @@ function createServer(options) {
       );
       return;
     }
-    if (req.url !== '/predict') return json(res, 404, { error: 'not found' });
+    if (path !== '/predict') return json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    if (!isImageBody(req.headers['content-type'])) {
+      // Refused before the body is read: the connection closes after the answer.
+      return refuse(
+        req,
+        res,
+        415,
+        {
+          error: `unsupported Content-Type '${mediaType(req.headers['content-type'])}': POST an image (${IMAGE_TYPES.join(', ')})`,
+          code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+        },
+        { 'accept-post': IMAGE_TYPES.join(', ') },
+      );
+    }
     const started = process.hrtime.bigint();
     res.once('finish', () => metrics.observe(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
     handlePredict(req, res).catch((error) => json(res, 500, { error: error.message, code: 'ERR_INTERNAL' }));

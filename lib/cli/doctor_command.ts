@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describeOneDnn, oneDnn } from '../onednn';
+import { allocatorAdvice } from './allocator_advice';
 import { CliError } from './cli_error';
 import { CliIo } from './io';
 import { packageRoot } from './setup_command';
@@ -125,6 +126,9 @@ export async function doctorCommand(io: CliIo): Promise<number> {
   );
   // the child inherited this environment and runs on this CPU: the same decision
   out('oneDNN', describeOneDnn(oneDnn()));
+  const allocator = allocatorAdvice(io.env ?? process.env, report?.header?.glibcVersionRuntime);
+  out('malloc', allocator.line);
+  if (allocator.warning !== null) io.stderr.write(`warning: ${allocator.warning}\n`);
   if (damaged.length) {
     out('status', 'loads, but files are damaged');
     throw new CliError('damaged files. Run: npx tfcv setup');

@@ -75,7 +75,8 @@ export function defaultMetricNames(hasMasks: boolean): MetricName[] {
 /** @internal Shared with `tfcv demo`: the metric instances for a list of names. */
 export function buildMetrics(
   names: readonly MetricName[],
-  o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'>,
+  o: Pick<EvaluateCommandOptions, 'numClasses' | 'threshold' | 'ignoreClass' | 'emptyPolicy' | 'minPixels'> &
+    Partial<Pick<EvaluateCommandOptions, 'maskMode'>>,
   specs: readonly MetricSpec[] = [],
 ): Metric[] {
   const shared = {
@@ -84,6 +85,9 @@ export function buildMetrics(
     ignoreClass: o.ignoreClass ?? null,
     emptyPolicy: o.emptyPolicy,
     minPixels: o.minPixels,
+    // --mask-mode ids: the metrics read the masks as class ids too (their 'auto' would
+    // take a 0/255 mask for a binary one, and its errors would advise the flag given).
+    ...(o.maskMode === 'ids' ? { masks: 'ids' as const } : {}),
   };
   const twice = specs.find((s) => names.includes(s.name));
   if (twice) throw usageError(`${twice.name} is in --metrics and in --metric: name it once`);
@@ -98,6 +102,14 @@ export function buildMetrics(
     ...names.map((name) => build(name, {}, '--metrics')),
     ...specs.map((s) => build(s.name, s.settings, `--metric ${s.name}`)),
   ];
+}
+
+/**
+ * @internal An API message in the command's words: the metrics' advice names their options
+ * (masks: 'binary', numClasses), which the command sets through flags.
+ */
+export function inFlagWords(message: string): string {
+  return message.replace(/\bmasks: '(auto|binary|ids)'/g, '--mask-mode $1').replace(/\bnumClasses\b/g, '--num-classes');
 }
 
 /** @internal The threshold drawn in report overlays for a batch's predictions. */
@@ -177,7 +189,7 @@ export async function evaluateCommand(o: EvaluateCommandOptions, io: CliIo): Pro
       onBatch: report ? (batch) => report.addBatch(batch, overlayThreshold(batch, o.threshold)) : undefined,
     });
   } catch (error) {
-    if (error instanceof TfcvError) throw new CliError(error.message);
+    if (error instanceof TfcvError) throw new CliError(inFlagWords(error.message));
     throw error;
   } finally {
     progress.stop();

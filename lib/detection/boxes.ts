@@ -13,6 +13,9 @@ export type BoxFormat = 'yxyx' | 'xyxy' | 'xywh' | 'cxcywh';
 
 export const BOX_FORMATS: readonly BoxFormat[] = ['yxyx', 'xyxy', 'xywh', 'cxcywh'];
 
+/** Most boxes one argument may hold (detection heads give thousands; 2^24 is far past any). */
+export const MAX_BOXES = 2 ** 24;
+
 /** Boxes as one flat array of 4 numbers per box, or an array of [a, b, c, d] rows. */
 export type BoxesInput =
   Float32Array | Float64Array | Int32Array | readonly number[] | ReadonlyArray<readonly number[]>;
@@ -61,8 +64,10 @@ export function readBoxes(value: unknown, name: string, format: BoxFormat = 'xyw
   if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) {
     flat = value;
   } else if (Array.isArray(value)) {
+    // The length is checked before anything is read: a sparse array of length 2**32-1 is an
+    // error at once, and rows are read index by index so that a hole is refused, not skipped.
     if (value.length > 0 && Array.isArray(value[0])) {
-      const rows = value as unknown[];
+      const rows = v.arrayItems(value, name, MAX_BOXES, `an array of at most ${MAX_BOXES} [${rowNames(format)}] rows`);
       const out = new Float64Array(rows.length * 4);
       rows.forEach((row, i) => {
         if (!Array.isArray(row) || row.length !== 4)
@@ -78,6 +83,7 @@ export function readBoxes(value: unknown, name: string, format: BoxFormat = 'xyw
       });
       flat = out;
     } else {
+      v.arrayLength(value, name, 4 * MAX_BOXES, `a flat array of at most ${MAX_BOXES} boxes`);
       flat = value as number[];
     }
   } else {

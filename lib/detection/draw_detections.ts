@@ -74,6 +74,10 @@ const DRAW_DETECTIONS_KEYS = optionKeys<DrawDetectionsOptions>('mat.drawDetectio
   onShared: true,
 });
 
+/** Most class names / colours the options may list. */
+const MAX_CLASS_NAMES = 2 ** 20;
+const MAX_COLORS = 2 ** 16;
+
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
 Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesInput, options?: DrawDetectionsOptions) {
@@ -83,15 +87,25 @@ Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesIn
   const n = xywh.length / 4;
   const labels = o.labels === undefined ? null : readNumbers(o.labels, 'options.labels', n, INT32, 'an int32 class id');
   const scores = o.scores === undefined ? null : readNumbers(o.scores, 'options.scores', n, () => true, 'a number');
-  if (o.classNames !== undefined && (!Array.isArray(o.classNames) || o.classNames.some((s) => typeof s !== 'string'))) {
-    throw new ArgumentError(`options.classNames: expected an array of strings, got ${v.describe(o.classNames)}`);
-  }
+  // Array options: length checked first, then read index by index (holes refused, not skipped).
+  const classNames =
+    o.classNames === undefined
+      ? undefined
+      : v.arrayItems(o.classNames, 'options.classNames', MAX_CLASS_NAMES, 'an array of strings');
+  const badName = classNames === undefined ? -1 : classNames.findIndex((s) => typeof s !== 'string');
+  if (badName >= 0)
+    throw new ArgumentError(
+      `options.classNames[${badName}]: expected a string (a hole is not allowed), got ${v.describe(classNames![badName])}`,
+    );
+  const colorList = Array.isArray(o.colors)
+    ? v.arrayItems(o.colors, 'options.colors', MAX_COLORS, 'a colour or an array of colours')
+    : undefined;
   let palette: number[][];
   if (o.colors === undefined) palette = PALETTE as number[][];
-  else if (typeof o.colors === 'number' || (Array.isArray(o.colors) && o.colors.every((c) => typeof c === 'number')))
+  else if (typeof o.colors === 'number' || (colorList !== undefined && colorList.every((c) => typeof c === 'number')))
     palette = [a.color(o.colors, 'options.colors')];
-  else if (Array.isArray(o.colors) && o.colors.length > 0)
-    palette = (o.colors as Color[]).map((c, i) => a.color(c, `options.colors[${i}]`));
+  else if (colorList !== undefined && colorList.length > 0)
+    palette = (colorList as Color[]).map((c, i) => a.color(c, `options.colors[${i}]`));
   else
     throw new ArgumentError(
       `options.colors: expected a colour or a non-empty array of colours, got ${v.describe(o.colors)}`,
@@ -110,7 +124,7 @@ Mat.prototype.drawDetections = function drawDetections(this: Mat, boxes: BoxesIn
     for (let k = 0; k < 4; k++) colors[i * 4 + k] = c[Math.min(k, c.length - 1)]!;
     if (c.length < 4) colors[i * 4 + 3] = 255;
     const parts: string[] = [];
-    if (labels !== null) parts.push(o.classNames?.[cls] ?? String(cls));
+    if (labels !== null) parts.push((classNames?.[cls] as string | undefined) ?? String(cls));
     if (scores !== null) parts.push(Number(scores[i]).toFixed(2));
     tags[i] = parts.length > 0 ? parts.join(' ') : null;
   }

@@ -3,7 +3,7 @@
 // the other metrics (MeanAveragePrecision).
 import './draw_detections';
 
-export { nms, nmsSync } from './nms';
+export { nms, nmsSync, NMS_MAX_COMPARISONS } from './nms';
 export type { NmsOptions } from './nms';
 export { boxesFromTensor } from './boxes_from_tensor';
 export type { BoxesFromTensorOptions, BoxGeometry } from './boxes_from_tensor';

@@ -2,7 +2,7 @@
 // choose them (own native code with OpenCV's semantics, see binding/detection/nms.h),
 // off the event loop or inline.
 import { withCallerStack } from '../async_stack';
-import { ArgumentError } from '../errors';
+import { AbortError, ArgumentError } from '../errors';
 import { optionKeys } from '../option_keys';
 import * as v from '../validate';
 import { BOX_FORMATS, BoxFormat, BoxesInput, readBoxes, readNumbers } from './boxes';
@@ -21,6 +21,14 @@ export interface NmsOptions {
   classes?: Int32Array | readonly number[];
   /** Layout of `boxes`. Default 'xywh'. */
   format?: BoxFormat;
+  /**
+   * Most box-pair overlap tests (the work grows with candidates x kept boxes: many
+   * overlapping boxes that all survive make it quadratic); past it a LimitError. 0 = no
+   * limit. Default 1e8 (about 2 s of one core).
+   */
+  maxComparisons?: number;
+  /** Cancels nms(): it rejects with AbortError at once and the native work stops within a few thousand tests. */
+  signal?: AbortSignal;
 }
 
 const NMS_KEYS = optionKeys<NmsOptions>('nms', {
@@ -30,7 +38,12 @@ const NMS_KEYS = optionKeys<NmsOptions>('nms', {
   eta: true,
   classes: true,
   format: true,
+  maxComparisons: true,
+  signal: true,
 });
+
+/** The default bound on nms's overlap tests (options.maxComparisons). */
+export const NMS_MAX_COMPARISONS = 1e8;
 
 const INT32 = (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31;
 
@@ -52,7 +65,18 @@ function nmsArgs(boxes: unknown, scores: unknown, options: NmsOptions | undefine
     o.classes === undefined
       ? null
       : Int32Array.from(readNumbers(o.classes, 'options.classes', n, INT32, 'an int32 class id'));
-  return [xywh, s, classes, scoreThreshold, iou, eta, topK] as const;
+  const maxComparisons =
+    o.maxComparisons === undefined
+      ? NMS_MAX_COMPARISONS
+      : v.integer(o.maxComparisons, 'options.maxComparisons', 0, Number.MAX_SAFE_INTEGER);
+  return [xywh, s, classes, scoreThreshold, iou, eta, topK, maxComparisons] as const;
+}
+
+function readSignal(options: NmsOptions | undefined): AbortSignal | undefined {
+  const signal = (v.optionsObject(options, NMS_KEYS) as NmsOptions).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new ArgumentError(`options.signal: expected an AbortSignal, got ${v.describe(signal)}`);
+  return signal;
 }
 
 /**
@@ -65,15 +89,39 @@ export async function nms(
   scores: Float32Array | Float64Array | readonly number[],
   options?: NmsOptions,
 ): Promise<Int32Array> {
+  const signal = readSignal(options);
   const args = nmsArgs(boxes, scores, options);
-  return withCallerStack(native.detectionNms(...args));
+  if (signal?.aborted) throw new AbortError('nms: aborted before it started');
+  if (signal === undefined) return withCallerStack(native.detectionNms(...args, undefined));
+  // The flag byte is polled by the native loop: an abort stops the work, not only the wait.
+  const cancel = new Uint8Array(1);
+  const pending = native.detectionNms(...args, cancel);
+  return new Promise<Int32Array>((resolve, reject) => {
+    const onAbort = () => {
+      cancel[0] = 1;
+      reject(new AbortError('nms: aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    withCallerStack(pending).then(
+      (kept) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(kept);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error); // a no-op after an abort already rejected
+      },
+    );
+  });
 }
 
-/** Synchronous twin of nms(). */
+/** Synchronous twin of nms() (no signal: it runs to the end or to options.maxComparisons). */
 export function nmsSync(
   boxes: BoxesInput,
   scores: Float32Array | Float64Array | readonly number[],
   options?: NmsOptions,
 ): Int32Array {
-  return native.detectionNmsSync(...nmsArgs(boxes, scores, options));
+  if (readSignal(options) !== undefined)
+    throw new ArgumentError('options.signal: nmsSync() runs inline and cannot be cancelled; use nms() for a signal');
+  return native.detectionNmsSync(...nmsArgs(boxes, scores, options), undefined);
 }

@@ -12,7 +12,7 @@ import { IoU } from './iou';
 import { MeanIoU } from './mean_iou';
 import { MeanAveragePrecision } from './mean_average_precision';
 import { Metric } from './metric';
-import { EmptyPolicy } from './options';
+import { EmptyPolicy, MaskConvention } from './options';
 import { PixelAccuracy } from './pixel_accuracy';
 import { Precision, Recall } from './precision_recall';
 import { SegmentationAccuracy } from './segmentation_accuracy';
@@ -59,9 +59,11 @@ export interface MetricSettings {
   emptyPolicy?: EmptyPolicy;
   /** SegmentationAccuracy's pixel count. Default 500. */
   minPixels?: number;
+  /** How the confusion-matrix metrics read truth masks (their `masks` option). Default 'auto'. */
+  masks?: MaskConvention;
 }
 
-const PIXEL_SETTINGS = ['numClasses', 'threshold', 'ignoreClass'] as const;
+const PIXEL_SETTINGS = ['numClasses', 'threshold', 'ignoreClass', 'masks'] as const;
 
 /** The settings each metric reads (metricByName ignores the others, which other metrics read). */
 export const METRIC_SETTING_KEYS: Readonly<Record<MetricName, readonly (keyof MetricSettings)[]>> = {
@@ -72,7 +74,7 @@ export const METRIC_SETTING_KEYS: Readonly<Record<MetricName, readonly (keyof Me
   iou: PIXEL_SETTINGS,
   dice: PIXEL_SETTINGS,
   'pixel-accuracy': PIXEL_SETTINGS,
-  'binary-accuracy': ['threshold', 'ignoreClass'],
+  'binary-accuracy': ['threshold', 'ignoreClass', 'masks'],
   precision: PIXEL_SETTINGS,
   recall: PIXEL_SETTINGS,
   'confusion-matrix': PIXEL_SETTINGS,
@@ -85,6 +87,7 @@ const SETTINGS_KEYS = optionKeys<MetricSettings>('metricByName', {
   ignoreClass: true,
   emptyPolicy: true,
   minPixels: true,
+  masks: true,
 });
 
 /** A metric from its name ('mean-iou', ...) and the settings shared by all of them. */
@@ -94,6 +97,7 @@ export function metricByName(name: MetricName, options?: MetricSettings): Metric
   const pixel = {
     ignoreClass: settings.ignoreClass ?? null,
     ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }),
+    ...(settings.masks === undefined ? {} : { masks: settings.masks }),
   };
   const image = settings.threshold === undefined ? {} : { threshold: settings.threshold };
   switch (name) {

@@ -1,4 +1,5 @@
 // The metric classes (each registers itself with Metric.fromJSON when loaded).
+import './receivers';
 export { Metric } from './metric';
 export type { MetricResult, MetricJSON, MetricState, TruthInput, TruthKind } from './metric';
 export type { MetricInput, LabelInput, SampleWeight } from './inputs';

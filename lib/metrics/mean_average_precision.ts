@@ -95,8 +95,13 @@ function statsOf(values: ArrayLike<number>, at: number): CocoStats {
   return out;
 }
 
+/** Most images one update may carry (a whole COCO split is 5,000 or 41,000). */
+const MAX_IMAGES_PER_UPDATE = 2 ** 20;
+
 function listOf(value: unknown, name: string): unknown[] {
-  if (Array.isArray(value)) return value;
+  // Length first, then index by index: a hole is refused as an image (imageObject(undefined))
+  // instead of being counted, and a sparse array of length 2**32-1 is an error at once.
+  if (Array.isArray(value)) return v.arrayItems(value, name, MAX_IMAGES_PER_UPDATE, 'an array of images');
   if (value !== null && typeof value === 'object') return [value];
   throw new ArgumentError(
     `${name}: expected one image's { boxes, classes, ... } or an array of them, got ${v.describe(value)}`,
@@ -354,13 +359,11 @@ export class MeanAveragePrecision extends Metric<MeanAveragePrecisionResult> {
     const images = s.images;
     if (typeof images !== 'number' || !Number.isInteger(images) || images < 0)
       throw new ArgumentError(`json.state.images: expected an integer >= 0, got ${v.describe(images)}`);
-    if (!Array.isArray(s.records))
-      throw new ArgumentError(`json.state.records: expected an array of number arrays, got ${v.describe(s.records)}`);
-    const records = s.records.map((row: unknown, i) => {
-      if (!Array.isArray(row))
-        throw new ArgumentError(`json.state.records[${i}]: expected an array of numbers, got ${v.describe(row)}`);
-      const out = new Float64Array(row.length);
-      row.forEach((x: unknown, k) => {
+    const rows = v.arrayItems(s.records, 'json.state.records', MAX_IMAGES_PER_UPDATE, 'an array of number arrays');
+    const records = rows.map((row: unknown, i) => {
+      const values = v.arrayItems(row, `json.state.records[${i}]`, 2 ** 28, 'an array of numbers');
+      const out = new Float64Array(values.length);
+      values.forEach((x: unknown, k) => {
         if (typeof x !== 'number' || !Number.isFinite(x))
           throw new ArgumentError(`json.state.records[${i}][${k}]: expected a finite number, got ${v.describe(x)}`);
         out[k] = x;

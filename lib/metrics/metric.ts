@@ -70,6 +70,11 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
   protected state: MetricState;
   #generation = 0;
 
+  /** @internal A real Metric (made by a subclass constructor), not a look-alike. */
+  static isMetric(value: unknown): value is Metric {
+    return typeof value === 'object' && value !== null && #generation in value;
+  }
+
   /** @internal */
   protected constructor(name: unknown, defaultName: string, config: Record<string, unknown>) {
     // Typed code cannot get here, but JavaScript can construct Metric itself (Reflect.construct)
@@ -243,10 +248,11 @@ export abstract class Metric<TResult extends MetricResult = MetricResult> {
         const k = Math.round(Math.sqrt(blank.length));
         if (!Array.isArray(value) || value.length !== k)
           throw new ArgumentError(`json.state.${key}: expected a ${k}x${k} matrix, got ${v.describe(value)}`);
-        value.forEach((row: unknown, r) => {
+        // Read index by index: a hole is refused, not left as a zero count.
+        v.arrayItems(value, `json.state.${key}`, k, `a ${k}x${k} matrix`).forEach((row: unknown, r) => {
           if (!Array.isArray(row) || row.length !== k)
             throw new ArgumentError(`json.state.${key}[${r}]: expected ${k} numbers, got ${v.describe(row)}`);
-          row.forEach((x: unknown, c) => {
+          v.arrayItems(row, `json.state.${key}[${r}]`, k).forEach((x: unknown, c) => {
             if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
               throw new ArgumentError(`json.state.${key}[${r}][${c}]: expected a count >= 0, got ${v.describe(x)}`);
             }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // One fuzz batch in its own process (so a crash or a hang is caught by the runner):
-//   node scripts/fuzz/child.js <decoder|loader|api> <seed> <start> <count> [stderrFile]
+//   node scripts/fuzz/child.js <decoder|loader|api|batcher|scopes|http> <seed> <start> <count> [stderrFile]
 // For each case it prints "S <i> <label>" before and "R <i> <outcome> <detail>" after, with
-// outcome ok | typed | trap | untyped | partial. With stderrFile (this process's own stderr,
+// outcome ok | typed | trap | untyped | partial | leak | wrong (a typed error where the call
+// had to succeed, or a 5xx from the example server). With stderrFile (this process's own stderr,
 // redirected to a file by the runner), native library output written during a case that
 // decoded successfully ("Corrupt JPEG data", "libpng warning", ...) marks it partial.
 // Running it by hand on one index replays one case: that is the reproducer.
@@ -13,6 +14,8 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { decoderCase, loaderCase, FIXTURES, ROOT } = require('./cases');
 const { enumerateTargets, apiCase, makeInstances, disposeInstances, sharedState, TRAP } = require('./api_calls');
+const { batcherCase, scopesCase } = require('./batcher_cases');
+const { httpRequest, exchange } = require('./http_cases');
 
 const [kind, seedText, startText, countText, stderrFile] = process.argv.slice(2);
 const seed = Number(seedText);
@@ -235,6 +238,95 @@ async function runApi(i, targets, shared) {
   }
 }
 
+// ------------------------------------------------------- batcher, scopes, http (issue 21)
+
+async function settleGc() {
+  for (let k = 0; k < 2; k++) {
+    global.gc();
+    for (let j = 0; j < 3; j++) await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Options for a label: long (sparse) arrays shown by their length, never walked. */
+function showOptions(o) {
+  return JSON.stringify(o, (k, v) => (Array.isArray(v) && v.length > 16 ? `Array(${v.length})` : v));
+}
+
+/** Live tensors and Mats back where they were after the case (views are freed by GC). */
+async function leakOf(before) {
+  const settled = (s) => s.liveTensors <= before.liveTensors && s.liveMats <= before.liveMats;
+  let s = tfcv.stats();
+  if (settled(s)) return null;
+  await settleGc();
+  s = tfcv.stats();
+  if (settled(s)) return null;
+  return `live tensors ${before.liveTensors} -> ${s.liveTensors}, mats ${before.liveMats} -> ${s.liveMats}`;
+}
+
+async function runModelCase(i, model, which) {
+  const label = which === 'batcher' ? showOptions(require('./batcher_cases').batcherOptions(seed, i)) : `scopes #${i}`;
+  out(`S ${i} ${clip(label)}`);
+  const before = tfcv.stats();
+  try {
+    const fn = which === 'batcher' ? batcherCase : scopesCase;
+    const result = await withTimeout(fn(tfcv, model, seed, i), 30000);
+    const errors = result.error ? [result.error] : (result.errors ?? []);
+    const untyped = errors.map(classify).find(([o]) => o === 'untyped');
+    if (untyped) return out(`R ${i} untyped ${untyped[1]}`);
+    if (result.failures && result.failures.length > 0) {
+      const [, detail] = classify(result.failures[0]);
+      return out(`R ${i} wrong a scoped handler failed: ${detail}`);
+    }
+    const leak = await leakOf(before);
+    if (leak) return out(`R ${i} leak ${leak}`);
+    out(`R ${i} ${errors.length > 0 ? 'typed' : 'ok'}${errors.length ? ' ' + classify(errors[0])[1] : ''}`);
+  } catch (error) {
+    if (error && error.hang) return out(`R ${i} hang ${clip(error.message)}`);
+    const [outcome, detail] = classify(error);
+    out(`R ${i} ${outcome} ${detail}`);
+  }
+}
+
+async function runHttpCase(i, app, port, jpeg) {
+  const request = httpRequest(seed, i, jpeg);
+  out(`S ${i} ${clip(request.label)}`);
+  const answer = await exchange(port, request, 20000);
+  if (answer.hang) return out(`R ${i} hang no answer in 20 s`);
+  const bad = answer.statuses.find((s) => s >= 500 && s !== 503 && s !== 504);
+  if (bad) return out(`R ${i} wrong status ${bad}: ${clip(answer.text)}`);
+  // Every slot and upload is freed: the server is idle again within a few seconds.
+  const until = Date.now() + 5000;
+  let st = app.stats();
+  while ((st.inFlight !== 0 || st.uploads !== 0) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 5));
+    st = app.stats();
+  }
+  if (st.inFlight !== 0 || st.uploads !== 0) return out(`R ${i} leak inFlight ${st.inFlight} uploads ${st.uploads}`);
+  out(`R ${i} ${answer.statuses.some((s) => s >= 400) ? 'typed' : 'ok'} ${answer.statuses.join(',')}`);
+}
+
+async function runServerKinds() {
+  const model = await tfcv.loadSavedModel(path.join(FIXTURES, 'models/segnet'));
+  try {
+    if (kind === 'http') {
+      const { createServer } = require(path.join(ROOT, 'examples/server/server'));
+      const app = createServer({ model, bodyTimeoutMs: 3000 });
+      await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+      const port = app.server.address().port;
+      const jpeg = fs.readFileSync(path.join(FIXTURES, 'images/photo_640x480.jpg'));
+      try {
+        for (let i = start; i < start + count; i++) await runHttpCase(i, app, port, jpeg);
+      } finally {
+        await app.close();
+      }
+      return;
+    }
+    for (let i = start; i < start + count; i++) await runModelCase(i, model, kind);
+  } finally {
+    if (!model.disposed) model.dispose();
+  }
+}
+
 function out(line) {
   fs.writeSync(1, line.replace(/\n/g, ' ') + '\n');
 }
@@ -246,7 +338,9 @@ async function main() {
   // A promise rejected after its call answered (should not happen) is reported, not fatal.
   process.on('unhandledRejection', (error) => out(`U ${clip(error && error.stack)}`));
   try {
-    if (kind === 'api') {
+    if (kind === 'batcher' || kind === 'scopes' || kind === 'http') {
+      await runServerKinds();
+    } else if (kind === 'api') {
       const targets = enumerateTargets(tfcv);
       const shared = sharedState();
       for (let i = start; i < start + count; i++) await runApi(i, targets, shared);

@@ -7,6 +7,7 @@
 // reproducer: the input file when there is one, and the one-case command that replays it.
 //
 //   node scripts/fuzz/run.js [--seed 1] [--decoder 2000] [--loader 100] [--api 2000]
+//                            [--batcher 2000] [--scopes 500] [--http 2000]
 //                            [--seconds N] [--batch 500] [--out fuzz-out] [--json summary.json]
 // Exit code 0 only when every case ended ok / typed (or in the caller's own thrown error).
 'use strict';
@@ -23,6 +24,9 @@ const { values: args } = parseArgs({
     decoder: { type: 'string', default: '2000' },
     loader: { type: 'string', default: '100' },
     api: { type: 'string', default: '2000' },
+    batcher: { type: 'string', default: '2000' },
+    scopes: { type: 'string', default: '500' },
+    http: { type: 'string', default: '2000' },
     seconds: { type: 'string' },
     batch: { type: 'string', default: '500' },
     'case-timeout': { type: 'string', default: '60' },
@@ -44,9 +48,12 @@ const plan = [
   ['decoder', num('decoder')],
   ['loader', num('loader')],
   ['api', num('api')],
+  ['batcher', num('batcher')],
+  ['scopes', num('scopes')],
+  ['http', num('http')],
 ];
 const CHILD = path.join(__dirname, 'child.js');
-const FAILURES = new Set(['crash', 'hang', 'untyped', 'partial']);
+const FAILURES = new Set(['crash', 'hang', 'untyped', 'partial', 'leak', 'wrong']);
 
 const log = (s) => {
   if (!args.quiet) process.stderr.write(s + '\n');
@@ -205,7 +212,18 @@ async function main() {
         `[fuzz] ${kind}: ${done}/${total} cases, ${results.filter((r) => FAILURES.has(r.outcome)).length} failures (${((Date.now() - started) / 1000).toFixed(0)} s)`,
       );
     }
-    const counts = { cases: results.length, ok: 0, typed: 0, trap: 0, untyped: 0, partial: 0, crash: 0, hang: 0 };
+    const counts = {
+      cases: results.length,
+      ok: 0,
+      typed: 0,
+      trap: 0,
+      untyped: 0,
+      partial: 0,
+      crash: 0,
+      hang: 0,
+      leak: 0,
+      wrong: 0,
+    };
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
     summary.kinds[kind] = counts;
     for (const r of results.filter((x) => FAILURES.has(x.outcome))) {
@@ -218,7 +236,7 @@ async function main() {
   }
   summary.seconds = Math.round((Date.now() - started) / 1000);
   const totals = Object.values(summary.kinds).reduce((a, c) => {
-    for (const k of ['cases', 'crash', 'hang', 'untyped', 'partial']) a[k] = (a[k] ?? 0) + c[k];
+    for (const k of ['cases', 'crash', 'hang', 'untyped', 'partial', 'leak', 'wrong']) a[k] = (a[k] ?? 0) + c[k];
     return a;
   }, {});
   summary.totals = totals;
@@ -226,7 +244,8 @@ async function main() {
     `fuzz seed ${seed}: ${Object.entries(summary.kinds)
       .map(([k, c]) => `${k} ${c.cases} (ok ${c.ok}, typed ${c.typed}, trap ${c.trap})`)
       .join('; ')}\n` +
-      `crashes ${totals.crash}, hangs ${totals.hang}, untyped ${totals.untyped}, partial ${totals.partial} in ${summary.seconds} s\n`,
+      `crashes ${totals.crash}, hangs ${totals.hang}, untyped ${totals.untyped}, partial ${totals.partial}, ` +
+      `leaks ${totals.leak}, wrong ${totals.wrong} in ${summary.seconds} s\n`,
   );
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(summary, null, 2) + '\n');
   process.exitCode = summary.failures.length === 0 ? 0 : 1;
