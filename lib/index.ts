@@ -83,3 +83,4 @@ export { parseShard, selectShard, shardFromJobEnv } from './evaluate/shard';
 export type { Shard } from './evaluate/shard';
 export { syntheticShapes } from './demo/synthetic_shapes';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';
+export * from './stream/index';

@@ -93,7 +93,8 @@ export interface DetectionEvaluateResult {
   timing: { totalMs: number; imagesPerSecond: number; stages: StageTimes };
 }
 
-function readOutputs(
+/** @internal */
+export function readOutputs(
   value: unknown,
   available: string[],
 ): Required<Omit<DetectionOutputs, 'classes'>> & { classes: string | null } {
@@ -340,7 +341,8 @@ export async function evaluateDetection(
   return result;
 }
 
-function decodeImage(
+/** @internal One image of a batch: boxes in source pixels, classes, scores, after per-class NMS. */
+export function decodeImage(
   out: Record<string, Tensor>,
   o: ReturnType<typeof readOutputs>,
   i: number,
