@@ -9,6 +9,7 @@ import { EvaluateCommandOptions, evaluateCommand } from './evaluate_command';
 import { CliIo } from './io';
 import { addMaintenanceCommands } from './maintenance_cli';
 import { mergeCommand } from './merge_command';
+import { addWatchCommand } from './watch_cli';
 import { integerOption, metricListOption, numberOption, positiveNumberOption } from './options';
 
 function program(io: CliIo, done: (code: number) => void): Command {
@@ -118,6 +119,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--json <file>', 'write results, metric states and per-image values')
     .action(async (opts: DemoCommandOptions) => done(await demoCommand(opts, io)));
 
+  addWatchCommand(root, io, done);
   addMaintenanceCommands(root, io, done);
   return root;
 }

@@ -29,3 +29,4 @@ export { VideoWriter } from './video_writer';
 export type { VideoWriterOptions } from './video_writer';
 export { writeSampleVideo, sampleFrame, sampleShapes } from './sample_video';
 export type { SampleVideoOptions, SampleShape } from './sample_video';
+export { pipelineMetrics } from './prometheus';
