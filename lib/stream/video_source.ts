@@ -1,8 +1,10 @@
 // A video source: frames from a file, a network URL (RTSP, HTTP, ...), a V4L2 device or a
 // readable stream, decoded by an ffmpeg child process (off the event loop, on other cores)
 // into 64-byte-aligned native Mats, served as an async iterator. The decoder's raw output is
-// read straight into each frame's own Mat memory; a per-frame `showinfo` line on stderr gives
-// the presentation time and size. A bounded queue pauses the pipe when the consumer is slow
+// gathered in one reused buffer and copied once, natively, into each frame's own Mat (a view
+// of the Mat's memory per frame would be reported to V8 as new external memory each time and
+// costs garbage collections: measured in docs/streams.md); a per-frame `showinfo` line on
+// stderr gives the presentation time and size. A bounded queue pauses the pipe when the consumer is slow
 // (backpressure down to the decoder); close() kills and reaps the child and closes its pipes.
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -216,7 +218,9 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
   // Per decoder run.
   #infos: Array<{ pts: number; width: number; height: number }> = [];
   #pending: Buffer[] = [];
-  #target: { mat: Mat<'uint8'>; view: Uint8Array; filled: number; pts: number } | undefined;
+  #target: { width: number; height: number; filled: number; pts: number } | undefined;
+  /** The frame being read: reused from frame to frame (a Mat's own data view would be reported to V8 per frame). */
+  #frameBuffer: Buffer = Buffer.alloc(0);
   #stderrTail: string[] = [];
   #stderrPartial = '';
   #killedByUs = false;
@@ -498,8 +502,9 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
   #nextTarget(): boolean {
     const info = this.#infos.shift();
     if (!info) return false;
-    const mat = Mat.zeros(info.height, info.width, { channels: 3, dtype: 'uint8' }) as Mat<'uint8'>;
-    this.#target = { mat, view: mat.data, filled: 0, pts: info.pts };
+    const bytes = info.width * info.height * 3;
+    if (this.#frameBuffer.length !== bytes) this.#frameBuffer = Buffer.allocUnsafeSlow(bytes);
+    this.#target = { width: info.width, height: info.height, filled: 0, pts: info.pts };
     return true;
   }
 
@@ -511,13 +516,16 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
         this.#pending.unshift(chunk.subarray(offset));
         return;
       }
-      const n = Math.min(chunk.length - offset, t.view.length - t.filled);
-      t.view.set(chunk.subarray(offset, offset + n), t.filled);
+      const buffer = this.#frameBuffer;
+      const n = Math.min(chunk.length - offset, buffer.length - t.filled);
+      chunk.copy(buffer, t.filled, offset, offset + n);
       t.filled += n;
       offset += n;
-      if (t.filled === t.view.length) {
+      if (t.filled === buffer.length) {
         this.#target = undefined;
-        this.#emit(t.mat, t.pts);
+        // One native copy into the frame's own aligned Mat; the buffer is reused for the next frame.
+        const mat = Mat.fromBuffer(buffer, { rows: t.height, cols: t.width, channels: 3 }) as Mat<'uint8'>;
+        this.#emit(mat, t.pts);
       }
     }
   }
@@ -559,7 +567,6 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
   }
 
   #releaseRun(): void {
-    if (this.#target) this.#target.mat.dispose();
     this.#target = undefined;
     this.#pending = [];
     this.#infos = [];

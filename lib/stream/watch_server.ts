@@ -84,7 +84,7 @@ export async function startWatchServer(
     let n = 0;
     for await (const r of pipeline) {
       const s = pipeline.stats();
-      const status = `${s.fps.toFixed(1)} fps  p99 ${s.recentLatencyMs.p99.toFixed(0)} ms  dropped ${s.dropped}`;
+      const status = `${s.fps.toFixed(1)} fps  p99 ${s.recentLatencyMs.p99.toFixed(0)} ms`;
       annotate(r.frame.mat, r.value, { classNames: options.classNames, status });
       if (options.save !== undefined) {
         writer ??= new VideoWriter(options.save, {
