@@ -2,7 +2,7 @@
 // owns (or a new one): frames in / processed / dropped / failed per source (counters), fps,
 // queue depth, frames in flight, and the capture-to-result latency p50 / p99 over the last
 // results (gauges), all read from pipeline.stats() at scrape time.
-import client from 'prom-client';
+import * as client from 'prom-client';
 import type { StreamPipeline } from './pipeline';
 import type { PipelineStats } from './pipeline_stats';
 

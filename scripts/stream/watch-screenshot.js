@@ -27,7 +27,18 @@ async function main() {
   if (made.status !== 0) throw new Error(`--make-sample failed: ${made.stderr}`);
   const watch = spawn(
     process.execPath,
-    [cli, 'watch', video, '--model', path.join(root, 'test/fixtures/models/shapedet'), '--class-names', 'circle,ellipse,square', '--loop', '--port', '0'],
+    [
+      cli,
+      'watch',
+      video,
+      '--model',
+      path.join(root, 'test/fixtures/models/shapedet'),
+      '--class-names',
+      'circle,ellipse,square',
+      '--loop',
+      '--port',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -48,13 +59,25 @@ async function main() {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     const shot = spawnSync(
       chromium,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=900,580', '--timeout=8000', `--screenshot=${out}`, url],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--hide-scrollbars',
+        '--window-size=900,580',
+        '--timeout=8000',
+        `--screenshot=${out}`,
+        url,
+      ],
       { encoding: 'utf8', timeout: 90000 },
     );
-    if (shot.status !== 0 || !fs.existsSync(out)) throw new Error(`chromium failed (${shot.status}): ${shot.stderr.slice(-500)}`);
+    if (shot.status !== 0 || !fs.existsSync(out))
+      throw new Error(`chromium failed (${shot.status}): ${shot.stderr.slice(-500)}`);
     const stats = await (await fetch(url + 'stats')).json();
     console.log(`screenshot: ${out}`);
-    console.log(`at that time: ${stats.processed} frames processed, ${stats.dropped} dropped, fps ${stats.fps.toFixed(1)}, latency p50 ${stats.recentLatencyMs.p50.toFixed(1)} ms p99 ${stats.recentLatencyMs.p99.toFixed(1)} ms`);
+    console.log(
+      `at that time: ${stats.processed} frames processed, ${stats.dropped} dropped, fps ${stats.fps.toFixed(1)}, latency p50 ${stats.recentLatencyMs.p50.toFixed(1)} ms p99 ${stats.recentLatencyMs.p99.toFixed(1)} ms`,
+    );
   } finally {
     watch.kill('SIGINT');
     await new Promise((r) => (watch.exitCode === null ? watch.on('exit', r) : r()));
