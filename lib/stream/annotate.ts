@@ -3,7 +3,7 @@
 // status line (fps, latency). In place, on the frame's own Mat (the pipeline owns it).
 import { ArgumentError } from '../errors';
 import '../detection/draw_detections';
-import type { Mat } from '../mat';
+import { Mat } from '../mat';
 import '../ops/draw';
 import * as v from '../validate';
 import type { Detections } from './detector';
@@ -27,6 +27,7 @@ function isInspection(r: unknown): r is Inspection {
 
 /** Draws `result` (a detector's or an inspector's) on `mat` in place; returns mat. */
 export function annotate(mat: Mat, result: Detections | Inspection, options: AnnotateOptions = {}): Mat {
+  if (!(mat instanceof Mat)) throw new ArgumentError(`mat: expected a Mat, got ${v.describe(mat)}`);
   const o = v.optionsObject(options, 'options');
   for (const key of Object.keys(o))
     if (!['classNames', 'status', 'thickness'].includes(key))

@@ -85,8 +85,12 @@ function readRule(value: unknown): InspectionRule {
 /** Measures and judges one part. */
 export function judgePart(
   measures: { area: number; circularity: number; mean: number },
-  rule: InspectionRule,
+  rule: InspectionRule = {},
 ): string[] {
+  if (measures === null || typeof measures !== 'object')
+    throw new ArgumentError(`measures: expected { area, circularity, mean }, got ${v.describe(measures)}`);
+  for (const key of ['area', 'circularity', 'mean'] as const) v.finiteNumber(measures[key], `measures.${key}`);
+  rule = readRule(rule);
   const failed: string[] = [];
   const check = (key: keyof InspectionRule, ok: boolean) => {
     if (rule[key] !== undefined && !ok) failed.push(key);

@@ -3,7 +3,9 @@
 // queue depth, frames in flight, and the capture-to-result latency p50 / p99 over the last
 // results (gauges), all read from pipeline.stats() at scrape time.
 import * as client from 'prom-client';
-import type { StreamPipeline } from './pipeline';
+import { ArgumentError } from '../errors';
+import * as v from '../validate';
+import { StreamPipeline } from './pipeline';
 import type { PipelineStats } from './pipeline_stats';
 
 type PerSource = (s: PipelineStats['sources'][string]) => number;
@@ -13,6 +15,10 @@ export function pipelineMetrics(
   pipeline: StreamPipeline<unknown>,
   registry: client.Registry = new client.Registry(),
 ): client.Registry {
+  if (!(pipeline instanceof StreamPipeline))
+    throw new ArgumentError(`pipeline: expected a StreamPipeline (streamPipeline()), got ${v.describe(pipeline)}`);
+  if (!(registry instanceof client.Registry))
+    throw new ArgumentError(`registry: expected a prom-client Registry, got ${v.describe(registry)}`);
   const perSource = (
     Metric: typeof client.Counter | typeof client.Gauge,
     name: string,
