@@ -89,3 +89,5 @@ export { models } from './models';
 export type { BundledModel, BundledTensor } from './models';
 export type { SyntheticShape, SyntheticShapesOptions, ShapeKind } from './demo/synthetic_shapes';
 export * from './serving/index';
+
+export * from './stream/index';

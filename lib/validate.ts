@@ -163,3 +163,15 @@ export function recordObject<T>(value: unknown, name: string): Record<string, T>
   }
   return value as Record<string, T>;
 }
+
+/**
+ * An options object whose keys the caller checks itself (lib/stream's readers, merged before
+ * they moved to optionKeys): the object check of optionsObject without a key list.
+ */
+export function selfCheckedOptions<T extends object>(value: T | undefined, name: string): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ArgumentError(`${name}: expected an options object, got ${describe(value)}`);
+  }
+  return value;
+}

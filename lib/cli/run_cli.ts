@@ -10,6 +10,7 @@ import { CliIo } from './io';
 import { addMaintenanceCommands } from './maintenance_cli';
 import { mergeCommand } from './merge_command';
 import { addServeCommand } from './serve_cli';
+import { addWatchCommand } from './watch_cli';
 import { integerOption, metricListOption, metricSpecOption, numberOption, positiveNumberOption } from './options';
 
 function program(io: CliIo, done: (code: number) => void): Command {
@@ -134,6 +135,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .action(async (opts: DemoCommandOptions) => done(await demoCommand(opts, io)));
 
   addServeCommand(root, io, done);
+  addWatchCommand(root, io, done);
   addMaintenanceCommands(root, io, done);
   return root;
 }

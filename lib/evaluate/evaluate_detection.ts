@@ -126,7 +126,8 @@ const NMS_KEYS = optionKeys<DetectionNmsOptions>('evaluate (options.detection.nm
   scoreThreshold: true,
 });
 
-function readOutputs(
+/** @internal */
+export function readOutputs(
   value: unknown,
   available: string[],
 ): Required<Omit<DetectionOutputs, 'classes'>> & { classes: string | null } {
@@ -384,7 +385,8 @@ export async function evaluateDetection(
   return result;
 }
 
-function decodeImage(
+/** @internal One image of a batch: boxes in source pixels, classes, scores, after per-class NMS. */
+export function decodeImage(
   out: Record<string, Tensor>,
   o: ReturnType<typeof readOutputs>,
   i: number,

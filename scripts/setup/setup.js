@@ -176,6 +176,9 @@ async function prebuiltReady(root, pkg, log) {
  * the cause and the way out.
  */
 async function setup({ root, log = console.log, rebuild = false, forceSource = sourceBuildRequested(), sourceWhy }) {
+  // ffmpeg, for live streams only: installed as root with apt-get like OpenCV, never fatal.
+  if (process.env.TFCV_SKIP_SETUP !== '1')
+    spawnSync('bash', [path.join(root, 'scripts/setup/ffmpeg.sh')], { cwd: root, stdio: 'inherit' });
   if (rebuild && readState(root)?.kind === 'source') forceSource = true;
   let why;
   const pkg = findPlatformPackage(root);
