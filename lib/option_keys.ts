@@ -75,3 +75,12 @@ export function checkKeys(o: object, keys: OptionKeys<object>, name: string): vo
     );
   }
 }
+
+/**
+ * Refuses `key` with the standard message (did you mean …?) where the keys are a plain list
+ * checked in a loop of the caller's own (lib/stream's readers).
+ */
+export function refuseUnknownKey(key: string, owner: string, keys: readonly string[], name: string): never {
+  checkKeys({ [key]: true }, Object.freeze({ owner, keys, elsewhere: {} }), name);
+  throw new ArgumentError(`${name}.${key}: unknown option for ${owner}`);
+}

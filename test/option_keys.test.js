@@ -20,6 +20,9 @@ const SEGNET = path.join(__dirname, 'fixtures', 'models', 'segnet');
 const FROZEN = path.join(__dirname, 'fixtures', 'models', 'frozen', 'graph.pb');
 const OPTION_NAMES = /^(options|opts|settings|overrides|spec|config)$/;
 const BOGUS = 'zzUnknownKey';
+const NO_VIDEO = path.join(os.tmpdir(), 'tfcv-option-keys-no-such-video.mp4');
+const repository = () =>
+  new tfcv.ModelRepository({ models: [{ name: 'm', basePath: path.join(os.tmpdir(), 'tfcv-none') }] });
 
 /** 'name(params)' of every public callable whose parameters include an options object. */
 function optionsTakingEntryPoints() {
@@ -195,6 +198,28 @@ describe('options: every public options object is checked against its declared k
     'meanIoUSync(options)': (k) => tfcv.meanIoUSync(mat(), mat(), { [k]: 1 }),
     'dice(options)': (k) => tfcv.dice(mat(), mat(), { [k]: 1 }),
     'diceSync(options)': (k) => tfcv.diceSync(mat(), mat(), { [k]: 1 }),
+    'new CalibrationError(options)': (k) => new tfcv.CalibrationError({ [k]: 1 }),
+    'new DetectionConfusionMatrix(options)': (k) => new tfcv.DetectionConfusionMatrix([1], { [k]: 1 }),
+    // Serving (a repository is not started by its constructor: nothing is loaded here).
+    'new ModelRepository(options)': (k) => new tfcv.ModelRepository({ models: [], [k]: 1 }),
+    'ModelRepository#acquire(selector)': (k) => repository().acquire('m', { [k]: 1 }),
+    'createServingHandler(options)': (k) => tfcv.createServingHandler(repository(), { [k]: 1 }),
+    'new ModelVersion(options)': (k) => new tfcv.ModelVersion('m', 1, os.tmpdir(), { [k]: 1 }),
+    'ModelVersion#run(options)': (k) => new tfcv.ModelVersion('m', 1, os.tmpdir(), {}).run({}, { [k]: 1 }),
+    // Streams (a source starts its decoder on first read: none starts here).
+    'openVideo(options)': (k) => tfcv.openVideo(NO_VIDEO, { [k]: 1 }),
+    'new VideoSource(options)': (k) => new tfcv.VideoSource(NO_VIDEO, { [k]: 1 }),
+    'streamPipeline(options)': (k) => tfcv.streamPipeline(tfcv.openVideo(NO_VIDEO), { process: () => 1, [k]: 1 }),
+    'new StreamPipeline(options)': (k) =>
+      new tfcv.StreamPipeline(tfcv.openVideo(NO_VIDEO), { process: () => 1, [k]: 1 }),
+    'detector(options)': (k) => tfcv.detector(model, { [k]: 1 }),
+    'inspector(options)': (k) => tfcv.inspector(model, { [k]: 1 }),
+    'judgePart(rule)': (k) => tfcv.judgePart({ area: 1, circularity: 1, mean: 1 }, { [k]: 1 }),
+    'annotate(options)': (k) => tfcv.annotate(mat(), { detections: [], counts: {} }, { [k]: 1 }),
+    'new EventSink(options)': (k) => new tfcv.EventSink({ [k]: 1 }),
+    'new MjpegSink(options)': (k) => new tfcv.MjpegSink({ [k]: 1 }),
+    'new VideoWriter(options)': (k) => new tfcv.VideoWriter(NO_VIDEO, { width: 8, height: 8, [k]: 1 }),
+    'writeSampleVideo(options)': (k) => tfcv.writeSampleVideo(NO_VIDEO, { [k]: 1 }),
   };
 
   it('the typings and this table name the same options-taking entry points', () => {

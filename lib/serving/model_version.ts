@@ -5,6 +5,8 @@
 // replaced it refuses new requests, lets the ones in flight finish, then closes its batchers
 // and disposes its model, so its memory goes back.
 import fs from 'node:fs';
+import * as v from '../validate';
+import { optionKeys } from '../option_keys';
 import path from 'node:path';
 import { Batcher, BatcherOptions, BatchFeeds } from '../batcher';
 import { Model, Outputs, SavedModelOptions } from '../model';
@@ -41,6 +43,19 @@ export interface VersionRunOptions {
 /** A feed of a served request: a host tensor, or encoded images for an image input. */
 export type ServingFeed = HostTensor | { images: Uint8Array[] };
 
+const VERSION_KEYS = optionKeys<VersionOptions>('new ModelVersion', {
+  load: true,
+  batcher: true,
+  image: true,
+  measureRss: true,
+});
+const RUN_KEYS = optionKeys<VersionRunOptions>('ModelVersion.run', {
+  signature: true,
+  outputs: true,
+  signal: true,
+  timeoutMs: true,
+});
+
 export class ModelVersion {
   readonly name: string;
   readonly version: number;
@@ -63,7 +78,7 @@ export class ModelVersion {
     this.name = name;
     this.version = version;
     this.dir = dir;
-    this.#options = options;
+    this.#options = v.optionsObject(options, VERSION_KEYS) as VersionOptions;
   }
 
   get model(): Model | null {
@@ -122,6 +137,7 @@ export class ModelVersion {
 
   /** Runs one request (hold a slot from acquire() around it). Resolves with outputs the caller disposes. */
   async run(feeds: Record<string, ServingFeed>, options: VersionRunOptions = {}): Promise<Outputs> {
+    options = v.optionsObject(options, RUN_KEYS);
     const model = this.#model;
     if (model === null || this.state === 'END')
       throw new ServingError('UNAVAILABLE', `model '${this.name}' version ${this.version} is not loaded`);

@@ -110,6 +110,8 @@ const MODEL_KEYS = optionKeys<ModelConfig>('a ModelRepository model config', {
   image: true,
 });
 
+const SELECTOR_KEYS = optionKeys<VersionSelector>('ModelRepository.acquire', { version: true, label: true });
+
 export class ModelRepository extends EventEmitter {
   readonly memoryBudgetBytes: number;
   readonly onEvicted: 'load' | 'reject';
@@ -212,6 +214,7 @@ export class ModelRepository extends EventEmitter {
    * (unknown model, version or label) or UNAVAILABLE (nothing ready, or evicted and 'reject').
    */
   async acquire(name: string, selector: VersionSelector = {}): Promise<{ version: ModelVersion; release: () => void }> {
+    selector = v.optionsObject(selector, SELECTOR_KEYS, 'selector');
     const entry = this.#models.get(name);
     const what =
       selector.version !== undefined

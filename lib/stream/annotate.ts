@@ -2,6 +2,7 @@
 // inspected parts outlined green (pass) / red (fail) with their circularity, and an optional
 // status line (fps, latency). In place, on the frame's own Mat (the pipeline owns it).
 import { ArgumentError } from '../errors';
+import { refuseUnknownKey } from '../option_keys';
 import '../detection/draw_detections';
 import { Mat } from '../mat';
 import '../ops/draw';
@@ -31,7 +32,7 @@ export function annotate(mat: Mat, result: Detections | Inspection, options: Ann
   const o = v.selfCheckedOptions(options, 'options');
   for (const key of Object.keys(o))
     if (!['classNames', 'status', 'thickness'].includes(key))
-      throw new ArgumentError(`options.${key}: unknown option (expected classNames, status, thickness)`);
+      refuseUnknownKey(key, 'annotate', ['classNames', 'status', 'thickness'], 'options');
   const small = mat.cols < 200;
   const thickness = o.thickness === undefined ? (small ? 1 : 2) : v.integer(o.thickness, 'options.thickness', 1, 100);
   const fontScale = small ? 0.3 : 0.5;

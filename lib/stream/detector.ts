@@ -4,6 +4,7 @@
 // batcher's preprocess undone), then per-class NMS — the same steps as evaluate()'s detection
 // path, so a frame's detections equal running the model on that frame alone.
 import { Batcher, BatcherOptions } from '../batcher';
+import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError } from '../errors';
 import { DetectionOutputs, decodeImage, readOutputs } from '../evaluate/evaluate_detection';
 import { Model } from '../model';
@@ -52,8 +53,7 @@ export function detector(model: Model, options: DetectorOptions): Detector {
     throw new ArgumentError(
       `options: expected { outputs, preprocess?, nms?, classNames?, batcher? }, got ${v.describe(options)}`,
     );
-  for (const key of Object.keys(options))
-    if (!KEYS.includes(key)) throw new ArgumentError(`options.${key}: unknown option (expected ${KEYS.join(', ')})`);
+  for (const key of Object.keys(options)) if (!KEYS.includes(key)) refuseUnknownKey(key, 'detector', KEYS, 'options');
   const signature = options.batcher?.signature ?? model.defaultSignature;
   const inputs = Object.entries(model.inputs(signature));
   if (inputs.length !== 1)
@@ -105,10 +105,13 @@ export function detector(model: Model, options: DetectorOptions): Detector {
 
 function readNms(value: unknown): { iouThreshold: number; scoreThreshold: number } | null {
   if (value === false) return null;
-  const o = v.selfCheckedOptions(value as { iouThreshold?: number; scoreThreshold?: number } | undefined, 'options.nms');
+  const o = v.selfCheckedOptions(
+    value as { iouThreshold?: number; scoreThreshold?: number } | undefined,
+    'options.nms',
+  );
   for (const key of Object.keys(o))
     if (key !== 'iouThreshold' && key !== 'scoreThreshold')
-      throw new ArgumentError(`options.nms.${key}: unknown option (expected iouThreshold, scoreThreshold)`);
+      refuseUnknownKey(key, 'detector (options.nms)', ['iouThreshold', 'scoreThreshold'], 'options.nms');
   return {
     iouThreshold: o.iouThreshold === undefined ? 0.5 : v.finiteNumber(o.iouThreshold, 'options.nms.iouThreshold'),
     scoreThreshold:

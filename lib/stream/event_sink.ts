@@ -2,6 +2,7 @@
 // or `curl -N` reads them. Like the MJPEG sink, a client that has not taken the last events
 // skips new ones rather than buffering without bound.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
 
@@ -16,8 +17,7 @@ export class EventSink {
   constructor(options: { maxBufferedBytes?: number } = {}) {
     const o = v.selfCheckedOptions(options, 'options');
     for (const key of Object.keys(o))
-      if (key !== 'maxBufferedBytes')
-        throw new ArgumentError(`options.${key}: unknown option (expected maxBufferedBytes)`);
+      if (key !== 'maxBufferedBytes') refuseUnknownKey(key, 'new EventSink', ['maxBufferedBytes'], 'options');
     this.#maxBuffered = v.integer(o.maxBufferedBytes ?? 1 << 18, 'options.maxBufferedBytes', 0);
     this.#keepAlive = setInterval(() => {
       for (const res of this.#clients) res.write(': keep-alive\n\n');

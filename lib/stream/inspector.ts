@@ -4,6 +4,7 @@
 // (4*pi*area / perimeter^2, as the Circularity metric), bounding box and mean pixel value
 // of the frame inside it — then judged by a pass/fail rule on those measures.
 import { Batcher, BatcherOptions } from '../batcher';
+import { refuseUnknownKey } from '../option_keys';
 import { arcLength, boundingRect, contourArea } from '../contours';
 import { ArgumentError, ShapeError } from '../errors';
 import type { Rect } from '../mat';
@@ -76,7 +77,7 @@ function readRule(value: unknown): InspectionRule {
   const rule: InspectionRule = {};
   for (const [key, x] of Object.entries(o)) {
     if (!(RULE_KEYS as readonly string[]).includes(key))
-      throw new ArgumentError(`options.rule.${key}: unknown bound (expected ${RULE_KEYS.join(', ')})`);
+      refuseUnknownKey(key, 'inspector (options.rule)', RULE_KEYS, 'options.rule');
     rule[key as keyof InspectionRule] = v.finiteNumber(x, `options.rule.${key}`);
   }
   return rule;
@@ -108,8 +109,7 @@ export function judgePart(
 export function inspector(model: Model, options: InspectorOptions = {}): Inspector {
   if (!Model.isModel(model)) throw new ArgumentError(`model: expected a Model, got ${v.describe(model)}`);
   const o = v.selfCheckedOptions(options, 'options');
-  for (const key of Object.keys(o))
-    if (!KEYS.includes(key)) throw new ArgumentError(`options.${key}: unknown option (expected ${KEYS.join(', ')})`);
+  for (const key of Object.keys(o)) if (!KEYS.includes(key)) refuseUnknownKey(key, 'inspector', KEYS, 'options');
   const signature = o.batcher?.signature ?? model.defaultSignature;
   const inputs = Object.entries(model.inputs(signature));
   if (inputs.length !== 1)

@@ -3,6 +3,7 @@
 // frames instead of buffering them (latest wins per client), so a slow viewer never grows
 // memory or delays the others.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
 
@@ -26,8 +27,7 @@ export class MjpegSink {
   constructor(options: { maxBufferedBytes?: number } = {}) {
     const o = v.selfCheckedOptions(options, 'options');
     for (const key of Object.keys(o))
-      if (key !== 'maxBufferedBytes')
-        throw new ArgumentError(`options.${key}: unknown option (expected maxBufferedBytes)`);
+      if (key !== 'maxBufferedBytes') refuseUnknownKey(key, 'new MjpegSink', ['maxBufferedBytes'], 'options');
     this.#maxBuffered = v.integer(o.maxBufferedBytes ?? 1 << 20, 'options.maxBufferedBytes', 0);
   }
 

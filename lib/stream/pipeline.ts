@@ -11,6 +11,7 @@
 // Results come out per source in frame order, tagged with the source, and each frame's Mat
 // is disposed when the consumer asks for the next result (clone() it to keep it).
 import { ArgumentError, TfcvError } from '../errors';
+import { refuseUnknownKey } from '../option_keys';
 import * as v from '../validate';
 import { FlowCounters, PipelineStats } from './pipeline_stats';
 import { VideoFrame, VideoSource } from './video_source';
@@ -101,8 +102,7 @@ export class StreamPipeline<R> implements AsyncIterable<PipelineResult<R>> {
         `options: expected { process, policy?, maxInFlight?, queue?, onError? }, got ${v.describe(options)}`,
       );
     for (const key of Object.keys(options))
-      if (!OPTION_KEYS.includes(key))
-        throw new ArgumentError(`options.${key}: unknown option (expected ${OPTION_KEYS.join(', ')})`);
+      if (!OPTION_KEYS.includes(key)) refuseUnknownKey(key, 'streamPipeline', OPTION_KEYS, 'options');
     if (typeof options.process !== 'function')
       throw new ArgumentError(
         `options.process: expected a function (frame) => result, got ${v.describe(options.process)}`,

@@ -3,6 +3,7 @@
 // frame is shrunk to 64x64) moving over a colour gradient, drawn with OpenCV and encoded by
 // ffmpeg. The true box of every shape in every frame is returned with the file.
 import { ArgumentError } from '../errors';
+import { refuseUnknownKey } from '../option_keys';
 import { Mat } from '../mat';
 import '../ops/draw';
 import * as v from '../validate';
@@ -109,8 +110,7 @@ export function sampleFrame(i: number, size: number): Mat<'uint8'> {
 /** Writes the sample video to `path` (MP4 for .mp4); returns the true shapes of every frame. */
 export async function writeSampleVideo(path: string, options: SampleVideoOptions = {}): Promise<SampleShape[][]> {
   const o = v.selfCheckedOptions(options, 'options');
-  for (const key of Object.keys(o))
-    if (!KEYS.includes(key)) throw new ArgumentError(`options.${key}: unknown option (expected ${KEYS.join(', ')})`);
+  for (const key of Object.keys(o)) if (!KEYS.includes(key)) refuseUnknownKey(key, 'writeSampleVideo', KEYS, 'options');
   const frames = v.integer(o.frames ?? 90, 'options.frames', 1, 100000);
   const fps = v.integer(o.fps ?? 30, 'options.fps', 1, 240);
   const size = v.integer(o.size ?? 256, 'options.size', 64, 4096);

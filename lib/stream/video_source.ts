@@ -7,6 +7,7 @@
 // stderr gives the presentation time and size. A bounded queue pauses the pipe when the consumer is slow
 // (backpressure down to the decoder); close() kills and reaps the child and closes its pipes.
 import { ChildProcess, spawn } from 'node:child_process';
+import { refuseUnknownKey } from '../option_keys';
 import { existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ArgumentError } from '../errors';
@@ -139,8 +140,7 @@ function planOf(input: unknown): Plan {
 
 function checkOptions(o: Partial<VideoSourceOptions>): void {
   for (const key of Object.keys(o))
-    if (!(OPTION_KEYS as readonly string[]).includes(key))
-      throw new ArgumentError(`options.${key}: unknown option (expected ${OPTION_KEYS.join(', ')})`);
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) refuseUnknownKey(key, 'openVideo', OPTION_KEYS, 'options');
 }
 
 function reconnectOf(value: unknown, kind: SourceKind): Required<ReconnectPolicy> | null {
@@ -153,7 +153,7 @@ function reconnectOf(value: unknown, kind: SourceKind): Required<ReconnectPolicy
   const r = v.selfCheckedOptions(value as ReconnectPolicy | undefined, 'options.reconnect');
   for (const key of Object.keys(r))
     if (!['retries', 'delayMs', 'maxDelayMs'].includes(key))
-      throw new ArgumentError(`options.reconnect.${key}: unknown option (expected retries, delayMs, maxDelayMs)`);
+      refuseUnknownKey(key, 'openVideo (options.reconnect)', ['retries', 'delayMs', 'maxDelayMs'], 'options.reconnect');
   return {
     retries: v.integer(r.retries ?? 5, 'options.reconnect.retries', 0, 1_000_000),
     delayMs: v.integer(r.delayMs ?? 500, 'options.reconnect.delayMs', 0, 3_600_000),

@@ -3,6 +3,7 @@
 // a slow encoder holds the caller back instead of buffering frames; close() ends the input
 // and waits for the encoder, and a failed encoder is a StreamError with its last words.
 import { ChildProcess, spawn } from 'node:child_process';
+import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError, ShapeError } from '../errors';
 import { Mat } from '../mat';
 import * as v from '../validate';
@@ -43,7 +44,7 @@ export class VideoWriter {
         `options: expected { width, height, fps?, pixelFormat?, codec?, ffmpeg? }, got ${v.describe(options)}`,
       );
     for (const key of Object.keys(options))
-      if (!KEYS.includes(key)) throw new ArgumentError(`options.${key}: unknown option (expected ${KEYS.join(', ')})`);
+      if (!KEYS.includes(key)) refuseUnknownKey(key, 'new VideoWriter', KEYS, 'options');
     this.path = path;
     this.width = v.integer(options.width, 'options.width', 2, 16384);
     this.height = v.integer(options.height, 'options.height', 2, 16384);
