@@ -55,3 +55,20 @@ export function guardReceivers(cls: Function, isInstance: (x: unknown) => boolea
     }
   }
 }
+
+const constructed = new WeakSet<object>();
+
+/**
+ * @internal Records `instance` as made by its class's constructor: the brand guardReceivers
+ * checks for classes that hold no native handle (a look-alike made with Object.create passes
+ * instanceof but was never constructed).
+ */
+export function markConstructed(instance: object): void {
+  constructed.add(instance);
+}
+
+/** @internal Whether `x` was constructed by `cls` (or a subclass): see markConstructed. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function wasConstructed(x: unknown, cls: Function): boolean {
+  return typeof x === 'object' && x !== null && constructed.has(x) && x instanceof cls;
+}

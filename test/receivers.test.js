@@ -5,6 +5,7 @@
 // receiver instead (console.log(Tensor.prototype) must work).
 'use strict';
 const assert = require('node:assert/strict');
+const { EventEmitter } = require('node:events');
 const { tfcv } = require('./helpers');
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -17,7 +18,9 @@ function exportedClasses() {
 
 function membersOf(cls) {
   const members = [];
-  for (let p = cls.prototype; p && p !== Object.prototype && p !== Error.prototype; p = Object.getPrototypeOf(p)) {
+  // Members tfcv defines: what a class inherits from Node's own EventEmitter is Node's.
+  const stops = [Object.prototype, Error.prototype, EventEmitter.prototype];
+  for (let p = cls.prototype; p && !stops.includes(p); p = Object.getPrototypeOf(p)) {
     for (const key of Reflect.ownKeys(p)) {
       if (key === 'constructor') continue;
       const d = Object.getOwnPropertyDescriptor(p, key);

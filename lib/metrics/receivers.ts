@@ -15,6 +15,8 @@ import { BinaryAccuracy } from './binary_accuracy';
 import { Precision, Recall } from './precision_recall';
 import { ConfusionMatrix } from './confusion_matrix';
 import { MeanAveragePrecision } from './mean_average_precision';
+import { DetectionConfusionMatrix } from './detection_confusion_matrix';
+import { CalibrationError } from './calibration_error';
 
 const classes = [
   Metric,
@@ -31,5 +33,7 @@ const classes = [
   Recall,
   ConfusionMatrix,
   MeanAveragePrecision,
+  DetectionConfusionMatrix,
+  CalibrationError,
 ];
 for (const cls of classes) guardReceivers(cls, (x) => Metric.isMetric(x) && x instanceof cls);

@@ -5,6 +5,7 @@
 // replaced it refuses new requests, lets the ones in flight finish, then closes its batchers
 // and disposes its model, so its memory goes back.
 import fs from 'node:fs';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import * as v from '../validate';
 import { optionKeys } from '../option_keys';
 import path from 'node:path';
@@ -75,6 +76,7 @@ export class ModelVersion {
   #options: VersionOptions;
 
   constructor(name: string, version: number, dir: string, options: VersionOptions) {
+    markConstructed(this);
     this.name = name;
     this.version = version;
     this.dir = dir;
@@ -275,3 +277,5 @@ export function directoryBytes(dir: string, depth = 0): number {
   }
   return total;
 }
+
+guardReceivers(ModelVersion, (x) => wasConstructed(x, ModelVersion));

@@ -7,6 +7,7 @@
 // unloads the least recently used versions first; those load again on demand, or answer
 // UNAVAILABLE with the reason (onEvicted: 'reject').
 import { EventEmitter } from 'node:events';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { optionKeys } from '../option_keys';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -130,6 +131,7 @@ export class ModelRepository extends EventEmitter {
 
   constructor(options: RepositoryOptions) {
     super();
+    markConstructed(this);
     const o = v.optionsObject(options, KEYS);
     const models = v.arrayItems(o.models, 'options.models', 10_000, 'an array of model configs');
     if (models.length === 0) throw new ArgumentError('options.models: expected at least one model config, got []');
@@ -479,3 +481,5 @@ function readModelConfig(value: unknown, name: string): ModelConfig {
   }
   return { ...o, basePath: path.resolve(o.basePath) } as ModelConfig;
 }
+
+guardReceivers(ModelRepository, (x) => wasConstructed(x, ModelRepository));

@@ -2,6 +2,7 @@
 // or `curl -N` reads them. Like the MJPEG sink, a client that has not taken the last events
 // skips new ones rather than buffering without bound.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
@@ -15,6 +16,7 @@ export class EventSink {
 
   /** maxBufferedBytes: a client with more unsent bytes than this skips the event. Default 256 KiB. */
   constructor(options: { maxBufferedBytes?: number } = {}) {
+    markConstructed(this);
     const o = v.selfCheckedOptions(options, 'options');
     for (const key of Object.keys(o))
       if (key !== 'maxBufferedBytes') refuseUnknownKey(key, 'new EventSink', ['maxBufferedBytes'], 'options');
@@ -60,3 +62,5 @@ export class EventSink {
     this.#clients.clear();
   }
 }
+
+guardReceivers(EventSink, (x) => wasConstructed(x, EventSink));

@@ -3,6 +3,7 @@
 // frames instead of buffering them (latest wins per client), so a slow viewer never grows
 // memory or delays the others.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError } from '../errors';
 import * as v from '../validate';
@@ -25,6 +26,7 @@ export class MjpegSink {
 
   /** maxBufferedBytes: a client with more unsent bytes than this skips the frame. Default 1 MiB. */
   constructor(options: { maxBufferedBytes?: number } = {}) {
+    markConstructed(this);
     const o = v.selfCheckedOptions(options, 'options');
     for (const key of Object.keys(o))
       if (key !== 'maxBufferedBytes') refuseUnknownKey(key, 'new MjpegSink', ['maxBufferedBytes'], 'options');
@@ -72,3 +74,5 @@ export class MjpegSink {
     this.#clients.clear();
   }
 }
+
+guardReceivers(MjpegSink, (x) => wasConstructed(x, MjpegSink));

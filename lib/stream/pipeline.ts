@@ -11,6 +11,7 @@
 // Results come out per source in frame order, tagged with the source, and each frame's Mat
 // is disposed when the consumer asks for the next result (clone() it to keep it).
 import { ArgumentError, TfcvError } from '../errors';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { refuseUnknownKey } from '../option_keys';
 import * as v from '../validate';
 import { FlowCounters, PipelineStats } from './pipeline_stats';
@@ -87,6 +88,7 @@ export class StreamPipeline<R> implements AsyncIterable<PipelineResult<R>> {
   #iterating = false;
 
   constructor(sources: VideoSource | readonly VideoSource[], options: PipelineOptions<R>) {
+    markConstructed(this);
     const list = sources instanceof VideoSource ? [sources] : sources;
     if (!Array.isArray(list) || list.length === 0 || !list.every((s) => s instanceof VideoSource))
       throw new ArgumentError(
@@ -358,3 +360,5 @@ export class StreamPipeline<R> implements AsyncIterable<PipelineResult<R>> {
     }
   }
 }
+
+guardReceivers(StreamPipeline, (x) => wasConstructed(x, StreamPipeline));

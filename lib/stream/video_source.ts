@@ -7,6 +7,7 @@
 // stderr gives the presentation time and size. A bounded queue pauses the pipe when the consumer is slow
 // (backpressure down to the decoder); close() kills and reaps the child and closes its pipes.
 import { ChildProcess, spawn } from 'node:child_process';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { refuseUnknownKey } from '../option_keys';
 import { existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -234,6 +235,7 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
   #nominalFps = 0;
 
   constructor(source: string | Readable, options?: VideoSourceOptions) {
+    markConstructed(this);
     this.#plan = planOf(source);
     const o = v.selfCheckedOptions(options, 'options');
     checkOptions(o);
@@ -650,3 +652,5 @@ export class VideoSource implements AsyncIterable<VideoFrame> {
     }
   }
 }
+
+guardReceivers(VideoSource, (x) => wasConstructed(x, VideoSource));

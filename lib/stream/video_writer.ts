@@ -3,6 +3,7 @@
 // a slow encoder holds the caller back instead of buffering frames; close() ends the input
 // and waits for the encoder, and a failed encoder is a StreamError with its last words.
 import { ChildProcess, spawn } from 'node:child_process';
+import { guardReceivers, markConstructed, wasConstructed } from '../receiver';
 import { refuseUnknownKey } from '../option_keys';
 import { ArgumentError, ShapeError } from '../errors';
 import { Mat } from '../mat';
@@ -37,6 +38,7 @@ export class VideoWriter {
   #frames = 0;
 
   constructor(path: string, options: VideoWriterOptions) {
+    markConstructed(this);
     if (typeof path !== 'string' || path.length === 0)
       throw new ArgumentError(`path: expected the output file's path, got ${v.describe(path)}`);
     if (options === null || typeof options !== 'object')
@@ -151,3 +153,5 @@ export class VideoWriter {
     await this.#exit;
   }
 }
+
+guardReceivers(VideoWriter, (x) => wasConstructed(x, VideoWriter));
