@@ -33,6 +33,12 @@ function close(actual, expected, what, tol = 1e-4) {
       Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
       `${what}: ${actual} vs ${expected}`,
     );
+  } else if (expected !== null && typeof expected === 'object') {
+    // Objects key by key, so numbers inside ({ predictions: [...] }) get the tolerance too:
+    // a model's floats may differ in the last bits with TensorFlow's kernels (oneDNN on / off).
+    assert.ok(actual !== null && typeof actual === 'object', `${what}: expected an object, got ${actual}`);
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${what}: keys`);
+    for (const key of Object.keys(expected)) close(actual[key], expected[key], `${what}.${key}`, tol);
   } else assert.deepEqual(actual, expected, what);
 }
 
